@@ -1,0 +1,47 @@
+package org.pipewright.transforms.core;
+
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+
+/** The two outputs of a fallible step: the records it produced and the ones it refused. */
+public final class CleanResult implements POutput {
+  static final TupleTag<Row> OUTPUT = new TupleTag<Row>("output") {};
+  static final TupleTag<Row> DEAD_LETTERS = new TupleTag<Row>("deadLetters") {};
+
+  private final PCollectionTuple tuple;
+
+  CleanResult(PCollectionTuple tuple) {
+    this.tuple = tuple;
+  }
+
+  /** Records that passed, with the step's output schema. */
+  public PCollection<Row> output() {
+    return tuple.get(OUTPUT);
+  }
+
+  /** Refused records, with {@link DeadLetter#SCHEMA}. */
+  public PCollection<Row> deadLetters() {
+    return tuple.get(DEAD_LETTERS);
+  }
+
+  @Override
+  public Pipeline getPipeline() {
+    return tuple.getPipeline();
+  }
+
+  @Override
+  public Map<TupleTag<?>, PValue> expand() {
+    return tuple.expand();
+  }
+
+  @Override
+  public void finishSpecifyingOutput(
+      String transformName, org.apache.beam.sdk.values.PInput input, PTransform<?, ?> transform) {}
+}

@@ -1,0 +1,67 @@
+package org.pipewright.transforms.core;
+
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
+import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A record that could not be processed: what it was ({@code kind}), which step refused it, why,
+ * where it came from and the original payload, unchanged.
+ *
+ * <p>Beam's {@link BadRecord} has no field for the record's source coordinates or its kind, which
+ * our dead-letter tables need, so this is our own schema; {@link #fromBadRecord} folds bad records
+ * from Beam IOs into the same shape so that everything lands in one place.
+ */
+public final class DeadLetter {
+  public static final Schema SCHEMA =
+      Schema.builder()
+          .addStringField("kind")
+          .addStringField("step")
+          .addStringField("reason")
+          .addNullableField("source", Schema.FieldType.STRING)
+          .addNullableField("payload", Schema.FieldType.STRING)
+          .build();
+
+  private DeadLetter() {}
+
+  public static Row of(
+      String kind, String step, String reason, @Nullable String source, @Nullable String payload) {
+    return Row.withSchema(SCHEMA).addValues(kind, step, reason, source, payload).build();
+  }
+
+  /** A dead letter for a {@link RawRecord} that failed in {@code step}. */
+  public static Row of(String kind, String step, String reason, Row rawRecord) {
+    return of(kind, step, reason, RawRecord.source(rawRecord), RawRecord.payload(rawRecord));
+  }
+
+  /** Converts a bad record reported by a Beam IO (for example KafkaIO) to a dead letter. */
+  public static Row fromBadRecord(String kind, String step, BadRecord bad) {
+    BadRecord.Failure failure = bad.getFailure();
+    String reason = failure.getDescription();
+    if (failure.getException() != null) {
+      reason = reason + ": " + failure.getException();
+    }
+    return of(kind, step, reason, null, bad.getRecord().getHumanReadableJsonRecord());
+  }
+
+  public static String kind(Row deadLetter) {
+    return deadLetter.getString("kind");
+  }
+
+  public static String step(Row deadLetter) {
+    return deadLetter.getString("step");
+  }
+
+  public static String reason(Row deadLetter) {
+    return deadLetter.getString("reason");
+  }
+
+  public static @Nullable String source(Row deadLetter) {
+    return deadLetter.getString("source");
+  }
+
+  public static @Nullable String payload(Row deadLetter) {
+    return deadLetter.getString("payload");
+  }
+}

@@ -1,0 +1,74 @@
+package org.pipewright.transforms.core;
+
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+
+/**
+ * Parses the timestamp shapes seen in the source data. Values without a zone are UTC.
+ *
+ * <p>Accepted: {@code 2020-08-28T03:52:47}, {@code 2020-08-28 03:52:47}, optional fractional
+ * seconds, and an optional zone ({@code Z}, {@code +00:00}, {@code +0000}). Resolution is strict,
+ * so {@code 2020-13-01} or {@code 24:00:00} is a {@link BadValueException}, not a rolled-over date.
+ */
+public final class Timestamps {
+  private static final DateTimeFormatter LOCAL =
+      new DateTimeFormatterBuilder()
+          .appendPattern("uuuu-MM-dd")
+          .optionalStart().appendLiteral('T').optionalEnd()
+          .optionalStart().appendLiteral(' ').optionalEnd()
+          .appendPattern("HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
+
+  private static final DateTimeFormatter ZONED =
+      new DateTimeFormatterBuilder()
+          .append(LOCAL)
+          .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+          .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
+
+  private static final DateTimeFormatter ISO_SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  private Timestamps() {}
+
+  /** Returns the instant, or null for a null input. */
+  public static @Nullable Instant parseUtc(@Nullable String text) {
+    if (text == null) {
+      return null;
+    }
+    String s = text.trim();
+    try {
+      java.time.temporal.TemporalAccessor parsed = ZONED.parse(s);
+      LocalDateTime local = LocalDateTime.from(parsed);
+      ZoneOffset offset =
+          parsed.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(parsed) : ZoneOffset.UTC;
+      return new Instant(OffsetDateTime.of(local, offset).toInstant().toEpochMilli());
+    } catch (java.time.DateTimeException e) {
+      throw new BadValueException("unreadable timestamp '" + text + "'");
+    }
+  }
+
+  /** ISO-8601 UTC, without fractional seconds when they are zero: {@code 2020-08-28T03:52:47Z}. */
+  public static String format(org.joda.time.ReadableInstant instant) {
+    long millis = instant.getMillis();
+    java.time.Instant t = java.time.Instant.ofEpochMilli(millis);
+    return millis % 1000 == 0 ? ISO_SECONDS.format(t) : t.toString();
+  }
+
+  /** The UTC calendar year of an instant. */
+  public static int utcYear(org.joda.time.ReadableInstant instant) {
+    return java.time.Instant.ofEpochMilli(instant.getMillis()).atZone(ZoneOffset.UTC).getYear();
+  }
+}
