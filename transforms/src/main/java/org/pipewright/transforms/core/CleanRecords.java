@@ -89,12 +89,7 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
       read.inc();
       Row cleaned;
       try {
-        Row raw =
-            RawJson.toRow(
-                RawJson.parseObject(RawRecord.payload(record)),
-                cleaner.rawSchema(),
-                cleaner.aliases());
-        cleaned = cleaner.clean(raw);
+        cleaned = cleaner.clean(RawJson.parseObject(RawRecord.payload(record)));
       } catch (BadValueException e) {
         dead.inc();
         out.get(CleanResult.DEAD_LETTERS)

@@ -21,6 +21,17 @@ public final class CleanResult implements POutput {
     this.tuple = tuple;
   }
 
+  /** A result for input that cannot fail (for example typed Parquet): no dead letters. */
+  public static CleanResult of(PCollection<Row> output) {
+    PCollection<Row> none =
+        output.getPipeline()
+            .apply(output.getName() + ".noDeadLetters",
+                org.apache.beam.sdk.transforms.Create.empty(
+                    org.apache.beam.sdk.coders.RowCoder.of(DeadLetter.SCHEMA)))
+            .setRowSchema(DeadLetter.SCHEMA);
+    return new CleanResult(PCollectionTuple.of(OUTPUT, output).and(DEAD_LETTERS, none));
+  }
+
   /** Records that passed, with the step's output schema. */
   public PCollection<Row> output() {
     return tuple.get(OUTPUT);

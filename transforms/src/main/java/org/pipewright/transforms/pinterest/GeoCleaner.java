@@ -6,12 +6,12 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.pipewright.transforms.core.BadValueException;
 import org.pipewright.transforms.core.Numbers;
-import org.pipewright.transforms.core.RecordCleaner;
+import org.pipewright.transforms.core.RawRowCleaner;
 import org.pipewright.transforms.core.Timestamps;
 import org.pipewright.transforms.core.Values;
 
 /** Cleansing rules for geo records: coordinates as {@code [lat, lon]}, timestamp as UTC. */
-public final class GeoCleaner implements RecordCleaner {
+public final class GeoCleaner extends RawRowCleaner {
   private static final long serialVersionUID = 1L;
 
   @Override
@@ -35,7 +35,7 @@ public final class GeoCleaner implements RecordCleaner {
   }
 
   @Override
-  public Row clean(Row raw) {
+  public Row cleanRaw(Row raw) {
     Double lat = Numbers.decimal("latitude", Values.clean(raw.getString("latitude")), -90, 90);
     Double lon = Numbers.decimal("longitude", Values.clean(raw.getString("longitude")), -180, 180);
     if ((lat == null) != (lon == null)) {

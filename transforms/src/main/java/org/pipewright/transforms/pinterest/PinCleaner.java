@@ -6,11 +6,11 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.pipewright.transforms.core.FollowerCounts;
 import org.pipewright.transforms.core.Numbers;
-import org.pipewright.transforms.core.RecordCleaner;
+import org.pipewright.transforms.core.RawRowCleaner;
 import org.pipewright.transforms.core.Values;
 
 /** Cleansing rules for pin records (see {@code SCOPE.md}, section 1). */
-public final class PinCleaner implements RecordCleaner {
+public final class PinCleaner extends RawRowCleaner {
   private static final long serialVersionUID = 1L;
 
   static final Set<String> TITLE_PLACEHOLDERS = Set.of("No Title Data Available");
@@ -43,7 +43,7 @@ public final class PinCleaner implements RecordCleaner {
   }
 
   @Override
-  public Row clean(Row raw) {
+  public Row cleanRaw(Row raw) {
     return Row.withSchema(PinterestSchemas.PIN)
         .addValues(
             Numbers.id("index", raw.getString("index")),

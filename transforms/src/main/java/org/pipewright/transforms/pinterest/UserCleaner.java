@@ -5,12 +5,12 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.pipewright.transforms.core.BadValueException;
 import org.pipewright.transforms.core.Numbers;
-import org.pipewright.transforms.core.RecordCleaner;
+import org.pipewright.transforms.core.RawRowCleaner;
 import org.pipewright.transforms.core.Timestamps;
 import org.pipewright.transforms.core.Values;
 
 /** Cleansing rules for user records: {@code user_name}, integer age, UTC join date. */
-public final class UserCleaner implements RecordCleaner {
+public final class UserCleaner extends RawRowCleaner {
   private static final long serialVersionUID = 1L;
   static final int MAX_AGE = 150;
 
@@ -35,7 +35,7 @@ public final class UserCleaner implements RecordCleaner {
   }
 
   @Override
-  public Row clean(Row raw) {
+  public Row cleanRaw(Row raw) {
     Integer age = Numbers.integer("age", Values.clean(raw.getString("age")));
     if (age != null && (age < 0 || age > MAX_AGE)) {
       throw new BadValueException("age out of range [0, " + MAX_AGE + "]: " + age);
