@@ -2,16 +2,12 @@ package org.pipewright.transforms.core;
 
 import static org.pipewright.transforms.core.Checks.checkArgument;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.beam.sdk.coders.CannotProvideCoderException;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -22,26 +18,37 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Removes exact re-sends: rows that are equal in every field are kept once.
  *
- * <p>Rows are grouped by a key field (the record id) and compared within the group, with a
- * combiner so that runners pre-aggregate before the shuffle. Rows that share the key but differ in
- * any value are all kept: they are different records, not duplicates.
+ * <p>Rows are shuffled by a hash of a key field (the record id) into a bounded number of {@link
+ * Buckets}, so exact copies meet in one bucket, where a hash set keeps the first of each. Rows that
+ * share the key but differ in any value are all kept: they are different records, not duplicates.
  */
 public final class Deduplicate extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final String keyField;
+  private final int buckets;
 
-  private Deduplicate(String keyField) {
+  private Deduplicate(String keyField, int buckets) {
     this.keyField = keyField;
+    this.buckets = buckets;
   }
 
-  /** Deduplicates rows keyed by the field {@code ind}. */
+  /** Deduplicates rows keyed by the field {@code ind}, in {@link Buckets#DEFAULT} buckets. */
   public static Deduplicate rows() {
-    return new Deduplicate("ind");
+    return new Deduplicate("ind", Buckets.DEFAULT);
   }
 
-  /** Returns a copy that groups by {@code keyField} before comparing rows. */
+  /** Returns a copy that buckets rows by {@code keyField} before comparing them. */
   public Deduplicate withKeyField(String keyField) {
     checkArgument(keyField != null && !keyField.isEmpty(), "keyField must not be empty");
-    return new Deduplicate(keyField);
+    return new Deduplicate(keyField, buckets);
+  }
+
+  /**
+   * Returns a copy that uses {@code buckets} shuffle groups; each holds about {@code 1/buckets} of
+   * the input in memory while it is deduplicated.
+   */
+  public Deduplicate withBuckets(int buckets) {
+    checkArgument(buckets > 0, "buckets must be > 0, got %s", buckets);
+    return new Deduplicate(keyField, buckets);
   }
 
   @Override
@@ -51,70 +58,37 @@ public final class Deduplicate extends PTransform<PCollection<Row>, PCollection<
         schema.hasField(keyField), "key field '%s' is not in schema %s", keyField, schema);
     int keyIndex = schema.indexOf(keyField);
     return input
-        .apply("Key by " + keyField, ParDo.of(new KeyFn(keyIndex)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), input.getCoder()))
-        .apply("Distinct per key", Combine.perKey(new DistinctRows()))
+        .apply("Bucket by " + keyField, ParDo.of(new KeyFn(keyIndex, buckets)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), input.getCoder()))
+        .apply("Group buckets", GroupByKey.create())
         .apply("Emit distinct", ParDo.of(new EmitFn()))
         .setRowSchema(schema);
   }
 
-  private static final class KeyFn extends DoFn<Row, KV<String, Row>> {
+  private static final class KeyFn extends DoFn<Row, KV<Integer, Row>> {
     private final int keyIndex;
+    private final int buckets;
 
-    KeyFn(int keyIndex) {
+    KeyFn(int keyIndex, int buckets) {
       this.keyIndex = keyIndex;
+      this.buckets = buckets;
     }
 
     @ProcessElement
-    public void process(@Element Row row, OutputReceiver<KV<String, Row>> out) {
-      out.output(KV.of(String.valueOf((Object) row.getValue(keyIndex)), row));
+    public void process(@Element Row row, OutputReceiver<KV<Integer, Row>> out) {
+      out.output(KV.of(Buckets.of(row.getValue(keyIndex), buckets), row));
     }
   }
 
-  private static final class EmitFn extends DoFn<KV<String, List<Row>>, Row> {
+  private static final class EmitFn extends DoFn<KV<Integer, Iterable<Row>>, Row> {
     @ProcessElement
-    public void process(@Element KV<String, List<Row>> group, OutputReceiver<Row> out) {
-      for (Row row : group.getValue()) {
-        out.output(row);
-      }
-    }
-  }
-
-  /** Keeps one copy of each distinct row; groups are small (one record id), so a list will do. */
-  static final class DistinctRows extends Combine.CombineFn<Row, List<Row>, List<Row>> {
-    @Override
-    public List<Row> createAccumulator() {
-      return new ArrayList<>(2);
-    }
-
-    @Override
-    public List<Row> addInput(List<Row> acc, Row row) {
-      if (!acc.contains(row)) {
-        acc.add(row);
-      }
-      return acc;
-    }
-
-    @Override
-    public List<Row> mergeAccumulators(Iterable<List<Row>> accs) {
-      List<Row> merged = createAccumulator();
-      for (List<Row> acc : accs) {
-        for (Row row : acc) {
-          addInput(merged, row);
+    public void process(@Element KV<Integer, Iterable<Row>> bucket, OutputReceiver<Row> out) {
+      Set<Row> seen = new HashSet<>();
+      for (Row row : bucket.getValue()) {
+        if (seen.add(row)) {
+          out.output(row);
         }
       }
-      return merged;
-    }
-
-    @Override
-    public List<Row> extractOutput(List<Row> acc) {
-      return acc;
-    }
-
-    @Override
-    public Coder<List<Row>> getAccumulatorCoder(CoderRegistry registry, Coder<Row> inputCoder)
-        throws CannotProvideCoderException {
-      return ListCoder.of(inputCoder);
     }
   }
 }

@@ -2,19 +2,23 @@ package org.pipewright.transforms.pinterest;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
@@ -25,9 +29,12 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.ReadableInstant;
+import org.pipewright.transforms.core.Buckets;
 import org.pipewright.transforms.core.Checks;
-import org.pipewright.transforms.core.LowerMedian;
+import org.pipewright.transforms.core.GroupCounts;
+import org.pipewright.transforms.core.GroupMedians;
 import org.pipewright.transforms.core.Timestamps;
 import org.pipewright.transforms.core.TopTies;
 
@@ -43,8 +50,10 @@ import org.pipewright.transforms.core.TopTies;
  * PCollection<Row> q1 = results.get(PinterestQueries.output(PinterestQueries.POPULAR_CATEGORY_BY_COUNTRY));
  * }</pre>
  *
- * <p>Everything is computed with combiners (counts, rank-1 ties, histogram medians); no step groups
- * a whole table under one key. The pin table is projected and shuffled once for both joins.
+ * <p>The three tables are projected to the few columns the queries need and joined in one shuffle,
+ * grouped by {@link Buckets} of the id. Every aggregate has a small number of groups (countries,
+ * categories, years, age groups), so each is one {@code Combine.globally} with a compact per-group
+ * accumulator (counts, best poster, value histograms) that runners pre-aggregate on every worker.
  */
 public final class PinterestQueries {
   public static final TupleTag<Row> PIN = new TupleTag<>("pin");
@@ -82,7 +91,14 @@ public final class PinterestQueries {
   public static final Schema POST_USER =
       schema("category", STR, "follower_count", LONG, "age_group", STR, "join_year", INT);
 
-  private static final Schema PIN_PART = schema("category", STR, "poster_name", STR, "follower_count", LONG);
+  private static final Schema PIN_PART =
+      schema("ind", FieldType.INT64, "category", STR, "poster_name", STR, "follower_count", LONG);
+  private static final Schema GEO_PART = schema("ind", FieldType.INT64, "country", STR, "post_year", INT);
+  private static final Schema USER_PART =
+      schema("ind", FieldType.INT64, "age_group", STR, "join_year", INT);
+
+  private static final TupleTag<Row> POST_GEO_TAG = new TupleTag<>("postGeo");
+  private static final TupleTag<Row> POST_USER_TAG = new TupleTag<>("postUser");
 
   private PinterestQueries() {}
 
@@ -94,22 +110,37 @@ public final class PinterestQueries {
 
   /** All nine analytics: a tuple of {@link #PIN}, {@link #GEO}, {@link #USER} in, nine tables out. */
   public static PTransform<PCollectionTuple, PCollectionTuple> all() {
-    return new All();
+    return new All(Buckets.DEFAULT);
+  }
+
+  /** Joins pins with their geo and user records; outputs tagged {@link #POST_GEO} / {@link #POST_USER}. */
+  public static PTransform<PCollectionTuple, PCollectionTuple> joinPosts(int buckets) {
+    Checks.checkArgument(buckets > 0, "buckets must be > 0, got %s", buckets);
+    return new JoinPosts(buckets);
+  }
+
+  /** The tag of {@link #POST_GEO} rows in the output of {@link #joinPosts}. */
+  public static TupleTag<Row> postGeo() {
+    return POST_GEO_TAG;
+  }
+
+  /** The tag of {@link #POST_USER} rows in the output of {@link #joinPosts}. */
+  public static TupleTag<Row> postUser() {
+    return POST_USER_TAG;
   }
 
   private static final class All extends PTransform<PCollectionTuple, PCollectionTuple> {
+    private final int buckets;
+
+    All(int buckets) {
+      this.buckets = buckets;
+    }
+
     @Override
     public PCollectionTuple expand(PCollectionTuple tables) {
-      for (TupleTag<Row> tag : List.of(PIN, GEO, USER)) {
-        Checks.checkArgument(tables.has(tag), "the input tuple has no '%s' table", tag.getId());
-      }
-      PCollection<Row> users = tables.get(USER);
-      PCollection<KV<Long, Row>> pinParts =
-          tables.get(PIN).apply("Project pins", ParDo.of(new ProjectPinFn()))
-              .setCoder(KvCoder.of(VarLongCoder.of(), org.apache.beam.sdk.coders.RowCoder.of(PIN_PART)));
-      PCollection<Row> postGeo = joinPinsWithGeo(pinParts, tables.get(GEO));
-      PCollection<Row> postUser = joinPinsWithUsers(pinParts, users);
-
+      PCollectionTuple joined = tables.apply("Join posts", new JoinPosts(buckets));
+      PCollection<Row> postGeo = joined.get(POST_GEO_TAG);
+      PCollection<Row> postUser = joined.get(POST_USER_TAG);
       PCollection<Row> topUsers = postGeo.apply(TOP_USER_BY_COUNTRY, topUserByCountry());
       return PCollectionTuple.of(output(POPULAR_CATEGORY_BY_COUNTRY),
               postGeo.apply(POPULAR_CATEGORY_BY_COUNTRY, popularCategoryByCountry()))
@@ -123,7 +154,7 @@ public final class PinterestQueries {
           .and(output(MEDIAN_FOLLOWERS_BY_AGE_GROUP),
               postUser.apply(MEDIAN_FOLLOWERS_BY_AGE_GROUP, medianFollowersByAgeGroup()))
           .and(output(USERS_JOINED_BY_YEAR),
-              users.apply(USERS_JOINED_BY_YEAR, usersJoinedByYear()))
+              tables.get(USER).apply(USERS_JOINED_BY_YEAR, usersJoinedByYear()))
           .and(output(MEDIAN_FOLLOWERS_BY_JOIN_YEAR),
               postUser.apply(MEDIAN_FOLLOWERS_BY_JOIN_YEAR, medianFollowersByJoinYear()))
           .and(output(MEDIAN_FOLLOWERS_BY_JOIN_YEAR_AND_AGE_GROUP),
@@ -132,73 +163,87 @@ public final class PinterestQueries {
     }
   }
 
-  // ---- joins ------------------------------------------------------------------------------
+  // ---- the join ---------------------------------------------------------------------------
 
-  private static final TupleTag<Row> PIN_SIDE = new TupleTag<>("pin");
-  private static final TupleTag<Row> OTHER_SIDE = new TupleTag<>("other");
+  /**
+   * Inner joins of pins with geo and with users on {@code ind}, in one shuffle: the three projected
+   * tables are grouped by {@link Buckets} of the id and hash-joined within each bucket.
+   */
+  private static final class JoinPosts extends PTransform<PCollectionTuple, PCollectionTuple> {
+    private final int buckets;
 
-  private static PCollection<Row> joinPinsWithGeo(PCollection<KV<Long, Row>> pins, PCollection<Row> geo) {
-    Schema geoPart = schema("country", STR, "post_year", INT);
-    PCollection<KV<Long, Row>> geoParts =
-        geo.apply("Project geo", ParDo.of(new DoFn<Row, KV<Long, Row>>() {
-              @ProcessElement
-              public void process(@Element Row g, OutputReceiver<KV<Long, Row>> out) {
-                ReadableInstant t = g.getDateTime("timestamp");
-                out.output(KV.of(g.getInt64("ind"), Row.withSchema(geoPart)
-                    .addValues(g.getString("country"), t == null ? null : Timestamps.utcYear(t)).build()));
-              }
-            }))
-            .setCoder(KvCoder.of(VarLongCoder.of(), org.apache.beam.sdk.coders.RowCoder.of(geoPart)));
-    return join("Join pins with geo", pins, geoParts, POST_GEO, (p, g) -> Row.withSchema(POST_GEO)
-        .addValues(g.getValue(0), p.getValue(0), p.getValue(1), p.getValue(2), g.getValue(1)).build());
+    JoinPosts(int buckets) {
+      this.buckets = buckets;
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollectionTuple tables) {
+      for (TupleTag<Row> tag : List.of(PIN, GEO, USER)) {
+        Checks.checkArgument(tables.has(tag), "the input tuple has no '%s' table", tag.getId());
+      }
+      PCollectionTuple joined = KeyedPCollectionTuple
+          .of(PIN, project(tables.get(PIN), "pins", PIN_PART, buckets,
+              p -> new Object[] {p.getInt64("ind"), p.getString("category"), p.getString("poster_name"),
+                  p.getInt64("follower_count")}))
+          .and(GEO, project(tables.get(GEO), "geo", GEO_PART, buckets,
+              g -> new Object[] {g.getInt64("ind"), g.getString("country"), year(g.getDateTime("timestamp"))}))
+          .and(USER, project(tables.get(USER), "users", USER_PART, buckets,
+              u -> new Object[] {u.getInt64("ind"), AgeGroups.of(u.getInt32("age")),
+                  year(u.getDateTime("date_joined"))}))
+          .apply("Group buckets", CoGroupByKey.create())
+          .apply("Hash join", ParDo.of(new HashJoinFn())
+              .withOutputTags(POST_GEO_TAG, TupleTagList.of(POST_USER_TAG)));
+      joined.get(POST_GEO_TAG).setRowSchema(POST_GEO);
+      joined.get(POST_USER_TAG).setRowSchema(POST_USER);
+      return joined;
+    }
   }
 
-  private static PCollection<Row> joinPinsWithUsers(PCollection<KV<Long, Row>> pins, PCollection<Row> users) {
-    Schema userPart = schema("age_group", STR, "join_year", INT);
-    PCollection<KV<Long, Row>> userParts =
-        users.apply("Project users", ParDo.of(new DoFn<Row, KV<Long, Row>>() {
-              @ProcessElement
-              public void process(@Element Row u, OutputReceiver<KV<Long, Row>> out) {
-                ReadableInstant t = u.getDateTime("date_joined");
-                out.output(KV.of(u.getInt64("ind"), Row.withSchema(userPart)
-                    .addValues(AgeGroups.of(u.getInt32("age")), t == null ? null : Timestamps.utcYear(t))
-                    .build()));
-              }
-            }))
-            .setCoder(KvCoder.of(VarLongCoder.of(), org.apache.beam.sdk.coders.RowCoder.of(userPart)));
-    return join("Join pins with users", pins, userParts, POST_USER, (p, u) -> Row.withSchema(POST_USER)
-        .addValues(p.getValue(0), p.getValue(2), u.getValue(0), u.getValue(1)).build());
+  private interface Projection extends java.io.Serializable {
+    Object[] values(Row row);
   }
 
-  private interface Combiner extends java.io.Serializable {
-    Row combine(Row pin, Row other);
-  }
-
-  private static PCollection<Row> join(
-      String name, PCollection<KV<Long, Row>> pins, PCollection<KV<Long, Row>> other, Schema out,
-      Combiner combiner) {
-    return KeyedPCollectionTuple.of(PIN_SIDE, pins).and(OTHER_SIDE, other)
-        .apply(name + " (group)", CoGroupByKey.create())
-        .apply(name, ParDo.of(new DoFn<KV<Long, CoGbkResult>, Row>() {
+  private static PCollection<KV<Integer, Row>> project(
+      PCollection<Row> table, String name, Schema part, int buckets, Projection projection) {
+    return table
+        .apply("Project " + name, ParDo.of(new DoFn<Row, KV<Integer, Row>>() {
           @ProcessElement
-          public void process(@Element KV<Long, CoGbkResult> group, OutputReceiver<Row> o) {
-            Iterable<Row> others = group.getValue().getAll(OTHER_SIDE);
-            for (Row p : group.getValue().getAll(PIN_SIDE)) {
-              for (Row x : others) {
-                o.output(combiner.combine(p, x));
-              }
-            }
+          public void process(@Element Row row, OutputReceiver<KV<Integer, Row>> out) {
+            Row projected = Row.withSchema(part).attachValues(projection.values(row));
+            out.output(KV.of(Buckets.of(projected.getInt64(0), buckets), projected));
           }
         }))
-        .setRowSchema(out);
+        .setCoder(KvCoder.of(VarIntCoder.of(), RowCoder.of(part)));
   }
 
-  private static final class ProjectPinFn extends DoFn<Row, KV<Long, Row>> {
+  private static Integer year(ReadableInstant instant) {
+    return instant == null ? null : Timestamps.utcYear(instant);
+  }
+
+  private static final class HashJoinFn extends DoFn<KV<Integer, CoGbkResult>, Row> {
     @ProcessElement
-    public void process(@Element Row pin, OutputReceiver<KV<Long, Row>> out) {
-      out.output(KV.of(pin.getInt64("ind"), Row.withSchema(PIN_PART)
-          .addValues(pin.getString("category"), pin.getString("poster_name"), pin.getInt64("follower_count"))
-          .build()));
+    public void process(@Element KV<Integer, CoGbkResult> bucket, MultiOutputReceiver out) {
+      Map<Long, List<Row>> geo = byId(bucket.getValue().getAll(GEO));
+      Map<Long, List<Row>> users = byId(bucket.getValue().getAll(USER));
+      for (Row p : bucket.getValue().getAll(PIN)) {
+        Long id = p.getInt64(0);
+        for (Row g : geo.getOrDefault(id, List.of())) {
+          out.get(POST_GEO_TAG).output(Row.withSchema(POST_GEO)
+              .attachValues(g.getValue(1), p.getValue(1), p.getValue(2), p.getValue(3), g.getValue(2)));
+        }
+        for (Row u : users.getOrDefault(id, List.of())) {
+          out.get(POST_USER_TAG).output(Row.withSchema(POST_USER)
+              .attachValues(p.getValue(1), p.getValue(3), u.getValue(1), u.getValue(2)));
+        }
+      }
+    }
+
+    private static Map<Long, List<Row>> byId(Iterable<Row> rows) {
+      Map<Long, List<Row>> index = new HashMap<>();
+      for (Row row : rows) {
+        index.computeIfAbsent(row.getInt64(0), k -> new ArrayList<>(1)).add(row);
+      }
+      return index;
     }
   }
 
@@ -216,29 +261,13 @@ public final class PinterestQueries {
 
   /** 2. Posts per category per year 2018-2022 (geo timestamp year). Input: {@link #POST_GEO}. */
   public static PTransform<PCollection<Row>, PCollection<Row>> postsPerCategoryByYear() {
-    return new CountBy(POSTS_PER_CATEGORY_BY_YEAR, "post_year", POST_YEAR_FROM, POST_YEAR_TO,
+    return new CountBy(POSTS_PER_CATEGORY_BY_YEAR, new YearRange("post_year", POST_YEAR_FROM, POST_YEAR_TO),
         "post_year", "category");
   }
 
   /** 7. Users joined per year 2015-2020. Input: the clean user table. */
   public static PTransform<PCollection<Row>, PCollection<Row>> usersJoinedByYear() {
-    return new PTransform<PCollection<Row>, PCollection<Row>>() {
-      @Override
-      public PCollection<Row> expand(PCollection<Row> users) {
-        Schema years = schema("join_year", INT);
-        return users
-            .apply("Join year", ParDo.of(new DoFn<Row, Row>() {
-              @ProcessElement
-              public void process(@Element Row u, OutputReceiver<Row> out) {
-                ReadableInstant t = u.getDateTime("date_joined");
-                out.output(Row.withSchema(years).addValue(t == null ? null : Timestamps.utcYear(t)).build());
-              }
-            }))
-            .setRowSchema(years)
-            .apply("Count", new CountBy(USERS_JOINED_BY_YEAR, "join_year", JOIN_YEAR_FROM, JOIN_YEAR_TO,
-                "join_year"));
-      }
-    };
+    return new UsersJoinedByYear();
   }
 
   /** 3. Most followed user per country; ties broken by poster name. Input: {@link #POST_GEO}. */
@@ -258,82 +287,125 @@ public final class PinterestQueries {
 
   /** 8. Median follower count per join year 2015-2020. Input: {@link #POST_USER}. */
   public static PTransform<PCollection<Row>, PCollection<Row>> medianFollowersByJoinYear() {
-    return new MedianBy(MEDIAN_FOLLOWERS_BY_JOIN_YEAR, "join_year", "join_year");
+    return new MedianBy(MEDIAN_FOLLOWERS_BY_JOIN_YEAR, JOIN_YEARS, "join_year");
   }
 
   /** 9. Median follower count per join year 2015-2020 and age group. Input: {@link #POST_USER}. */
   public static PTransform<PCollection<Row>, PCollection<Row>> medianFollowersByJoinYearAndAgeGroup() {
-    return new MedianBy(MEDIAN_FOLLOWERS_BY_JOIN_YEAR_AND_AGE_GROUP, "join_year", "age_group", "join_year");
+    return new MedianBy(MEDIAN_FOLLOWERS_BY_JOIN_YEAR_AND_AGE_GROUP, JOIN_YEARS, "age_group", "join_year");
   }
 
-  /** Counts rows per key (projected fields), optionally keeping a year field within a range. */
-  private static final class CountBy extends PTransform<PCollection<Row>, PCollection<Row>> {
-    private final String outputName;
-    private final String yearField;
-    private final int from;
-    private final int to;
-    private final String[] keys;
+  /** Keeps rows whose year field is within an inclusive range. */
+  private static final class YearRange implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final String field;
+    final int from;
+    final int to;
 
-    CountBy(String outputName, String yearField, int from, int to, String... keys) {
-      this.outputName = outputName;
-      this.yearField = yearField;
+    YearRange(String field, int from, int to) {
+      this.field = field;
       this.from = from;
       this.to = to;
+    }
+
+    boolean contains(Row row) {
+      Integer year = row.getInt32(field);
+      return year != null && year >= from && year <= to;
+    }
+  }
+
+  private static final YearRange JOIN_YEARS = new YearRange("join_year", JOIN_YEAR_FROM, JOIN_YEAR_TO);
+
+  /** Projects {@code keys} of each row (dropping rows outside {@code range}, if given). */
+  private static final class KeyFn extends DoFn<Row, Row> {
+    private final Schema keySchema;
+    private final YearRange range;
+
+    KeyFn(Schema keySchema, YearRange range) {
+      this.keySchema = keySchema;
+      this.range = range;
+    }
+
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<Row> out) {
+      if (range == null || range.contains(row)) {
+        out.output(key(row, keySchema));
+      }
+    }
+  }
+
+  private static Row key(Row row, Schema keySchema) {
+    Object[] values = new Object[keySchema.getFieldCount()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = row.getValue(keySchema.getField(i).getName());
+    }
+    return Row.withSchema(keySchema).attachValues(values);
+  }
+
+  private static PCollection<Map<Row, Long>> countGroups(
+      PCollection<Row> input, YearRange range, String... keys) {
+    Schema keySchema = project(input.getSchema(), keys);
+    return input
+        .apply("Key", ParDo.of(new KeyFn(keySchema, range)))
+        .setRowSchema(keySchema)
+        .apply("Count per group", Combine.globally(GroupCounts.of(keySchema)));
+  }
+
+  /** Counts rows per key fields; the output row is the key values followed by the count. */
+  private static final class CountBy extends PTransform<PCollection<Row>, PCollection<Row>> {
+    private final String outputName;
+    private final YearRange range;
+    private final String[] keys;
+
+    CountBy(String outputName, YearRange range, String... keys) {
+      this.outputName = outputName;
+      this.range = range;
       this.keys = keys;
     }
 
     @Override
     public PCollection<Row> expand(PCollection<Row> input) {
-      Schema keySchema = project(input.getSchema(), keys);
-      Schema out = OUTPUTS.get(outputName);
-      return input
-          .apply("Key", ParDo.of(new KeyFn(keySchema, keys, yearField, from, to)))
-          .setRowSchema(keySchema)
-          .apply("Count", Count.perElement())
-          .apply("To rows", ParDo.of(new DoFn<KV<Row, Long>, Row>() {
-            @ProcessElement
-            public void process(@Element KV<Row, Long> kv, OutputReceiver<Row> o) {
-              List<Object> values = new ArrayList<>(kv.getKey().getValues());
-              values.add(kv.getValue());
-              o.output(Row.withSchema(out).addValues(values).build());
-            }
-          }))
-          .setRowSchema(out);
+      return countGroups(input, range, keys)
+          .apply("To rows", ParDo.of(new KeyValueRowsFn(OUTPUTS.get(outputName))))
+          .setRowSchema(OUTPUTS.get(outputName));
     }
   }
 
-  /** Projects {@code keys} of a row; drops rows whose {@code yearField} is null or out of range. */
-  private static final class KeyFn extends DoFn<Row, Row> {
-    private final Schema keySchema;
-    private final String[] keys;
-    private final String yearField;
-    private final int from;
-    private final int to;
+  /** Emits one row per map entry: the key row's values followed by the value. */
+  private static final class KeyValueRowsFn extends DoFn<Map<Row, Long>, Row> {
+    private final Schema out;
 
-    KeyFn(Schema keySchema, String[] keys, String yearField, int from, int to) {
-      this.keySchema = keySchema;
-      this.keys = keys;
-      this.yearField = yearField;
-      this.from = from;
-      this.to = to;
+    KeyValueRowsFn(Schema out) {
+      this.out = out;
     }
 
     @ProcessElement
-    public void process(@Element Row row, OutputReceiver<Row> out) {
-      if (yearField != null) {
-        Integer year = row.getInt32(yearField);
-        if (year == null || year < from || year > to) {
-          return;
-        }
+    public void process(@Element Map<Row, Long> groups, OutputReceiver<Row> o) {
+      for (Map.Entry<Row, Long> e : groups.entrySet()) {
+        List<Object> values = new ArrayList<>(e.getKey().getValues());
+        values.add(e.getValue());
+        o.output(Row.withSchema(out).attachValues(values));
       }
-      Row.Builder key = Row.withSchema(keySchema);
-      for (String k : keys) {
-        key.addValue(row.getValue(k));
-      }
-      out.output(key.build());
     }
   }
 
+  private static final class UsersJoinedByYear extends PTransform<PCollection<Row>, PCollection<Row>> {
+    @Override
+    public PCollection<Row> expand(PCollection<Row> users) {
+      Schema years = schema("join_year", INT);
+      return users
+          .apply("Join year", ParDo.of(new DoFn<Row, Row>() {
+            @ProcessElement
+            public void process(@Element Row u, OutputReceiver<Row> out) {
+              out.output(Row.withSchema(years).addValue(year(u.getDateTime("date_joined"))).build());
+            }
+          }))
+          .setRowSchema(years)
+          .apply("Count", new CountBy(USERS_JOINED_BY_YEAR, JOIN_YEARS, "join_year"));
+    }
+  }
+
+  /** Rank 1 (ties kept) of category counts within each group. */
   private static final class PopularCategory extends PTransform<PCollection<Row>, PCollection<Row>> {
     private final String groupField;
     private final String outputName;
@@ -346,33 +418,22 @@ public final class PinterestQueries {
     @Override
     public PCollection<Row> expand(PCollection<Row> input) {
       Schema out = OUTPUTS.get(outputName);
-      Schema keySchema = project(input.getSchema(), groupField, "category");
-      return input
-          .apply("Key", ParDo.of(new KeyFn(keySchema, new String[] {groupField, "category"}, null, 0, 0)))
-          .setRowSchema(keySchema)
-          .apply("Count per category", Count.perElement())
-          .apply("By group", ParDo.of(new DoFn<KV<Row, Long>, KV<String, KV<String, Long>>>() {
+      return countGroups(input, null, groupField, "category")
+          .apply("Rank 1 with ties", ParDo.of(new DoFn<Map<Row, Long>, Row>() {
             @ProcessElement
-            public void process(@Element KV<Row, Long> kv, OutputReceiver<KV<String, KV<String, Long>>> o) {
-              o.output(KV.of(kv.getKey().getString(0), KV.of(kv.getKey().getString(1), kv.getValue())));
-            }
-          }))
-          .setCoder(KvCoder.of(NULLABLE_STRING, KvCoder.of(NULLABLE_STRING, NULLABLE_LONG)))
-          .apply("Rank 1 with ties", Combine.perKey(TopTies.of()))
-          .apply("To rows", ParDo.of(new DoFn<KV<String, List<KV<String, Long>>>, Row>() {
-            @ProcessElement
-            public void process(@Element KV<String, List<KV<String, Long>>> kv, OutputReceiver<Row> o) {
-              for (KV<String, Long> top : kv.getValue()) {
-                o.output(Row.withSchema(out).addValues(kv.getKey(), top.getKey(), top.getValue()).build());
-              }
+            public void process(@Element Map<Row, Long> counts, OutputReceiver<Row> o) {
+              Map<String, List<KV<String, Long>>> top = new HashMap<>();
+              TopTies ties = TopTies.of();
+              counts.forEach((key, count) -> ties.addInput(
+                  top.computeIfAbsent(key.getString(0), k -> ties.createAccumulator()),
+                  KV.of(key.getString(1), count)));
+              top.forEach((group, best) -> best.forEach(kv ->
+                  o.output(Row.withSchema(out).attachValues(group, kv.getKey(), kv.getValue()))));
             }
           }))
           .setRowSchema(out);
     }
   }
-
-  private static final NullableCoder<String> NULLABLE_STRING = NullableCoder.of(StringUtf8Coder.of());
-  private static final NullableCoder<Long> NULLABLE_LONG = NullableCoder.of(VarLongCoder.of());
 
   /** Orders (poster, followers): more followers first, then the smaller poster name. */
   static final class ByFollowersThenName implements Comparator<KV<String, Long>>, java.io.Serializable {
@@ -414,6 +475,55 @@ public final class PinterestQueries {
     }
   }
 
+  /** Per country, the best (poster, followers) by {@link ByFollowersThenName}. */
+  static final class BestPerCountry
+      extends Combine.CombineFn<KV<String, KV<String, Long>>, Map<String, KV<String, Long>>,
+          Map<String, KV<String, Long>>> {
+    private static final long serialVersionUID = 1L;
+    private static final ByFollowersThenName ORDER = new ByFollowersThenName();
+
+    @Override
+    public Map<String, KV<String, Long>> createAccumulator() {
+      return new HashMap<>();
+    }
+
+    @Override
+    public Map<String, KV<String, Long>> addInput(
+        Map<String, KV<String, Long>> best, KV<String, KV<String, Long>> input) {
+      best.merge(input.getKey(), input.getValue(), (a, b) -> ORDER.compare(a, b) >= 0 ? a : b);
+      return best;
+    }
+
+    @Override
+    public Map<String, KV<String, Long>> mergeAccumulators(Iterable<Map<String, KV<String, Long>>> accs) {
+      Map<String, KV<String, Long>> merged = createAccumulator();
+      for (Map<String, KV<String, Long>> acc : accs) {
+        acc.forEach((country, poster) -> addInput(merged, KV.of(country, poster)));
+      }
+      return merged;
+    }
+
+    @Override
+    public Map<String, KV<String, Long>> extractOutput(Map<String, KV<String, Long>> best) {
+      return best;
+    }
+
+    @Override
+    public Coder<Map<String, KV<String, Long>>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<KV<String, KV<String, Long>>> inputCoder) {
+      return MapCoder.of(NULLABLE_STRING, KvCoder.of(NULLABLE_STRING, NULLABLE_LONG));
+    }
+
+    @Override
+    public Coder<Map<String, KV<String, Long>>> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<KV<String, KV<String, Long>>> inputCoder) {
+      return getAccumulatorCoder(registry, inputCoder);
+    }
+  }
+
+  private static final NullableCoder<String> NULLABLE_STRING = NullableCoder.of(StringUtf8Coder.of());
+  private static final NullableCoder<Long> NULLABLE_LONG = NullableCoder.of(VarLongCoder.of());
+
   private static final class TopUserByCountry extends PTransform<PCollection<Row>, PCollection<Row>> {
     @Override
     public PCollection<Row> expand(PCollection<Row> postGeo) {
@@ -427,12 +537,12 @@ public final class PinterestQueries {
             }
           }))
           .setCoder(KvCoder.of(NULLABLE_STRING, KvCoder.of(NULLABLE_STRING, NULLABLE_LONG)))
-          .apply("Most followed", Max.perKey(new ByFollowersThenName()))
-          .apply("To rows", ParDo.of(new DoFn<KV<String, KV<String, Long>>, Row>() {
+          .apply("Most followed", Combine.globally(new BestPerCountry()))
+          .apply("To rows", ParDo.of(new DoFn<Map<String, KV<String, Long>>, Row>() {
             @ProcessElement
-            public void process(@Element KV<String, KV<String, Long>> kv, OutputReceiver<Row> o) {
-              o.output(Row.withSchema(out)
-                  .addValues(kv.getKey(), kv.getValue().getKey(), kv.getValue().getValue()).build());
+            public void process(@Element Map<String, KV<String, Long>> best, OutputReceiver<Row> o) {
+              best.forEach((country, poster) ->
+                  o.output(Row.withSchema(out).attachValues(country, poster.getKey(), poster.getValue())));
             }
           }))
           .setRowSchema(out);
@@ -456,7 +566,7 @@ public final class PinterestQueries {
             @ProcessElement
             public void process(@Element List<KV<String, Long>> top, OutputReceiver<Row> o) {
               for (KV<String, Long> kv : top) {
-                o.output(Row.withSchema(out).addValues(kv.getKey(), kv.getValue()).build());
+                o.output(Row.withSchema(out).attachValues(kv.getKey(), kv.getValue()));
               }
             }
           }))
@@ -464,15 +574,15 @@ public final class PinterestQueries {
     }
   }
 
-  /** Lower median of follower counts per key, optionally keeping join years 2015-2020. */
+  /** Lower median of follower counts per key fields (optionally within a year range). */
   private static final class MedianBy extends PTransform<PCollection<Row>, PCollection<Row>> {
     private final String outputName;
-    private final String yearField;
+    private final YearRange range;
     private final String[] keys;
 
-    MedianBy(String outputName, String yearField, String... keys) {
+    MedianBy(String outputName, YearRange range, String... keys) {
       this.outputName = outputName;
-      this.yearField = yearField;
+      this.range = range;
       this.keys = keys;
     }
 
@@ -480,35 +590,19 @@ public final class PinterestQueries {
     public PCollection<Row> expand(PCollection<Row> input) {
       Schema out = OUTPUTS.get(outputName);
       Schema keySchema = project(input.getSchema(), keys);
-      String[] keyFields = keys;
-      String year = yearField;
+      YearRange years = range;
       return input
           .apply("Key", ParDo.of(new DoFn<Row, KV<Row, Long>>() {
             @ProcessElement
             public void process(@Element Row r, OutputReceiver<KV<Row, Long>> o) {
-              if (year != null) {
-                Integer y = r.getInt32(year);
-                if (y == null || y < JOIN_YEAR_FROM || y > JOIN_YEAR_TO) {
-                  return;
-                }
+              if (years == null || years.contains(r)) {
+                o.output(KV.of(key(r, keySchema), r.getInt64("follower_count")));
               }
-              Row.Builder key = Row.withSchema(keySchema);
-              for (String k : keyFields) {
-                key.addValue(r.getValue(k));
-              }
-              o.output(KV.of(key.build(), r.getInt64("follower_count")));
             }
           }))
-          .setCoder(KvCoder.of(org.apache.beam.sdk.coders.RowCoder.of(keySchema), NULLABLE_LONG))
-          .apply("Lower median", Combine.perKey(LowerMedian.of()))
-          .apply("To rows", ParDo.of(new DoFn<KV<Row, Long>, Row>() {
-            @ProcessElement
-            public void process(@Element KV<Row, Long> kv, OutputReceiver<Row> o) {
-              List<Object> values = new ArrayList<>(kv.getKey().getValues());
-              values.add(kv.getValue());
-              o.output(Row.withSchema(out).addValues(values).build());
-            }
-          }))
+          .setCoder(KvCoder.of(RowCoder.of(keySchema), NULLABLE_LONG))
+          .apply("Lower median", Combine.globally(GroupMedians.of(keySchema)))
+          .apply("To rows", ParDo.of(new KeyValueRowsFn(out)))
           .setRowSchema(out);
     }
   }

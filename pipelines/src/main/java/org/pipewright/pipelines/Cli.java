@@ -1,0 +1,122 @@
+package org.pipewright.pipelines;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.pipewright.io.Format;
+import org.pipewright.io.OutputDirs;
+
+/** Command-line plumbing shared by the pipelines: parsing, validation, one-line errors. */
+final class Cli {
+  private Cli() {}
+
+  /** The body of a main method; returns normally on success. */
+  interface Body {
+    void run(String[] args) throws Exception;
+  }
+
+  /**
+   * Runs {@code body}, turning a {@link UsageException} or an invalid option into one {@code
+   * error:} line and exit code 2 instead of a stack trace.
+   */
+  static void main(String[] args, Body body) {
+    try {
+      body.run(args);
+    } catch (UsageException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      // Not a usage problem: keep the stack trace, it is needed to diagnose the failure.
+      e.printStackTrace();
+      System.err.println("error: " + rootMessage(e));
+      System.exit(1);
+    }
+  }
+
+  /**
+   * Parses and validates options. {@code --help} prints the options of {@code type} and exits.
+   * On the Direct runner the run is made non-blocking so that progress can be reported.
+   */
+  static <T extends PipelineOptions> T parse(String[] args, Class<T> type) {
+    PipelineOptionsFactory.register(type);
+    T options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(firstLine(e.getMessage()));
+    }
+    boolean direct = "DirectRunner".equals(options.getRunner().getSimpleName());
+    if (direct && Arrays.stream(args).noneMatch(a -> a.startsWith("--blockOnRun"))) {
+      String[] withFlag = Arrays.copyOf(args, args.length + 1);
+      withFlag[args.length] = "--blockOnRun=false";
+      options = PipelineOptionsFactory.fromArgs(withFlag).withValidation().as(type);
+    }
+    FileSystems.setDefaultPipelineOptions(options);
+    return options;
+  }
+
+  static Format format(String option, String value) {
+    try {
+      return Format.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + option + ": " + e.getMessage());
+    }
+  }
+
+  /** Fails with one clear line unless every {@code kind} folder under {@code input} has files. */
+  static void requireInputs(String input, List<String> kinds, String pattern) {
+    for (String kind : kinds) {
+      String files = OutputDirs.join(input, kind, pattern);
+      boolean found;
+      try {
+        found = OutputDirs.exists(files);
+      } catch (IOException | RuntimeException e) {
+        throw new UsageException("cannot read input " + files + ": " + rootMessage(e));
+      }
+      if (!found) {
+        throw new UsageException("no input files at " + files
+            + " (expected --input to be a folder with " + String.join("/, ", kinds) + "/ subfolders)");
+      }
+    }
+  }
+
+  /** Checks that {@code output} can be written by creating and deleting a small probe file. */
+  static void requireWritable(String output) {
+    ResourceId probe = FileSystems.matchNewResource(OutputDirs.join(output, ".pipewright-probe"), false);
+    try {
+      try (OutputStream out = Channels.newOutputStream(FileSystems.create(probe, MimeTypes.TEXT))) {
+        out.write('\n');
+      }
+      FileSystems.delete(List.of(probe));
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException("cannot write to output " + output + ": " + rootMessage(e));
+    }
+  }
+
+  static void replaceAll(List<String> directories) throws IOException {
+    for (String dir : directories) {
+      OutputDirs.replace(dir);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage();
+    return message == null ? t.getClass().getSimpleName() : firstLine(message);
+  }
+
+  private static String firstLine(String message) {
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,74 @@
+package org.pipewright.pipelines;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.pipewright.io.Format;
+import org.pipewright.io.OutputDirs;
+import org.pipewright.io.ReadRows;
+import org.pipewright.io.WriteRows;
+import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.DeadLetter;
+import org.pipewright.transforms.pinterest.PinterestQueries;
+import org.pipewright.transforms.pinterest.PinterestSchemas;
+
+/**
+ * The nine Pinterest analytics on already-clean tables ({@code --input} with {@code pin/ geo/
+ * user/}), written to {@code OUT/analytics/<name>/}. Records that do not fit the clean schema go to
+ * {@code OUT/dead-letter/}.
+ */
+public final class PinterestAnalytics {
+  private PinterestAnalytics() {}
+
+  public static void main(String[] args) {
+    Cli.main(args, PinterestAnalytics::run);
+  }
+
+  public static void run(String[] args) throws IOException {
+    PinterestAnalyticsOptions options = Cli.parse(args, PinterestAnalyticsOptions.class);
+    Format inputFormat = Cli.format("inputFormat", options.getInputFormat());
+    Format outputFormat = Cli.format("outputFormat", options.getOutputFormat());
+    Cli.requireInputs(options.getInput(), PinterestBatch.KINDS, "*");
+    Cli.requireWritable(options.getOutput());
+
+    Pipeline pipeline = Pipeline.create(options);
+    String out = options.getOutput();
+    List<TupleTag<Row>> tags = List.of(PinterestQueries.PIN, PinterestQueries.GEO, PinterestQueries.USER);
+    List<Schema> schemas = List.of(PinterestSchemas.PIN, PinterestSchemas.GEO, PinterestSchemas.USER);
+    PCollectionTuple tables = PCollectionTuple.empty(pipeline);
+    List<PCollection<Row>> deadLetters = new ArrayList<>();
+    for (int i = 0; i < tags.size(); i++) {
+      String kind = PinterestBatch.KINDS.get(i);
+      CleanResult table = pipeline.apply("Read " + kind, ReadRows.of(kind, schemas.get(i))
+          .from(OutputDirs.join(options.getInput(), kind, "*")).withFormat(inputFormat));
+      tables = tables.and(tags.get(i), table.output());
+      deadLetters.add(table.deadLetters());
+    }
+    List<String> folders = new ArrayList<>();
+    PCollectionTuple results = tables.apply("Analytics", PinterestQueries.all());
+    for (String name : PinterestQueries.OUTPUTS.keySet()) {
+      String folder = OutputDirs.join(out, "analytics", name);
+      folders.add(folder);
+      results.get(PinterestQueries.output(name))
+          .apply("Write " + name, WriteRows.to(folder).withFormat(outputFormat).withNumShards(1));
+    }
+    String deadLetterFolder = OutputDirs.join(out, "dead-letter");
+    folders.add(deadLetterFolder);
+    PCollectionList.of(deadLetters)
+        .apply("Gather dead letters", Flatten.pCollections())
+        .setRowSchema(DeadLetter.SCHEMA)
+        .apply("Write dead letters", WriteRows.to(deadLetterFolder));
+
+    Cli.replaceAll(folders);
+    Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS);
+    Analytics.printFirstRows(out, outputFormat);
+  }
+}

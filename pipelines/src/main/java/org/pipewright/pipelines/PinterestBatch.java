@@ -1,0 +1,121 @@
+package org.pipewright.pipelines;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.pipewright.io.Format;
+import org.pipewright.io.OutputDirs;
+import org.pipewright.io.ReadJsonLines;
+import org.pipewright.io.TablePreview;
+import org.pipewright.io.WriteRows;
+import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.DeadLetter;
+import org.pipewright.transforms.core.Deduplicate;
+import org.pipewright.transforms.pinterest.CleanPinterest;
+import org.pipewright.transforms.pinterest.PinterestQueries;
+
+/**
+ * The daily Pinterest batch job: raw pin, geo and user JSON lines in; clean tables, the nine
+ * analytics, dead letters and {@code summary.json} out.
+ *
+ * <pre>
+ * OUT/clean/{pin,geo,user}/     clean tables (parquet or json)
+ * OUT/analytics/&lt;name&gt;/        the nine analytics tables
+ * OUT/dead-letter/              refused records, JSON lines, with step, reason and source
+ * OUT/summary.json              per table: read, clean, duplicates, deadLetter
+ * </pre>
+ *
+ * <p>Run with {@code --help} for the options. The runner is chosen by {@code --runner} and the
+ * Maven profile; nothing here depends on one.
+ */
+public final class PinterestBatch {
+  static final List<String> KINDS = List.of("pin", "geo", "user");
+
+  private PinterestBatch() {}
+
+  public static void main(String[] args) {
+    Cli.main(args, PinterestBatch::run);
+  }
+
+  /** Runs the job; throws {@link UsageException} for bad options, inputs or outputs. */
+  public static void run(String[] args) throws IOException {
+    PinterestBatchOptions options = Cli.parse(args, PinterestBatchOptions.class);
+    Format format = Cli.format("outputFormat", options.getOutputFormat());
+    Cli.requireInputs(options.getInput(), KINDS, "*");
+    Cli.requireWritable(options.getOutput());
+
+    Pipeline pipeline = Pipeline.create(options);
+    List<String> replaced = build(pipeline, options, format);
+    Cli.replaceAll(replaced);
+    Runs.run(pipeline, options.getProgressSeconds(), KINDS);
+    printSummary(options.getOutput(), format);
+  }
+
+  /** Adds the job to {@code pipeline}; returns the output folders it writes. */
+  static List<String> build(Pipeline pipeline, PinterestBatchOptions options, Format format) {
+    String out = options.getOutput();
+    List<String> folders = new ArrayList<>();
+    Summary summary = new Summary();
+    List<PCollection<Row>> deadLetters = new ArrayList<>();
+    PCollectionTuple tables = PCollectionTuple.empty(pipeline);
+    List<TupleTag<Row>> tags = List.of(PinterestQueries.PIN, PinterestQueries.GEO, PinterestQueries.USER);
+    List<CleanRecords> cleaners = List.of(CleanPinterest.pins(), CleanPinterest.geo(), CleanPinterest.users());
+
+    for (int i = 0; i < KINDS.size(); i++) {
+      String kind = KINDS.get(i);
+      PCollection<Row> raw =
+          pipeline.apply("Read " + kind, ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, "*")));
+      CleanResult cleaned = raw.apply("Clean " + kind, cleaners.get(i));
+      PCollection<Row> clean = cleaned.output();
+      if (options.getDedupe()) {
+        clean = clean.apply("Dedupe " + kind, Deduplicate.rows());
+        summary.count(kind, Summary.CLEANED, cleaned.output());
+      }
+      String folder = OutputDirs.join(out, "clean", kind);
+      folders.add(folder);
+      clean.apply("Write clean " + kind, WriteRows.to(folder).withFormat(format));
+      summary.count(kind, Summary.READ, raw);
+      summary.count(kind, Summary.CLEAN, clean);
+      summary.count(kind, Summary.DEAD_LETTER, cleaned.deadLetters());
+      deadLetters.add(cleaned.deadLetters());
+      tables = tables.and(tags.get(i), clean);
+    }
+
+    PCollectionTuple results = tables.apply("Analytics", PinterestQueries.all());
+    for (String name : PinterestQueries.OUTPUTS.keySet()) {
+      String folder = OutputDirs.join(out, "analytics", name);
+      folders.add(folder);
+      results.get(PinterestQueries.output(name))
+          .apply("Write " + name, WriteRows.to(folder).withFormat(format).withNumShards(1));
+    }
+
+    String deadLetterFolder = OutputDirs.join(out, "dead-letter");
+    folders.add(deadLetterFolder);
+    PCollectionList.of(deadLetters)
+        .apply("Gather dead letters", Flatten.pCollections())
+        .setRowSchema(DeadLetter.SCHEMA)
+        .apply("Write dead letters", WriteRows.to(deadLetterFolder));
+    summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
+    return folders;
+  }
+
+  static void printSummary(String out, Format format) throws IOException {
+    try (InputStream in = Channels.newInputStream(
+        FileSystems.open(FileSystems.matchNewResource(OutputDirs.join(out, "summary.json"), false)))) {
+      System.out.println("summary: " + new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+    }
+    Analytics.printFirstRows(out, format);
+  }
+}

@@ -1,0 +1,21 @@
+package org.pipewright.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Validation;
+
+/** Options of {@link PinterestBatch}. */
+public interface PinterestBatchOptions extends OutputOptions {
+  @Description("Input folder with pin/, geo/ and user/ subfolders of JSON-lines files "
+      + "(any file names; .gz is decompressed). Local path or s3://bucket/prefix.")
+  @Validation.Required
+  String getInput();
+
+  void setInput(String value);
+
+  @Description("Remove exact re-sends of the same record before writing and analysing.")
+  @Default.Boolean(true)
+  boolean getDedupe();
+
+  void setDedupe(boolean value);
+}

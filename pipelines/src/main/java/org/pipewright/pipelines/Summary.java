@@ -1,0 +1,87 @@
+package org.pipewright.pipelines;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Per-table record counts computed by the pipeline itself (so they are exact on every runner) and
+ * written as {@code summary.json}: {@code {"pin": {"read", "clean", "duplicates", "deadLetter"}}}.
+ * {@code read = clean + duplicates + deadLetter} holds by construction of the cleansing steps.
+ */
+final class Summary {
+  static final String READ = "read";
+  static final String CLEAN = "clean";
+  static final String DUPLICATES = "duplicates";
+  static final String DEAD_LETTER = "deadLetter";
+  /** Clean records before deduplication; only used to derive {@link #DUPLICATES}. */
+  static final String CLEANED = "cleaned";
+
+  private final List<PCollection<KV<String, Long>>> counts = new ArrayList<>();
+
+  /** Counts {@code collection} as {@code kind.measure}. */
+  void count(String kind, String measure, PCollection<?> collection) {
+    String key = kind + "." + measure;
+    counts.add(collection
+        .apply("Count " + key, Count.globally())
+        .apply("Label " + key, MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+            .via(n -> KV.of(key, n))));
+  }
+
+  /** Writes the counts to {@code path} (a full file name) as one JSON object. */
+  void writeTo(String path, List<String> kinds) {
+    PCollectionList.of(counts)
+        .apply("Flatten counts", Flatten.pCollections())
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+        .apply("One key", WithKeys.of("summary"))
+        .apply("Gather", GroupByKey.create())
+        .apply("Format", ParDo.of(new FormatFn(kinds)))
+        .apply("Write summary", TextIO.write().to(path).withoutSharding());
+  }
+
+  private static final class FormatFn extends DoFn<KV<String, Iterable<KV<String, Long>>>, String> {
+    private final List<String> kinds;
+
+    FormatFn(List<String> kinds) {
+      this.kinds = kinds;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<KV<String, Long>>> all, OutputReceiver<String> out)
+        throws Exception {
+      Map<String, Long> counts = new TreeMap<>();
+      all.getValue().forEach(kv -> counts.put(kv.getKey(), kv.getValue()));
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode summary = mapper.createObjectNode();
+      for (String kind : kinds) {
+        long clean = counts.getOrDefault(kind + "." + CLEAN, 0L);
+        long cleaned = counts.getOrDefault(kind + "." + CLEANED, clean);
+        ObjectNode table = summary.putObject(kind);
+        table.put(READ, counts.getOrDefault(kind + "." + READ, 0L));
+        table.put(CLEAN, clean);
+        table.put(DUPLICATES, cleaned - clean);
+        table.put(DEAD_LETTER, counts.getOrDefault(kind + "." + DEAD_LETTER, 0L));
+      }
+      out.output(mapper.writeValueAsString(summary));
+    }
+  }
+}
