@@ -5,18 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
+import org.pipewright.io.DeadLetterSink;
 import org.pipewright.io.Format;
 import org.pipewright.io.OutputDirs;
 import org.pipewright.io.ReadRows;
 import org.pipewright.io.WriteRows;
 import org.pipewright.transforms.core.CleanResult;
-import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.pinterest.PinterestQueries;
 import org.pipewright.transforms.pinterest.PinterestSchemas;
 
@@ -62,10 +61,7 @@ public final class PinterestAnalytics {
     }
     String deadLetterFolder = OutputDirs.join(out, "dead-letter");
     folders.add(deadLetterFolder);
-    PCollectionList.of(deadLetters)
-        .apply("Gather dead letters", Flatten.pCollections())
-        .setRowSchema(DeadLetter.SCHEMA)
-        .apply("Write dead letters", WriteRows.to(deadLetterFolder));
+    PCollectionList.of(deadLetters).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
 
     Cli.replaceAll(folders);
     Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS);

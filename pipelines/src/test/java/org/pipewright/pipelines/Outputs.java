@@ -1,0 +1,69 @@
+package org.pipewright.pipelines;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Reads what a pipeline wrote, for assertions. */
+final class Outputs {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private Outputs() {}
+
+  /** Every JSON line of every {@code part-*} file in {@code dir}. */
+  static List<JsonNode> rows(Path dir) {
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : lines(dir)) {
+      rows.add(parse(line));
+    }
+    return rows;
+  }
+
+  static List<String> lines(Path dir) {
+    List<String> lines = new ArrayList<>();
+    if (!Files.exists(dir) && dir.getFileName().toString().equals("dead-letter")) {
+      return lines; // written only when something was refused
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("part-"))
+          .sorted()::iterator) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          if (!line.isBlank()) {
+            lines.add(line);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return lines;
+  }
+
+  static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JsonNode summary(Path out) throws IOException {
+    return JSON.readTree(Files.readString(out.resolve("summary.json")));
+  }
+
+  /** Lays out {@code files} (kind -> source file) as {@code dir/<kind>/<file name>}. */
+  static Path layout(Path dir, String kind, Path... files) throws IOException {
+    Path target = Files.createDirectories(dir.resolve(kind));
+    for (Path file : files) {
+      Files.copy(file, target.resolve(file.getFileName()));
+    }
+    return dir;
+  }
+}

@@ -1,0 +1,85 @@
+package org.pipewright.transforms.core;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+
+import org.junit.Test;
+
+public class NumbersTest {
+
+  @Test
+  public void id() {
+    assertEquals(7528L, Numbers.id("ind", "7528"));
+    assertEquals(0L, Numbers.id("ind", "0"));
+    assertEquals(12L, Numbers.id("ind", " 12 "));
+  }
+
+  @Test
+  public void missingId() {
+    BadValueException e = assertThrows(BadValueException.class, () -> Numbers.id("ind", null));
+    assertEquals("missing id 'ind'", e.getMessage());
+  }
+
+  @Test
+  public void nonNumericId() {
+    BadValueException e = assertThrows(BadValueException.class, () -> Numbers.id("index", "abc"));
+    assertThat(e.getMessage(), containsString("'index'"));
+    assertThat(e.getMessage(), containsString("'abc'"));
+    assertThrows(BadValueException.class, () -> Numbers.id("ind", ""));
+    assertThrows(BadValueException.class, () -> Numbers.id("ind", "1.5"));
+    assertThrows(BadValueException.class, () -> Numbers.id("ind", "-1"));
+    assertThrows(BadValueException.class, () -> Numbers.id("ind", "-"));
+    assertThrows(BadValueException.class, () -> Numbers.id("ind", "1-2"));
+    assertThrows(BadValueException.class, () -> Numbers.id("ind", "1234567890123456789"));
+  }
+
+  @Test
+  public void integer() {
+    assertNull(Numbers.integer("age", null));
+    assertEquals(Integer.valueOf(42), Numbers.integer("age", "42"));
+    assertEquals(Integer.valueOf(42), Numbers.integer("age", " 42 "));
+    assertEquals(Integer.valueOf(-3), Numbers.integer("age", "-3"));
+    assertEquals(Integer.valueOf(Integer.MAX_VALUE), Numbers.integer("age", "2147483647"));
+  }
+
+  @Test
+  public void badInteger() {
+    BadValueException e = assertThrows(BadValueException.class, () -> Numbers.integer("age", "abc"));
+    assertThat(e.getMessage(), containsString("'age'"));
+    assertThat(e.getMessage(), containsString("'abc'"));
+    assertThrows(BadValueException.class, () -> Numbers.integer("age", "2147483648"));
+    assertThrows(BadValueException.class, () -> Numbers.integer("age", "4.5"));
+    assertThrows(BadValueException.class, () -> Numbers.integer("age", ""));
+  }
+
+  @Test
+  public void decimal() {
+    assertNull(Numbers.decimal("latitude", null, -90, 90));
+    assertEquals(45.5, Numbers.decimal("latitude", "45.5", -90, 90), 0.0);
+    assertEquals(-89.9787, Numbers.decimal("latitude", " -89.9787 ", -90, 90), 0.0);
+    assertEquals(-90.0, Numbers.decimal("latitude", "-90", -90, 90), 0.0);
+    assertEquals(90.0, Numbers.decimal("latitude", "90", -90, 90), 0.0);
+  }
+
+  @Test
+  public void nonNumericDecimal() {
+    BadValueException e =
+        assertThrows(BadValueException.class, () -> Numbers.decimal("latitude", "north", -90, 90));
+    assertThat(e.getMessage(), containsString("'latitude'"));
+    assertThat(e.getMessage(), containsString("'north'"));
+  }
+
+  @Test
+  public void decimalOutOfRange() {
+    BadValueException e =
+        assertThrows(BadValueException.class, () -> Numbers.decimal("latitude", "95", -90, 90));
+    assertThat(e.getMessage(), containsString("latitude"));
+    assertThat(e.getMessage(), containsString("95"));
+    assertThrows(BadValueException.class, () -> Numbers.decimal("latitude", "-90.0001", -90, 90));
+    assertThrows(BadValueException.class, () -> Numbers.decimal("latitude", "NaN", -90, 90));
+    assertThrows(BadValueException.class, () -> Numbers.decimal("latitude", "Infinity", -90, 90));
+  }
+}

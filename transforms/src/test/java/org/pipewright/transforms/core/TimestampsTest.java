@@ -1,0 +1,117 @@
+package org.pipewright.transforms.core;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+
+import org.joda.time.Instant;
+import org.junit.Test;
+
+public class TimestampsTest {
+  /** 2020-08-28T03:52:47Z. */
+  private static final Instant AUG_28 = new Instant(1_598_586_767_000L);
+
+  @Test
+  public void nullIsNull() {
+    assertNull(Timestamps.parseUtc(null));
+  }
+
+  @Test
+  public void isoLocalIsUtc() {
+    assertEquals(AUG_28, Timestamps.parseUtc("2020-08-28T03:52:47"));
+  }
+
+  @Test
+  public void spaceSeparatedIsUtc() {
+    assertEquals(AUG_28, Timestamps.parseUtc("2020-08-28 03:52:47"));
+  }
+
+  @Test
+  public void surroundingWhiteSpaceIsIgnored() {
+    assertEquals(AUG_28, Timestamps.parseUtc(" 2020-08-28 03:52:47 "));
+  }
+
+  @Test
+  public void zuluSuffix() {
+    assertEquals(AUG_28, Timestamps.parseUtc("2020-08-28T03:52:47Z"));
+  }
+
+  @Test
+  public void fractionAndCompactOffset() {
+    assertEquals(
+        new Instant(1_515_558_500_000L), Timestamps.parseUtc("2018-01-10T04:28:20.000+0000"));
+  }
+
+  @Test
+  public void nonZeroOffsetsAreConvertedToUtc() {
+    assertEquals(AUG_28, Timestamps.parseUtc("2020-08-28T05:52:47+02:00"));
+    assertEquals(AUG_28, Timestamps.parseUtc("2020-08-28T01:52:47-0200"));
+  }
+
+  @Test
+  public void millisecondsAreKept() {
+    assertEquals(new Instant(1_598_586_767_123L), Timestamps.parseUtc("2020-08-28T03:52:47.123"));
+  }
+
+  @Test
+  public void leapDayIsValid() {
+    assertEquals(new Instant(1_582_970_400_000L), Timestamps.parseUtc("2020-02-29 10:00:00"));
+  }
+
+  @Test
+  public void impossibleMonthIsBadValue() {
+    BadValueException e =
+        assertThrows(BadValueException.class, () -> Timestamps.parseUtc("2020-13-01T00:00:00"));
+    assertThat(e.getMessage(), containsString("2020-13-01T00:00:00"));
+  }
+
+  @Test
+  public void impossibleDayIsBadValue() {
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc("2020-02-30 10:00:00"));
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc("2019-02-29 10:00:00"));
+  }
+
+  @Test
+  public void hour24IsBadValue() {
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc("2020-01-01T24:00:00"));
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc("2020-01-01T23:60:00"));
+  }
+
+  @Test
+  public void otherShapesAreBadValues() {
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc(""));
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc("yesterday"));
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc("2020-08-28"));
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc("28/08/2020 03:52:47"));
+    assertThrows(BadValueException.class, () -> Timestamps.parseUtc("2020-08-28T03:52:47 junk"));
+  }
+
+  @Test
+  public void formatWholeSeconds() {
+    assertEquals("2020-08-28T03:52:47Z", Timestamps.format(AUG_28));
+    assertEquals(
+        "2020-08-28T03:52:47Z", Timestamps.format(Timestamps.parseUtc("2020-08-28 03:52:47")));
+  }
+
+  @Test
+  public void formatKeepsMilliseconds() {
+    assertEquals("2020-08-28T03:52:47.123Z", Timestamps.format(new Instant(1_598_586_767_123L)));
+  }
+
+  @Test
+  public void formatParsesBack() {
+    Instant t = new Instant(1_598_586_767_123L);
+    assertEquals(t, Timestamps.parseUtc(Timestamps.format(t)));
+    assertEquals(AUG_28, Timestamps.parseUtc(Timestamps.format(AUG_28)));
+  }
+
+  @Test
+  public void utcYear() {
+    assertEquals(2020, Timestamps.utcYear(AUG_28));
+    assertEquals(2021, Timestamps.utcYear(Timestamps.parseUtc("2020-12-31T23:30:00-01:00")));
+    assertEquals(2017, Timestamps.utcYear(Timestamps.parseUtc("2017-12-31T23:59:59")));
+    assertEquals(2018, Timestamps.utcYear(Timestamps.parseUtc("2018-01-01T00:00:00")));
+  }
+}
