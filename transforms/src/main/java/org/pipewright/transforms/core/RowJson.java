@@ -142,6 +142,9 @@ public final class RowJson {
         }
         List<Object> list = new ArrayList<>(node.size());
         for (JsonNode element : node) {
+          if (element.isNull() && !type.getCollectionElementType().getNullable()) {
+            throw new BadValueException("null element in '" + name + "'");
+          }
           list.add(element.isNull() ? null : readValue(name, type.getCollectionElementType(), element));
         }
         return list;
@@ -155,7 +158,7 @@ public final class RowJson {
       return node.asText();
     }
     String text = scalar(name, node).trim();
-    if (text.isEmpty() || !text.chars().allMatch(c -> c == '-' || (c >= '0' && c <= '9')) || text.length() > 18) {
+    if (!text.matches("-?[0-9]{1,18}")) {
       throw wrongType(name, "a whole number", node);
     }
     return text;

@@ -89,9 +89,23 @@ public class RowJsonTest {
   }
 
   @Test
-  public void nullElementsInArrays() {
-    Row row = read("{\"ind\": 3, \"coordinates\": [1.5, null]}", GEO);
-    assertEquals(geo(3, null, Arrays.asList(1.5, null), null), row);
+  public void nullElementInArrayOfNonNullableIsBadValue() {
+    // A row holding it could not be encoded: it must be a dead letter, not a pipeline failure.
+    BadValueException e =
+        assertThrows(
+            BadValueException.class, () -> read("{\"ind\": 3, \"coordinates\": [1.5, null]}", GEO));
+    assertThat(e.getMessage(), containsString("'coordinates'"));
+  }
+
+  @Test
+  public void nullElementInArrayOfNullableIsKept() {
+    Schema schema =
+        Schema.builder()
+            .addNullableField("values", FieldType.array(FieldType.DOUBLE.withNullable(true)))
+            .build();
+    assertEquals(
+        Row.withSchema(schema).addValue(Arrays.asList(1.5, null)).build(),
+        read("{\"values\": [1.5, null]}", schema));
   }
 
   @Test

@@ -84,10 +84,10 @@ public class TopTiesTest {
     PCollection<List<KV<String, Long>>> top =
         pipeline
             .apply(
-                Create.of(
+                Create.<KV<String, Long>>of(
                         KV.of("art", 4L),
                         KV.of("travel", 9L),
-                        KV.of("quotes", null),
+                        KV.of("quotes", (Long) null),
                         KV.of("diy-and-crafts", 9L),
                         KV.of("beauty", 8L))
                     .withCoder(
