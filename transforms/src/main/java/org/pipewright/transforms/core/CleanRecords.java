@@ -40,7 +40,7 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
     this.stepName = stepName;
   }
 
-  /** Cleans with {@code cleaner}; dead letters name the step {@code Clean<kind>}. */
+  /** Cleans with {@code cleaner}; dead letters name the step {@code clean-<kind>} unless renamed. */
   public static CleanRecords with(RecordCleaner cleaner) {
     checkNotNull(cleaner, "cleaner");
     return new CleanRecords(cleaner, "clean-" + cleaner.kind());

@@ -7,7 +7,8 @@ public final class Numbers {
   private Numbers() {}
 
   /** A required non-negative whole-number id. */
-  public static long id(String field, @Nullable String text) {
+  public static long id(String field, @Nullable String raw) {
+    String text = Values.clean(raw);
     if (text == null) {
       throw new BadValueException("missing id '" + field + "'");
     }

@@ -21,8 +21,7 @@ public final class Timestamps {
   private static final DateTimeFormatter LOCAL =
       new DateTimeFormatterBuilder()
           .appendPattern("uuuu-MM-dd")
-          .optionalStart().appendLiteral('T').optionalEnd()
-          .optionalStart().appendLiteral(' ').optionalEnd()
+          .appendLiteral('T')
           .appendPattern("HH:mm:ss")
           .optionalStart()
           .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
@@ -49,6 +48,10 @@ public final class Timestamps {
       return null;
     }
     String s = text.trim();
+    // The two raw forms differ only in the separator; accept exactly one of them.
+    if (s.length() > 10 && s.charAt(10) == ' ') {
+      s = s.substring(0, 10) + 'T' + s.substring(11);
+    }
     try {
       java.time.temporal.TemporalAccessor parsed = ZONED.parse(s);
       LocalDateTime local = LocalDateTime.from(parsed);

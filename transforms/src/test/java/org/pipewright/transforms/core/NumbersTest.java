@@ -82,4 +82,10 @@ public class NumbersTest {
     assertThrows(BadValueException.class, () -> Numbers.decimal("latitude", "NaN", -90, 90));
     assertThrows(BadValueException.class, () -> Numbers.decimal("latitude", "Infinity", -90, 90));
   }
+
+  @Test
+  public void idIsTrimmedLikeEveryOtherValue() {
+    assertEquals(7528L, Numbers.id("ind", "7528\u00a0"));
+    assertEquals(7528L, Numbers.id("ind", " 7528 "));
+  }
 }

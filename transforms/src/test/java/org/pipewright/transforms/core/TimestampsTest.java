@@ -114,4 +114,11 @@ public class TimestampsTest {
     assertEquals(2017, Timestamps.utcYear(Timestamps.parseUtc("2017-12-31T23:59:59")));
     assertEquals(2018, Timestamps.utcYear(Timestamps.parseUtc("2018-01-01T00:00:00")));
   }
+
+  @Test
+  public void separatorMustBeExactlyOneTOrSpace() {
+    for (String bad : new String[] {"2020-08-2803:52:47", "2020-08-28T 03:52:47", "2020-08-28  03:52:47"}) {
+      assertThrows(bad, BadValueException.class, () -> Timestamps.parseUtc(bad));
+    }
+  }
 }
