@@ -37,7 +37,8 @@ public final class ReadRows extends PTransform<PBegin, CleanResult> {
 
   /** Reads {@code kind} records (used in metrics and dead letters) of {@code schema}. */
   public static ReadRows of(String kind, Schema schema) {
-    return new ReadRows(checkNotNull(kind, "kind"), null, checkNotNull(schema, "schema"), Format.JSON);
+    checkArgument(kind != null && !kind.isEmpty(), "kind must not be empty");
+    return new ReadRows(kind, null, checkNotNull(schema, "schema"), Format.JSON);
   }
 
   public ReadRows from(String filepattern) {
@@ -49,13 +50,18 @@ public final class ReadRows extends PTransform<PBegin, CleanResult> {
     return new ReadRows(kind, filepattern, schema, checkNotNull(format, "format"));
   }
 
+  /** The step named in dead letters: {@code ReadPin} for kind {@code pin}. */
+  String stepName() {
+    return "Read" + Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
+  }
+
   @Override
   public CleanResult expand(PBegin input) {
     checkArgument(filepattern != null, "ReadRows needs from(filepattern)");
     if (format == Format.JSON) {
       return input
           .apply("Read JSON lines", ReadJsonLines.from(filepattern))
-          .apply("Decode", CleanRecords.with(JsonRowCleaner.of(kind, schema)).withStepName("Read" + kind));
+          .apply("Decode", CleanRecords.with(JsonRowCleaner.of(kind, schema)).withStepName(stepName()));
     }
     org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema);
     PCollection<Row> rows = input

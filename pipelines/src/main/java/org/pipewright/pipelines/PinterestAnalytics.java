@@ -14,7 +14,6 @@ import org.pipewright.io.DeadLetterSink;
 import org.pipewright.io.Format;
 import org.pipewright.io.OutputDirs;
 import org.pipewright.io.ReadRows;
-import org.pipewright.io.WriteRows;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.pinterest.PinterestQueries;
 import org.pipewright.transforms.pinterest.PinterestSchemas;
@@ -53,12 +52,7 @@ public final class PinterestAnalytics {
     }
     List<String> folders = new ArrayList<>();
     PCollectionTuple results = tables.apply("Analytics", PinterestQueries.all());
-    for (String name : PinterestQueries.OUTPUTS.keySet()) {
-      String folder = OutputDirs.join(out, "analytics", name);
-      folders.add(folder);
-      results.get(PinterestQueries.output(name))
-          .apply("Write " + name, WriteRows.to(folder).withFormat(outputFormat).withNumShards(1));
-    }
+    folders.addAll(Analytics.write(results, out, outputFormat));
     String deadLetterFolder = OutputDirs.join(out, "dead-letter");
     folders.add(deadLetterFolder);
     PCollectionList.of(deadLetters).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));

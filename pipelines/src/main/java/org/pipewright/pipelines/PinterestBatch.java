@@ -92,12 +92,7 @@ public final class PinterestBatch {
     }
 
     PCollectionTuple results = tables.apply("Analytics", PinterestQueries.all());
-    for (String name : PinterestQueries.OUTPUTS.keySet()) {
-      String folder = OutputDirs.join(out, "analytics", name);
-      folders.add(folder);
-      results.get(PinterestQueries.output(name))
-          .apply("Write " + name, WriteRows.to(folder).withFormat(format).withNumShards(1));
-    }
+    folders.addAll(Analytics.write(results, out, format));
 
     String deadLetterFolder = OutputDirs.join(out, "dead-letter");
     folders.add(deadLetterFolder);
