@@ -10,6 +10,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
+import org.pipewright.transforms.pinterest.PinterestSchemas;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -23,13 +24,7 @@ import org.junit.Test;
 public class DeduplicateTest {
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
-  private static final Schema GEO =
-      Schema.builder()
-          .addInt64Field("ind")
-          .addNullableField("country", FieldType.STRING)
-          .addNullableField("coordinates", FieldType.array(FieldType.DOUBLE))
-          .addNullableField("timestamp", FieldType.DATETIME)
-          .build();
+  private static final Schema GEO = PinterestSchemas.GEO;
 
   private static final Instant T1 = new Instant(1_598_586_767_000L);
   private static final Instant T2 = new Instant(1_598_586_768_000L);

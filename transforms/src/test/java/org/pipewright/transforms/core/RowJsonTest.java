@@ -8,6 +8,7 @@ import static org.junit.Assert.assertThrows;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
+import org.pipewright.transforms.pinterest.PinterestSchemas;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
@@ -17,13 +18,7 @@ public class RowJsonTest {
   /** 2020-08-28T03:52:47Z. */
   private static final Instant AUG_28 = new Instant(1_598_586_767_000L);
 
-  private static final Schema GEO =
-      Schema.builder()
-          .addInt64Field("ind")
-          .addNullableField("country", FieldType.STRING)
-          .addNullableField("coordinates", FieldType.array(FieldType.DOUBLE))
-          .addNullableField("timestamp", FieldType.DATETIME)
-          .build();
+  private static final Schema GEO = PinterestSchemas.GEO;
 
   private static final Schema MIXED =
       Schema.builder()
