@@ -12,6 +12,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.pipewright.io.Format;
 import org.pipewright.io.OutputDirs;
+import org.pipewright.io.S3AccessOptions;
 
 /** Command-line plumbing shared by the pipelines: parsing, validation, one-line errors. */
 final class Cli {
@@ -58,6 +59,7 @@ final class Cli {
       withFlag[args.length] = "--blockOnRun=false";
       options = PipelineOptionsFactory.fromArgs(withFlag).withValidation().as(type);
     }
+    S3AccessOptions.apply(options.as(S3AccessOptions.class));
     FileSystems.setDefaultPipelineOptions(options);
     return options;
   }

@@ -7,8 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.channels.Channels;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,6 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.pipewright.io.OutputDirs;
 
 /**
  * Emulates the Pinterest post stream: for each post one pin, one geo and one user record, with the
@@ -116,16 +119,18 @@ public final class Emulator {
         throw new UsageException("--duplicateRate and --malformedRate must be within [0, 1]");
       }
     }
-    return new Emulator(options).write(Path.of(options.getOutput()));
+    return new Emulator(options).write(options.getOutput());
   }
 
-  private Stats write(Path out) throws IOException {
+  private Stats write(String out) throws IOException {
     Stats stats = new Stats();
     Map<String, Writer> writers = new LinkedHashMap<>();
     try {
       for (String kind : PinterestBatch.KINDS) {
-        Path dir = Files.createDirectories(out.resolve(kind));
-        writers.put(kind, Files.newBufferedWriter(dir.resolve("part-00000.jsonl"), StandardCharsets.UTF_8));
+        // Through Beam's file systems, so --output may be s3://bucket/prefix as well as a folder.
+        ResourceId file = FileSystems.matchNewResource(OutputDirs.join(out, kind, "part-00000.jsonl"), false);
+        writers.put(kind, new BufferedWriter(Channels.newWriter(
+            FileSystems.create(file, MimeTypes.TEXT), StandardCharsets.UTF_8), 1 << 16));
       }
       // Recent posts, so that re-sends arrive a little later than the original, as in the real feed.
       Deque<String[]> recent = new ArrayDeque<>();

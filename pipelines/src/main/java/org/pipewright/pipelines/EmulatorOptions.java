@@ -2,12 +2,13 @@ package org.pipewright.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
+import org.pipewright.io.S3AccessOptions;
 
 /** Options of the {@link Emulator}. */
-public interface EmulatorOptions extends PipelineOptions {
-  @Description("Output folder; pin/, geo/ and user/ subfolders of JSON-lines files are written.")
+public interface EmulatorOptions extends S3AccessOptions {
+  @Description("Output folder (local path or s3://bucket/prefix); pin/, geo/ and user/ "
+      + "subfolders of JSON-lines files are written.")
   @Validation.Required
   String getOutput();
 

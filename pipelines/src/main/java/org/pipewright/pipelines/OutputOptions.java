@@ -2,11 +2,11 @@ package org.pipewright.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
+import org.pipewright.io.S3AccessOptions;
 
 /** Where and how a pipeline writes its tables. */
-public interface OutputOptions extends PipelineOptions {
+public interface OutputOptions extends S3AccessOptions {
   @Description("Output folder (local path or s3://bucket/prefix). Existing output of the same "
       + "tables is replaced.")
   @Validation.Required
