@@ -1,0 +1,130 @@
+package org.pipewright.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pipewright.io.Format;
+import org.pipewright.io.S3AccessOptions;
+import org.pipewright.io.TablePreview;
+
+/**
+ * PinterestBatch reading from and writing to a real S3-compatible server, run the way a user runs
+ * it: the bundled jar in its own JVM, credentials from the environment (AWS default chain).
+ */
+public class PinterestBatchS3IT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  private static final String KEY_ID = "pipewright-it";
+  private static final String SECRET = "secret-" + UUID.randomUUID();
+  private static S3Server s3;
+
+  @BeforeClass
+  public static void startS3() throws Exception {
+    s3 = S3Server.start(TMP.getRoot().toPath(), "pipewright");
+  }
+
+  /** The test JVM reads results through Beam's S3 file system too (system-property credentials). */
+  private static void readFromS3() {
+    System.setProperty("aws.accessKeyId", KEY_ID);
+    System.setProperty("aws.secretAccessKey", SECRET);
+    S3AccessOptions options = PipelineOptionsFactory.fromArgs(s3.options().toArray(new String[0]))
+        .as(S3AccessOptions.class);
+    S3AccessOptions.apply(options);
+    FileSystems.setDefaultPipelineOptions(options);
+  }
+
+  @AfterClass
+  public static void stopS3() throws Exception {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  public void batchFromS3ToS3EqualsTheLocalRun() throws Exception {
+    String bucket = "s3://" + s3.bucket;
+    String emulate = "--posts=150 --seed=11 --malformedRate=0.03";
+    List<String> outputs = new ArrayList<>();
+    outputs.add(runJar("org.pipewright.pipelines.Emulator", "--output=" + bucket + "/raw " + emulate));
+    String batch = "--input=" + bucket + "/raw --output=" + bucket + "/out --outputFormat=json --progressSeconds=0";
+    outputs.add(runJar("org.pipewright.pipelines.PinterestBatch", batch));
+    // A second run replaces the objects of the first.
+    outputs.add(runJar("org.pipewright.pipelines.PinterestBatch", batch));
+    for (String output : outputs) {
+      assertThat("a secret leaked into the output", output, not(containsString(SECRET)));
+    }
+
+    Path local = TMP.newFolder("local").toPath();
+    Emulator.run(("--output=" + local.resolve("raw") + " " + emulate).split(" "));
+    PinterestBatch.main(new String[] {"--input=" + local.resolve("raw"), "--output=" + local.resolve("out"),
+        "--outputFormat=json", "--progressSeconds=0"});
+
+    readFromS3();
+    assertEquals(Outputs.summary(local.resolve("out")), Outputs.JSON.readTree(read(bucket + "/out/summary.json")));
+    for (String table : List.of("clean/pin", "clean/geo", "clean/user",
+        "analytics/popular_category_by_country", "analytics/median_followers_by_join_year")) {
+      List<String> fromS3 = TablePreview.rows(bucket + "/out/" + table, Format.JSON);
+      List<String> fromFiles = Outputs.lines(local.resolve("out").resolve(table));
+      assertEquals(table, fromFiles.size(), fromS3.size());
+      assertEquals(table, new HashSet<>(fromFiles), new HashSet<>(fromS3));
+    }
+    // Dead letters name their S3 object as the source.
+    List<String> dead = TablePreview.rows(bucket + "/out/dead-letter", Format.JSON);
+    assertEquals(payloads(Outputs.lines(local.resolve("out/dead-letter"))), payloads(dead));
+    for (String letter : dead) {
+      assertThat(letter, containsString("\"source\":\"" + bucket + "/raw/"));
+    }
+  }
+
+  private static Set<String> payloads(List<String> deadLetters) {
+    return deadLetters.stream().map(Outputs::parse)
+        .map(n -> n.get("reason").asText() + " | " + n.get("payload").asText()).collect(Collectors.toSet());
+  }
+
+  private static String read(String path) throws Exception {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(path, false)))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Runs a main class of the bundled jar with S3 options and credentials in the environment. */
+  private static String runJar(String mainClass, String args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(S3Server.javaBin(), "-Xmx1g",
+        "-cp", System.getProperty("pipewright.bundledJar"), mainClass));
+    command.addAll(List.of(args.split(" ")));
+    command.addAll(s3.options());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.put("AWS_ACCESS_KEY_ID", KEY_ID);
+    env.put("AWS_SECRET_ACCESS_KEY", SECRET);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+    }
+    assertEquals(mainClass + " failed:\n" + output, 0, process.exitValue());
+    return output;
+  }
+}
