@@ -38,6 +38,17 @@ public final class RowJson {
     return out.toString();
   }
 
+  /** Formats one value of {@code type} as JSON, e.g. an array column as {@code [1.5,2.0]}. */
+  public static String formatValue(FieldType type, Object value) {
+    StringWriter out = new StringWriter(64);
+    try (JsonGenerator gen = FACTORY.createGenerator(out)) {
+      writeValue(gen, type, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
   private static void writeRow(JsonGenerator gen, Row row) throws IOException {
     gen.writeStartObject();
     Schema schema = row.getSchema();

@@ -1,0 +1,195 @@
+package org.pipewright.io.jdbc;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.ReadableInstant;
+import org.pipewright.transforms.core.RowJson;
+
+/**
+ * Writes batches of rows to one table in one transaction each, reconnecting and retrying when the
+ * failure is transient (lost connection, server shutting down, serialization failure, deadlock).
+ * Shared by {@link JdbcUpsert} and {@link JdbcReplace}; one instance per DoFn instance.
+ */
+final class JdbcWriter implements Serializable {
+  private static final long serialVersionUID = 1L;
+  static final int MAX_ATTEMPTS = 8;
+  /** SQL state classes worth retrying: connection, transaction rollback, resources, operator intervention. */
+  private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57");
+
+  enum Mode { UPSERT, REPLACE }
+
+  private final String table;
+  private final Schema schema;
+  private final List<String> keys;
+  private final Map<String, String> merges;
+  private final JdbcConnection connection;
+  private final Dialect dialect;
+  private final Mode mode;
+  private transient Connection open;
+
+  JdbcWriter(String table, Schema schema, List<String> keys, Map<String, String> merges,
+      JdbcConnection connection, Dialect dialect, Mode mode) {
+    this.table = table;
+    this.schema = schema;
+    this.keys = keys;
+    this.merges = merges;
+    this.connection = connection;
+    this.dialect = dialect;
+    this.mode = mode;
+  }
+
+  static boolean isTransient(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        String state = ((SQLException) t).getSQLState();
+        if (state != null && state.length() >= 2 && TRANSIENT_CLASSES.contains(state.substring(0, 2))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Writes {@code rows}; returns how many attempts were retried. */
+  int write(Collection<Row> rows) throws SQLException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        writeOnce(rows);
+        return attempt - 1;
+      } catch (SQLException e) {
+        close();
+        if (!isTransient(e) || attempt >= MAX_ATTEMPTS) {
+          throw new SQLException("writing " + rows.size() + " rows to " + table + " on "
+              + connection.describe() + " failed after " + attempt + " attempt(s) (SQL state "
+              + e.getSQLState() + "): " + e.getMessage(), e.getSQLState(), e);
+        }
+        // The server is restarting or the network is down: back off (0.2 s doubling, ~25 s in
+        // all) before reconnecting, so a short outage costs a delay and not the pipeline.
+        Thread.sleep(Math.min(200L << (attempt - 1), 8_000L));
+      }
+    }
+  }
+
+  private void writeOnce(Collection<Row> rows) throws SQLException {
+    if (open == null || open.isClosed()) {
+      open = connection.open();
+      open.setAutoCommit(false);
+    }
+    try {
+      if (mode == Mode.REPLACE) {
+        try (Statement s = open.createStatement()) {
+          s.executeUpdate("DELETE FROM " + table);
+        }
+        insert(dialect.insert(table, schema), rows);
+      } else if (dialect == Dialect.POSTGRES) {
+        insert(dialect.upsert(table, schema, keys, merges), rows);
+      } else {
+        String stage = "pw_stage_" + table.replace('.', '_');
+        try (Statement s = open.createStatement()) {
+          s.execute("CREATE TEMP TABLE " + stage + " (LIKE " + table + ")");
+        }
+        insert(dialect.insert(stage, schema), rows);
+        try (Statement s = open.createStatement()) {
+          for (String sql : dialect.mergeStaged(table, stage, schema, keys, merges)) {
+            s.executeUpdate(sql);
+          }
+          s.execute("DROP TABLE " + stage);
+        }
+      }
+      open.commit();
+    } catch (SQLException e) {
+      try {
+        open.rollback();
+      } catch (SQLException ignored) {
+        // the connection is gone; the retry reconnects
+      }
+      throw e;
+    }
+  }
+
+  private void insert(String sql, Collection<Row> rows) throws SQLException {
+    try (PreparedStatement statement = open.prepareStatement(sql)) {
+      for (Row row : rows) {
+        for (int i = 0; i < schema.getFieldCount(); i++) {
+          set(statement, i + 1, schema.getField(i).getType(), row.getValue(i));
+        }
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
+  }
+
+  private void set(PreparedStatement s, int index, FieldType type, Object value) throws SQLException {
+    if (value == null) {
+      s.setNull(index, Dialect.isArray(type) && !dialect.arraysAsJson() ? Types.ARRAY : sqlType(type));
+      return;
+    }
+    switch (type.getTypeName()) {
+      case DATETIME:
+        s.setObject(index, OffsetDateTime.ofInstant(
+            Instant.ofEpochMilli(((ReadableInstant) value).getMillis()), ZoneOffset.UTC));
+        break;
+      case ARRAY:
+      case ITERABLE:
+        if (dialect.arraysAsJson()) {
+          s.setString(index, RowJson.formatValue(type, value));
+        } else {
+          String element = Dialect.sqlType(type.getCollectionElementType());
+          s.setArray(index, open.createArrayOf(element.equals("DOUBLE PRECISION") ? "float8" : element,
+              ((Collection<?>) value).toArray()));
+        }
+        break;
+      default:
+        s.setObject(index, value);
+    }
+  }
+
+  private static int sqlType(FieldType type) {
+    switch (type.getTypeName()) {
+      case STRING:
+        return Types.VARCHAR;
+      case INT16:
+      case BYTE:
+        return Types.SMALLINT;
+      case INT32:
+        return Types.INTEGER;
+      case INT64:
+        return Types.BIGINT;
+      case DOUBLE:
+        return Types.DOUBLE;
+      case FLOAT:
+        return Types.REAL;
+      case BOOLEAN:
+        return Types.BOOLEAN;
+      case DATETIME:
+        return Types.TIMESTAMP_WITH_TIMEZONE;
+      default:
+        return Types.OTHER;
+    }
+  }
+
+  void close() {
+    try {
+      if (open != null) {
+        open.close();
+      }
+    } catch (SQLException ignored) {
+      // already broken
+    }
+    open = null;
+  }
+}
