@@ -19,7 +19,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * <p>Every input record ends up in exactly one of {@link CleanResult#output()} or {@link
  * CleanResult#deadLetters()}: unparseable JSON, a wrong type or a value the cleaner refuses become
  * a dead letter carrying the original payload, its source, this step's name and the reason. Nothing
- * is dropped and bad input never fails the pipeline. Counters {@code <kind>.read}, {@code
+ * is dropped and bad input never fails the pipeline. A payload longer than {@link
+ * #withMaxPayloadChars} (default {@value #DEFAULT_MAX_PAYLOAD_CHARS}) is refused before it is
+ * parsed; its dead letter keeps the first {@value #KEPT_PAYLOAD_CHARS} characters and says so, so
+ * one huge record cannot exhaust memory or the dead-letter store. Counters {@code <kind>.read}, {@code
  * <kind>.clean} and {@code <kind>.deadLetter} are reported in the {@value #METRICS_NAMESPACE}
  * namespace.
  *
@@ -32,24 +35,35 @@ import org.apache.beam.sdk.values.TupleTagList;
 public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult> {
   public static final String METRICS_NAMESPACE = "pipewright";
 
+  public static final int DEFAULT_MAX_PAYLOAD_CHARS = 1 << 20;
+  static final int KEPT_PAYLOAD_CHARS = 4096;
+
   private final RecordCleaner cleaner;
   private final String stepName;
+  private final int maxPayloadChars;
 
-  private CleanRecords(RecordCleaner cleaner, String stepName) {
+  private CleanRecords(RecordCleaner cleaner, String stepName, int maxPayloadChars) {
     this.cleaner = cleaner;
     this.stepName = stepName;
+    this.maxPayloadChars = maxPayloadChars;
   }
 
   /** Cleans with {@code cleaner}; dead letters name the step {@code clean-<kind>} unless renamed. */
   public static CleanRecords with(RecordCleaner cleaner) {
     checkNotNull(cleaner, "cleaner");
-    return new CleanRecords(cleaner, "clean-" + cleaner.kind());
+    return new CleanRecords(cleaner, "clean-" + cleaner.kind(), DEFAULT_MAX_PAYLOAD_CHARS);
   }
 
   /** Returns a copy whose dead letters report {@code stepName} as the failing step. */
   public CleanRecords withStepName(String stepName) {
     checkArgument(stepName != null && !stepName.isEmpty(), "stepName must not be empty");
-    return new CleanRecords(cleaner, stepName);
+    return new CleanRecords(cleaner, stepName, maxPayloadChars);
+  }
+
+  /** Returns a copy that refuses payloads longer than {@code maxPayloadChars} characters. */
+  public CleanRecords withMaxPayloadChars(int maxPayloadChars) {
+    checkArgument(maxPayloadChars > 0, "maxPayloadChars must be > 0, got %s", maxPayloadChars);
+    return new CleanRecords(cleaner, stepName, maxPayloadChars);
   }
 
   @Override
@@ -62,7 +76,7 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
     PCollectionTuple tuple =
         input.apply(
             "Decode and clean",
-            ParDo.of(new CleanFn(cleaner, stepName))
+            ParDo.of(new CleanFn(cleaner, stepName, maxPayloadChars))
                 .withOutputTags(CleanResult.OUTPUT, TupleTagList.of(CleanResult.DEAD_LETTERS)));
     tuple.get(CleanResult.OUTPUT).setRowSchema(cleaner.cleanSchema());
     tuple.get(CleanResult.DEAD_LETTERS).setRowSchema(DeadLetter.SCHEMA);
@@ -72,13 +86,15 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
   private static final class CleanFn extends DoFn<Row, Row> {
     private final RecordCleaner cleaner;
     private final String stepName;
+    private final int maxPayloadChars;
     private final Counter read;
     private final Counter clean;
     private final Counter dead;
 
-    CleanFn(RecordCleaner cleaner, String stepName) {
+    CleanFn(RecordCleaner cleaner, String stepName, int maxPayloadChars) {
       this.cleaner = cleaner;
       this.stepName = stepName;
+      this.maxPayloadChars = maxPayloadChars;
       this.read = Metrics.counter(METRICS_NAMESPACE, cleaner.kind() + ".read");
       this.clean = Metrics.counter(METRICS_NAMESPACE, cleaner.kind() + ".clean");
       this.dead = Metrics.counter(METRICS_NAMESPACE, cleaner.kind() + ".deadLetter");
@@ -87,9 +103,18 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
     @ProcessElement
     public void process(@Element Row record, MultiOutputReceiver out) {
       read.inc();
+      String payload = RawRecord.payload(record);
+      if (payload.length() > maxPayloadChars) {
+        dead.inc();
+        out.get(CleanResult.DEAD_LETTERS).output(DeadLetter.of(cleaner.kind(), stepName,
+            "record too large: " + payload.length() + " characters (limit " + maxPayloadChars
+                + "); payload truncated to the first " + KEPT_PAYLOAD_CHARS + " characters",
+            RawRecord.source(record), payload.substring(0, Math.min(KEPT_PAYLOAD_CHARS, payload.length()))));
+        return;
+      }
       Row cleaned;
       try {
-        cleaned = cleaner.clean(RawJson.parseObject(RawRecord.payload(record)));
+        cleaned = cleaner.clean(RawJson.parseObject(payload));
       } catch (BadValueException e) {
         dead.inc();
         out.get(CleanResult.DEAD_LETTERS)
