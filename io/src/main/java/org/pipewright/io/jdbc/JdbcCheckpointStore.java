@@ -1,0 +1,78 @@
+package org.pipewright.io.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.Optional;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.pipewright.io.SafePoint;
+
+/**
+ * Keeps a streaming pipeline's resume time in table {@value #TABLE} ({@code name, resume_time,
+ * saved_at}), for sources that have no committed offsets of their own (Kinesis). The stored time is
+ * the safe time minus {@code rewind}, so a restart re-reads the windows that may still change.
+ */
+public final class JdbcCheckpointStore implements SafePoint.Store {
+  private static final long serialVersionUID = 1L;
+  public static final String TABLE = "pipewright_checkpoint";
+
+  private final JdbcConnection connection;
+  private final String name;
+  private final Duration rewind;
+
+  public JdbcCheckpointStore(JdbcConnection connection, String name, Duration rewind) {
+    this.connection = connection;
+    this.name = name;
+    this.rewind = rewind;
+  }
+
+  /** Creates the table if needed. */
+  public void createTable() throws SQLException {
+    try (Connection c = connection.open(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (\"name\" VARCHAR(256) NOT NULL PRIMARY KEY, "
+          + "\"resume_time\" TIMESTAMP WITH TIME ZONE NOT NULL, \"saved_at\" TIMESTAMP WITH TIME ZONE NOT NULL)");
+    }
+  }
+
+  /** The stored resume time, if this pipeline saved one. */
+  public Optional<Instant> resumeTime() throws SQLException {
+    try (Connection c = connection.open();
+        PreparedStatement s = c.prepareStatement("SELECT \"resume_time\" FROM " + TABLE + " WHERE \"name\" = ?")) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(new Instant(r.getTimestamp(1).getTime())) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) { // no table yet: nothing saved
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void save(Instant safeTime) throws SQLException {
+    Timestamp resume = new Timestamp(safeTime.minus(rewind).getMillis());
+    try (Connection c = connection.open()) {
+      c.setAutoCommit(true);
+      try (PreparedStatement update = c.prepareStatement("UPDATE " + TABLE
+          + " SET \"resume_time\" = GREATEST(\"resume_time\", ?), \"saved_at\" = now() WHERE \"name\" = ?")) {
+        update.setTimestamp(1, resume);
+        update.setString(2, name);
+        if (update.executeUpdate() > 0) {
+          return;
+        }
+      }
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + TABLE
+          + " (\"name\", \"resume_time\", \"saved_at\") VALUES (?, ?, now())")) {
+        insert.setString(1, name);
+        insert.setTimestamp(2, resume);
+        insert.executeUpdate();
+      }
+    }
+  }
+}
