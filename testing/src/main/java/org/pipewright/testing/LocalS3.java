@@ -17,6 +17,10 @@ import java.util.List;
  * Jackson, AWS HTTP clients). The caller supplies the S3Mock exec jar
  * ({@code com.adobe.testing:s3mock:5.2.0:jar:exec}); tests get it from the system property
  * {@value #JAR_PROPERTY}.
+ *
+ * <p>Caveat: S3Mock 5.2.0 builds its plain-HTTP connector (the one {@link #endpoint()} names) with a
+ * port and no address, so that port listens on all interfaces; only its HTTPS connector can be held
+ * to 127.0.0.1. Clients should still use the 127.0.0.1 endpoint.
  */
 public final class LocalS3 implements AutoCloseable {
   /** The system property under which the build passes the S3Mock exec jar to tests. */
@@ -50,7 +54,7 @@ public final class LocalS3 implements AutoCloseable {
     Process process;
     try {
       Path root = Files.createDirectories(workDir.resolve("s3-store")).toAbsolutePath();
-      // server.port is S3Mock's HTTPS port: give it a free one so it never clashes
+      // server.port is S3Mock's HTTPS port: a free one on loopback, so it never clashes
       process = new ProcessBuilder(List.of(Net.javaBin(), "-Xmx512m", "-jar", s3mockJar.toString(),
           "--server.address=" + Net.HOST, "--http.port=" + httpPort, "--server.port=" + Net.freePort(),
           "--com.adobe.testing.s3mock.store.root=" + root,
