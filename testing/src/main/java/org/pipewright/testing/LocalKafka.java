@@ -50,6 +50,7 @@ public final class LocalKafka implements AutoCloseable {
     int controllerPort = Net.freePort();
     Path dir = workDir.resolve("kafka").toAbsolutePath();
     Path log = workDir.resolve("kafka-format.log").toAbsolutePath();
+    Net.requireFree("Kafka", brokerPort, log);
     KafkaRaftServer server = null;
     try {
       Files.createDirectories(dir);
@@ -71,8 +72,8 @@ public final class LocalKafka implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("Kafka did not start on " + Net.HOST + ":" + brokerPort + " (" + e
-          + "); see " + log + " and this process's log", e);
+      throw new IllegalStateException("Kafka did not start on " + Net.HOST + ":" + brokerPort + " ("
+          + rootCause(e) + "); see " + log + " and this process's log", e);
     }
   }
 
@@ -173,5 +174,14 @@ public final class LocalKafka implements AutoCloseable {
 
   Path log() {
     return log;
+  }
+
+  // Kafka wraps a bind failure in three layers; the innermost message is the useful one
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? e.toString() : e.getMessage() + ", caused by " + root;
   }
 }

@@ -60,6 +60,7 @@ public final class LocalKinesis implements AutoCloseable {
     Path pkg = locatePackage();
     int plainPort = Net.portOrFree(port);
     Path log = workDir.resolve("kinesis-mock.log").toAbsolutePath();
+    Net.requireFree("kinesis-mock", plainPort, log);
     Process process;
     try {
       Files.createDirectories(workDir);

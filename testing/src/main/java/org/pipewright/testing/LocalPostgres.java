@@ -70,6 +70,7 @@ public final class LocalPostgres implements AutoCloseable {
     if (server != null) {
       return;
     }
+    Net.requireFree("PostgreSQL", port, log);
     try {
       server = EmbeddedPostgres.builder()
           .setPort(port)

@@ -51,6 +51,7 @@ public final class LocalS3 implements AutoCloseable {
     }
     int httpPort = Net.portOrFree(port);
     Path log = workDir.resolve("s3mock.log").toAbsolutePath();
+    Net.requireFree("S3Mock", httpPort, log);
     Process process;
     try {
       Path root = Files.createDirectories(workDir.resolve("s3-store")).toAbsolutePath();

@@ -28,6 +28,17 @@ final class Net {
     return port == 0 ? freePort() : port;
   }
 
+  /**
+   * Fails fast on a taken port: otherwise the other listener would pass the readiness probe while
+   * the service itself dies on the bind.
+   */
+  static void requireFree(String name, int port, Path log) {
+    if (listening(port)) {
+      throw new IllegalStateException(name + " cannot start: " + HOST + ":" + port
+          + " is already in use (its log would be " + log + ")");
+    }
+  }
+
   static boolean listening(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(HOST, port), 500);
