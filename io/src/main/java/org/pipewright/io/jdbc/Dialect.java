@@ -33,14 +33,17 @@ public enum Dialect {
     throw new IllegalArgumentException("unknown JDBC dialect '" + name + "': use postgres or redshift");
   }
 
-  /** {@code CREATE TABLE IF NOT EXISTS} for rows of {@code schema} keyed by {@code keys}. */
+  /**
+   * {@code CREATE TABLE IF NOT EXISTS} for rows of {@code schema} keyed by {@code keys}; no primary
+   * key when {@code keys} is empty (tables that are only ever replaced whole).
+   */
   public String createTable(String table, Schema schema, List<String> keys) {
     String columns = schema.getFields().stream()
         .map(f -> quote(f.getName()) + " " + columnType(f.getType())
             + (f.getType().getNullable() && !keys.contains(f.getName()) ? "" : " NOT NULL"))
         .collect(Collectors.joining(", "));
-    return "CREATE TABLE IF NOT EXISTS " + table + " (" + columns + ", PRIMARY KEY ("
-        + keys.stream().map(Dialect::quote).collect(Collectors.joining(", ")) + "))";
+    String key = keys.isEmpty() ? "" : ", PRIMARY KEY (" + quotedList(keys) + ")";
+    return "CREATE TABLE IF NOT EXISTS " + table + " (" + columns + key + ")";
   }
 
   /** PostgreSQL: one parameterised statement per row that inserts or merges by key. */

@@ -1,0 +1,183 @@
+package org.pipewright.pipelines;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.pipewright.io.SafePoint;
+import org.pipewright.io.jdbc.JdbcCheckpointStore;
+import org.pipewright.io.jdbc.JdbcOptions;
+import org.pipewright.io.kafka.KafkaCommitStore;
+import org.pipewright.io.kafka.KafkaOffsets;
+import org.pipewright.io.kafka.KafkaOptions;
+import org.pipewright.io.kafka.KafkaSource;
+import org.pipewright.io.kafka.ReadKafka;
+import org.pipewright.io.kinesis.KinesisOptions;
+import org.pipewright.io.kinesis.KinesisStreams;
+import org.pipewright.io.kinesis.ReadKinesis;
+import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.RowJson;
+import org.pipewright.transforms.core.SplitByKind;
+import org.pipewright.transforms.pinterest.CleanPinterest;
+import org.pipewright.transforms.pinterest.CountPostsLive;
+import org.pipewright.transforms.pinterest.PinterestQueries;
+
+/**
+ * The streaming Pinterest job: raw records from Kafka or Kinesis, the same cleansing as {@link
+ * PinterestBatch}, clean rows upserted into PostgreSQL by {@code ind}, dead letters upserted by
+ * their source coordinates (and optionally published to a topic), and the live posts per category
+ * per country per minute ({@link CountPostsLive}).
+ *
+ * <p>Restarts lose nothing and duplicate nothing: every sink is an idempotent upsert, and the
+ * restart point ({@link SafePoint}: committed Kafka offsets, or a checkpoint row for Kinesis) only
+ * moves once every sink has written the records before it, rewound by a window and the allowed
+ * lateness so that open windows are recomputed in full.
+ *
+ * <pre>
+ * PIPEWRIGHT_JDBC_PASSWORD=... java -cp pipewright-pipelines-bundled.jar org.pipewright.pipelines.PinterestStreaming \
+ *   --kafkaBootstrapServers=127.0.0.1:9092 --jdbcUrl=jdbc:postgresql://127.0.0.1:5432/postgres --createTables
+ * </pre>
+ */
+public final class PinterestStreaming {
+  private PinterestStreaming() {}
+
+  public static void main(String[] args) {
+    Cli.main(args, PinterestStreaming::run);
+  }
+
+  public static void run(String[] args) throws Exception {
+    PinterestStreamingOptions options = Cli.parse(args, PinterestStreamingOptions.class);
+    options.setStreaming(true);
+    for (int value : new int[] {options.getWindowSeconds(), options.getCheckpointSeconds(), options.getMaxPayloadChars()}) {
+      if (value <= 0) {
+        throw new UsageException("--windowSeconds, --checkpointSeconds and --maxPayloadChars must be > 0");
+      }
+    }
+    if (options.getAllowedLatenessSeconds() < 0 || options.getEarlyFiringSeconds() < 0 || options.getMaxDelaySeconds() < 0) {
+      throw new UsageException("--allowedLatenessSeconds, --earlyFiringSeconds and --maxDelaySeconds must be >= 0");
+    }
+    PinterestTables tables = PinterestTables.of(options);
+    try {
+      JdbcOptions.check(tables.connection());
+      if (options.getCreateTables()) {
+        tables.createStreamingTables(PinterestBatch.KINDS);
+      }
+    } catch (SQLException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Pipeline pipeline = Pipeline.create(options);
+    build(pipeline, options, tables);
+    Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS);
+  }
+
+  /** Rewinding a restart by this much recomputes every window that could still change. */
+  static Duration rewind(PinterestStreamingOptions options) {
+    return Duration.standardSeconds((long) options.getWindowSeconds() + options.getAllowedLatenessSeconds()
+        + options.getMaxDelaySeconds());
+  }
+
+  static void build(Pipeline pipeline, PinterestStreamingOptions options, PinterestTables tables) throws Exception {
+    PCollection<Row> raw;
+    SafePoint.Store store;
+    String source = options.getSource().trim().toLowerCase(java.util.Locale.ROOT);
+    if (source.equals("kafka")) {
+      KafkaSource kafka = kafkaSource(options);
+      raw = pipeline.apply("Read Kafka", ReadKafka.from(kafka)
+          .withMaxDelay(Duration.standardSeconds(options.getMaxDelaySeconds())));
+      store = new KafkaCommitStore(kafka, rewind(options));
+    } else if (source.equals("kinesis")) {
+      JdbcCheckpointStore checkpoints = new JdbcCheckpointStore(tables.connection(), options.getCheckpointName(),
+          rewind(options));
+      ReadKinesis read;
+      Optional<Instant> resume;
+      try {
+        read = KinesisOptions.read(options, PinterestBatch.KINDS);
+        checkpoints.createTable();
+        resume = checkpoints.resumeTime();
+      } catch (IllegalArgumentException | SQLException e) {
+        throw new UsageException(e.getMessage());
+      }
+      if (resume.isPresent()) {
+        System.out.println("resuming Kinesis at " + resume.get() + " (checkpoint " + options.getCheckpointName() + ")");
+        read = read.startingAt(resume.get());
+      }
+      try {
+        KinesisStreams.check(options.getKinesisEndpoint(), options.getKinesisRegion(), read.streams());
+      } catch (IllegalStateException e) {
+        throw new UsageException(e.getMessage());
+      }
+      raw = pipeline.apply("Read Kinesis", read);
+      store = checkpoints;
+    } else {
+      throw new UsageException("--source: use kafka or kinesis, got '" + options.getSource() + "'");
+    }
+
+    SplitByKind.Result byKind = raw.apply("Split by kind", SplitByKind.of(PinterestBatch.KINDS));
+    List<CleanRecords> cleaners = List.of(CleanPinterest.pins(), CleanPinterest.geo(), CleanPinterest.users());
+    List<PCollection<Void>> written = new ArrayList<>();
+    List<PCollection<Row>> deadLetters = new ArrayList<>();
+    deadLetters.add(byKind.deadLetters());
+    PCollectionTuple clean = PCollectionTuple.empty(pipeline);
+    List<org.apache.beam.sdk.values.TupleTag<Row>> tags =
+        List.of(PinterestQueries.PIN, PinterestQueries.GEO, PinterestQueries.USER);
+    for (int i = 0; i < PinterestBatch.KINDS.size(); i++) {
+      String kind = PinterestBatch.KINDS.get(i);
+      CleanResult cleaned = byKind.get(kind)
+          .apply("Clean " + kind, cleaners.get(i).withMaxPayloadChars(options.getMaxPayloadChars()));
+      written.add(cleaned.output().apply("Upsert " + kind, tables.clean(kind)));
+      deadLetters.add(cleaned.deadLetters());
+      clean = clean.and(tags.get(i), cleaned.output());
+    }
+    PCollection<Row> allDead = PinterestTables.withSourceKey(
+        PCollectionList.of(deadLetters).apply("Gather dead letters", Flatten.pCollections()));
+    written.add(allDead.apply("Upsert dead letters", tables.deadLetters()));
+    if (options.getDeadLetterTopic() != null) {
+      allDead
+          .apply("Dead letters as JSON", MapElements
+              .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+              .via((Row d) -> KV.of(d.getString("source"), RowJson.format(d))))
+          .apply("Publish dead letters", KafkaIO.<String, String>write()
+              .withBootstrapServers(options.getKafkaBootstrapServers())
+              .withTopic(options.getDeadLetterTopic())
+              .withProducerConfigUpdates(new java.util.HashMap<>(KafkaOptions.properties(options)))
+              .withKeySerializer(StringSerializer.class)
+              .withValueSerializer(StringSerializer.class));
+    }
+    PCollection<Row> live = clean.apply("Live counts", CountPostsLive.perMinute()
+        .withWindow(Duration.standardSeconds(options.getWindowSeconds()))
+        .withAllowedLateness(Duration.standardSeconds(options.getAllowedLatenessSeconds()))
+        .withEarlyFirings(Duration.standardSeconds(options.getEarlyFiringSeconds())));
+    written.add(live.apply("Upsert live counts", tables.live()));
+    PCollectionList.of(written).apply("Safe point", SafePoint.of(raw, store)
+        .withInterval(Duration.standardSeconds(options.getCheckpointSeconds())));
+  }
+
+  static KafkaSource kafkaSource(PinterestStreamingOptions options) {
+    KafkaSource kafka;
+    try {
+      kafka = KafkaOptions.source(options, PinterestBatch.KINDS, "");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    try (KafkaOffsets offsets = KafkaOffsets.open(kafka, java.time.Duration.ofSeconds(15))) {
+      offsets.checkTopics();
+    } catch (IllegalStateException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return kafka;
+  }
+}
