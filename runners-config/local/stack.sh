@@ -22,7 +22,14 @@ s3mock_jar="$state/s3mock-$s3mock_version-exec.jar"
 classpath_file="$state/classpath.txt"
 stamp="$state/build.stamp"
 
-mvn_q() { (cd "$root" && mvn -q -B -ntp -Dstyle.color=never "$@"); }
+# Maven's output goes to a log: even with -q, Maven 3.8 prints stray ANSI reset codes
+mvn_q() {
+  if ! (cd "$root" && mvn -q -B -ntp "$@") >> "$state/build.log" 2>&1; then
+    echo "mvn $* failed; last lines of $state/build.log:" >&2
+    tail -n 30 "$state/build.log" >&2
+    return 1
+  fi
+}
 
 running() {
   [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null
