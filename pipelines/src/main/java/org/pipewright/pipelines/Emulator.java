@@ -2,12 +2,7 @@ package org.pipewright.pipelines;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.channels.Channels;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,10 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.util.MimeTypes;
-import org.pipewright.io.OutputDirs;
 
 /**
  * Emulates the Pinterest post stream: for each post one pin, one geo and one user record, with the
@@ -109,67 +100,96 @@ public final class Emulator {
     Cli.main(args, a -> System.out.println("emulated: " + run(a)));
   }
 
-  public static Stats run(String[] args) throws IOException {
+  public static Stats run(String[] args) throws Exception {
     EmulatorOptions options = Cli.parse(args, EmulatorOptions.class);
-    if (options.getPosts() < 0) {
-      throw new UsageException("--posts must be >= 0");
+    if (options.getPosts() < 0 || options.getRate() < 0 || options.getDurationSeconds() < 0) {
+      throw new UsageException("--posts, --rate and --durationSeconds must be >= 0");
     }
     for (double rate : new double[] {options.getDuplicateRate(), options.getMalformedRate()}) {
       if (rate < 0 || rate > 1) {
         throw new UsageException("--duplicateRate and --malformedRate must be within [0, 1]");
       }
     }
-    return new Emulator(options).write(options.getOutput());
+    String sink = options.getSink().trim().toLowerCase(Locale.ROOT);
+    EmulatorSink out;
+    switch (sink) {
+      case "files":
+        if (options.getOutput() == null) {
+          throw new UsageException("--output is required with --sink=files");
+        }
+        out = EmulatorSink.files(options.getOutput(), PinterestBatch.KINDS);
+        break;
+      case "kafka":
+        out = EmulatorSink.kafka(options, PinterestBatch.KINDS);
+        break;
+      case "kinesis":
+        out = EmulatorSink.kinesis(options, PinterestBatch.KINDS);
+        break;
+      default:
+        throw new UsageException("--sink: use files, kafka or kinesis, got '" + options.getSink() + "'");
+    }
+    try (EmulatorSink closing = out) {
+      // Files hold historical posts (random dates); a live sink stamps each post with its send time.
+      return new Emulator(options).emit(closing, !sink.equals("files"));
+    }
   }
 
-  private Stats write(String out) throws IOException {
+  private Stats emit(EmulatorSink sink, boolean live) throws Exception {
     Stats stats = new Stats();
-    Map<String, Writer> writers = new LinkedHashMap<>();
-    try {
-      for (String kind : PinterestBatch.KINDS) {
-        // Through Beam's file systems, so --output may be s3://bucket/prefix as well as a folder.
-        ResourceId file = FileSystems.matchNewResource(OutputDirs.join(out, kind, "part-00000.jsonl"), false);
-        writers.put(kind, new BufferedWriter(Channels.newWriter(
-            FileSystems.create(file, MimeTypes.TEXT), StandardCharsets.UTF_8), 1 << 16));
-      }
-      // Recent posts, so that re-sends arrive a little later than the original, as in the real feed.
-      Deque<String[]> recent = new ArrayDeque<>();
-      List<boolean[]> malformedFlags = new ArrayList<>();
-      for (long i = 0; i < options.getPosts(); i++) {
-        String[] lines = new String[3];
-        boolean[] malformed = new boolean[3];
-        long ind = i + 1;
-        lines[0] = pin(ind);
-        lines[1] = geo(ind);
-        lines[2] = user(ind);
-        for (int k = 0; k < 3; k++) {
-          if (random.nextDouble() < options.getMalformedRate()) {
-            lines[k] = malform(PinterestBatch.KINDS.get(k), lines[k]);
-            malformed[k] = true;
-          }
-        }
-        emit(writers, stats, lines, malformed, false);
-        recent.addLast(lines);
-        malformedFlags.add(malformed);
-        if (recent.size() > 50) {
-          recent.removeFirst();
-          malformedFlags.remove(0);
-        }
-        if (random.nextDouble() < options.getDuplicateRate()) {
-          int pick = random.nextInt(recent.size());
-          emit(writers, stats, new ArrayList<>(recent).get(pick), malformedFlags.get(pick), true);
+    // Recent posts, so that re-sends arrive a little later than the original, as in the real feed.
+    Deque<String[]> recent = new ArrayDeque<>();
+    List<boolean[]> malformedFlags = new ArrayList<>();
+    List<Long> sentAt = new ArrayList<>();
+    double rate = options.getRate();
+    long start = System.nanoTime();
+    long deadline = options.getDurationSeconds() > 0 ? start + options.getDurationSeconds() * 1_000_000_000L : 0;
+    long records = 0;
+    for (long i = 0; deadline > 0 ? System.nanoTime() < deadline : i < options.getPosts(); i++) {
+      long now = System.currentTimeMillis();
+      String[] lines = new String[3];
+      boolean[] malformed = new boolean[3];
+      long ind = i + 1;
+      lines[0] = pin(ind);
+      lines[1] = geo(ind, live ? now : null);
+      lines[2] = user(ind);
+      for (int k = 0; k < 3; k++) {
+        if (random.nextDouble() < options.getMalformedRate()) {
+          lines[k] = malform(PinterestBatch.KINDS.get(k), lines[k]);
+          malformed[k] = true;
         }
       }
-    } finally {
-      for (Writer w : writers.values()) {
-        w.close();
+      emit(sink, stats, ind, lines, malformed, false, now);
+      recent.addLast(lines);
+      malformedFlags.add(malformed);
+      sentAt.add(now);
+      if (recent.size() > 50) {
+        recent.removeFirst();
+        malformedFlags.remove(0);
+        sentAt.remove(0);
+      }
+      if (random.nextDouble() < options.getDuplicateRate()) {
+        int pick = random.nextInt(recent.size());
+        String[] again = new ArrayList<>(recent).get(pick);
+        // A re-send carries its post's original time, so it lands in the same event-time window.
+        long againInd = ind - (recent.size() - 1 - pick);
+        emit(sink, stats, againInd, again, malformedFlags.get(pick), true, sentAt.get(pick));
+        records += 3;
+      }
+      records += 3;
+      if (rate > 0) {
+        long due = start + (long) (records / rate * 1e9);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
       }
     }
+    sink.flush();
     return stats;
   }
 
-  private static void emit(Map<String, Writer> writers, Stats stats, String[] lines, boolean[] malformed,
-      boolean resend) {
+  private static void emit(EmulatorSink sink, Stats stats, long ind, String[] lines, boolean[] malformed,
+      boolean resend, long timestamp) throws IOException {
     for (int k = 0; k < 3; k++) {
       String kind = PinterestBatch.KINDS.get(k);
       long[] c = stats.counts.get(kind);
@@ -179,12 +199,7 @@ public final class Emulator {
       } else if (resend) {
         c[1]++;
       }
-      try {
-        writers.get(kind).write(lines[k]);
-        writers.get(kind).write('\n');
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      sink.send(kind, ind, lines[k], timestamp);
     }
   }
 
@@ -217,10 +232,12 @@ public final class Emulator {
     return pin.toString();
   }
 
-  private String geo(long ind) {
+  private String geo(long ind, Long postTime) {
     ObjectNode geo = mapper.createObjectNode();
     geo.put("ind", ind);
-    geo.put("timestamp", timestamp(2017, 2022));
+    geo.put("timestamp", postTime == null ? timestamp(2017, 2022)
+        : java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+            java.time.LocalDateTime.ofEpochSecond(postTime / 1000, 0, java.time.ZoneOffset.UTC)));
     geo.put("latitude", Math.round((random.nextDouble() * 180 - 90) * 1e4) / 1e4);
     geo.put("longitude", Math.round((random.nextDouble() * 360 - 180) * 1e3) / 1e3);
     geo.put("country", pick(COUNTRIES));

@@ -2,14 +2,21 @@ package org.pipewright.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.Validation;
 import org.pipewright.io.S3AccessOptions;
+import org.pipewright.io.kafka.KafkaOptions;
+import org.pipewright.io.kinesis.KinesisOptions;
 
 /** Options of the {@link Emulator}. */
-public interface EmulatorOptions extends S3AccessOptions {
-  @Description("Output folder (local path or s3://bucket/prefix); pin/, geo/ and user/ "
-      + "subfolders of JSON-lines files are written.")
-  @Validation.Required
+public interface EmulatorOptions extends S3AccessOptions, KafkaOptions, KinesisOptions {
+  @Description("Where to send the records: files (pin/, geo/, user/ folders under --output), kafka "
+      + "(topics <kafkaTopicPrefix>.<kind>) or kinesis (streams <kinesisStreamPrefix>-<kind>).")
+  @Default.String("files")
+  String getSink();
+
+  void setSink(String value);
+
+  @Description("Output folder for --sink=files (local path or s3://bucket/prefix); pin/, geo/ and "
+      + "user/ subfolders of JSON-lines files are written.")
   String getOutput();
 
   void setOutput(String value);
@@ -19,6 +26,18 @@ public interface EmulatorOptions extends S3AccessOptions {
   long getPosts();
 
   void setPosts(long value);
+
+  @Description("Send for this many seconds instead of a number of posts; 0 uses --posts.")
+  @Default.Long(0)
+  long getDurationSeconds();
+
+  void setDurationSeconds(long value);
+
+  @Description("Records per second (three per post, re-sends included); 0 sends as fast as possible.")
+  @Default.Double(0)
+  double getRate();
+
+  void setRate(double value);
 
   @Description("Random seed; the same seed and settings give byte-identical files.")
   @Default.Long(42)
