@@ -57,6 +57,15 @@ public final class SafePoint extends PTransform<PCollectionList<Void>, PDone> {
   public interface Store extends Serializable {
     /** Every record stamped before {@code safeTime} has been written by every sink. */
     void save(Instant safeTime) throws Exception;
+
+    /** Saves to both, this one first. */
+    default Store and(Store other) {
+      Store first = this;
+      return safeTime -> {
+        first.save(safeTime);
+        other.save(safeTime);
+      };
+    }
   }
 
   private final PCollection<Row> clock;

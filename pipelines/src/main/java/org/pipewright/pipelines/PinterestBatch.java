@@ -51,7 +51,10 @@ public final class PinterestBatch {
   public static void run(String[] args) throws IOException {
     PinterestBatchOptions options = Cli.parse(args, PinterestBatchOptions.class);
     Format format = Cli.format("outputFormat", options.getOutputFormat());
-    Cli.requireInputs(options.getInput(), KINDS, "*");
+    if (options.getMaxPayloadChars() <= 0) {
+      throw new UsageException("--maxPayloadChars must be > 0");
+    }
+    Cli.requireInputs(options.getInput(), KINDS, inputPattern(options));
     Cli.requireWritable(options.getOutput());
 
     Pipeline pipeline = Pipeline.create(options);
@@ -74,8 +77,8 @@ public final class PinterestBatch {
     for (int i = 0; i < KINDS.size(); i++) {
       String kind = KINDS.get(i);
       PCollection<Row> raw =
-          pipeline.apply("Read " + kind, ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, "*")));
-      CleanResult cleaned = raw.apply("Clean " + kind, cleaners.get(i));
+          pipeline.apply("Read " + kind, ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, inputPattern(options))));
+      CleanResult cleaned = raw.apply("Clean " + kind, cleaners.get(i).withMaxPayloadChars(options.getMaxPayloadChars()));
       PCollection<Row> clean = cleaned.output();
       if (options.getDedupe()) {
         clean = clean.apply("Dedupe " + kind, Deduplicate.rows());
@@ -99,6 +102,20 @@ public final class PinterestBatch {
     PCollectionList.of(deadLetters).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
     summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
     return folders;
+  }
+
+  /** Every file below {@code <kind>/}, or one day's partition of a landed archive. */
+  static String inputPattern(PinterestBatchOptions options) {
+    String date = options.getDate();
+    if (date == null) {
+      return "**";
+    }
+    try {
+      java.time.LocalDate.parse(date);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new UsageException("--date must be YYYY-MM-DD, got '" + date + "'");
+    }
+    return "dt=" + date + "/*";
   }
 
   static void printSummary(String out, Format format) throws IOException {

@@ -94,19 +94,24 @@ public final class PinterestStreaming {
     PCollection<Row> raw;
     SafePoint.Store store;
     String source = options.getSource().trim().toLowerCase(java.util.Locale.ROOT);
+    JdbcCheckpointStore checkpoints = new JdbcCheckpointStore(tables.connection(), options.getCheckpointName(),
+        rewind(options));
+    try {
+      checkpoints.createTable();
+    } catch (SQLException e) {
+      throw new UsageException(e.getMessage());
+    }
     if (source.equals("kafka")) {
       KafkaSource kafka = kafkaSource(options);
       raw = pipeline.apply("Read Kafka", ReadKafka.from(kafka)
           .withMaxDelay(Duration.standardSeconds(options.getMaxDelaySeconds())));
-      store = new KafkaCommitStore(kafka, rewind(options));
+      // The offsets are what a restart uses; the row shows how far the pipeline has got.
+      store = new KafkaCommitStore(kafka, rewind(options)).and(checkpoints);
     } else if (source.equals("kinesis")) {
-      JdbcCheckpointStore checkpoints = new JdbcCheckpointStore(tables.connection(), options.getCheckpointName(),
-          rewind(options));
       ReadKinesis read;
       Optional<Instant> resume;
       try {
         read = KinesisOptions.read(options, PinterestBatch.KINDS);
-        checkpoints.createTable();
         resume = checkpoints.resumeTime();
       } catch (IllegalArgumentException | SQLException e) {
         throw new UsageException(e.getMessage());
@@ -169,7 +174,7 @@ public final class PinterestStreaming {
   static KafkaSource kafkaSource(PinterestStreamingOptions options) {
     KafkaSource kafka;
     try {
-      kafka = KafkaOptions.source(options, PinterestBatch.KINDS, "");
+      kafka = KafkaOptions.source(options, PinterestBatch.KINDS, "-streaming");
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -10,7 +10,7 @@ import org.pipewright.io.kinesis.KinesisOptions;
 
 /** Options of {@link PinterestStreaming}. */
 public interface PinterestStreamingOptions
-    extends KafkaOptions, KinesisOptions, JdbcOptions, StreamingOptions {
+    extends KafkaOptions, KinesisOptions, JdbcOptions, StreamingOptions, CleansingOptions {
   @Description("Where the raw records come from: kafka or kinesis.")
   @Default.String("kafka")
   String getSource();
@@ -54,7 +54,8 @@ public interface PinterestStreamingOptions
 
   void setCheckpointSeconds(int value);
 
-  @Description("Name under which a Kinesis run saves its restart point.")
+  @Description("Name of this pipeline's row in the pipewright_checkpoint table (safe time, resume "
+      + "time); a Kinesis run restarts from it.")
   @Default.String("pinterest-streaming")
   String getCheckpointName();
 
@@ -64,12 +65,6 @@ public interface PinterestStreamingOptions
   String getDeadLetterTopic();
 
   void setDeadLetterTopic(String value);
-
-  @Description("Records longer than this many characters are dead-lettered unparsed.")
-  @Default.Integer(1 << 20)
-  int getMaxPayloadChars();
-
-  void setMaxPayloadChars(int value);
 
   @Description("Seconds between progress lines; 0 turns them off.")
   @Default.Integer(10)

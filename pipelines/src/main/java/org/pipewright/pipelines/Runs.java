@@ -57,6 +57,13 @@ final class Runs {
           counters.getOrDefault(kind + ".clean", 0L),
           counters.getOrDefault(kind + ".deadLetter", 0L)));
     }
+    // Sinks and other steps report <name>.upserted, .retried, .landed, ...: show them too.
+    counters.forEach((name, value) -> {
+      if (!name.endsWith(".read") && !name.endsWith(".clean") && !name.endsWith(".deadLetter")
+          || name.startsWith("unknown.")) {
+        line.append(name).append('=').append(value).append("  ");
+      }
+    });
     return line.toString().trim();
   }
 }

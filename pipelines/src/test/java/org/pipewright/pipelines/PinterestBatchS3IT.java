@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -28,6 +27,7 @@ import org.junit.rules.TemporaryFolder;
 import org.pipewright.io.Format;
 import org.pipewright.io.S3AccessOptions;
 import org.pipewright.io.TablePreview;
+import org.pipewright.testing.LocalS3;
 
 /**
  * PinterestBatch reading from and writing to a real S3-compatible server, run the way a user runs
@@ -38,11 +38,11 @@ public class PinterestBatchS3IT {
 
   private static final String KEY_ID = "pipewright-it";
   private static final String SECRET = "secret-" + UUID.randomUUID();
-  private static S3Server s3;
+  private static LocalS3 s3;
 
   @BeforeClass
   public static void startS3() throws Exception {
-    s3 = S3Server.start(TMP.getRoot().toPath(), "pipewright");
+    s3 = LocalS3.start(TMP.getRoot().toPath(), LocalS3.jarFromSystemProperty(), "pipewright");
   }
 
   /** The test JVM reads results through Beam's S3 file system too (system-property credentials). */
@@ -64,7 +64,7 @@ public class PinterestBatchS3IT {
 
   @Test
   public void batchFromS3ToS3EqualsTheLocalRun() throws Exception {
-    String bucket = "s3://" + s3.bucket;
+    String bucket = "s3://" + s3.bucket();
     String emulate = "--posts=150 --seed=11 --malformedRate=0.03";
     List<String> outputs = new ArrayList<>();
     outputs.add(runJar("org.pipewright.pipelines.Emulator", "--output=" + bucket + "/raw " + emulate));
@@ -111,20 +111,8 @@ public class PinterestBatchS3IT {
 
   /** Runs a main class of the bundled jar with S3 options and credentials in the environment. */
   private static String runJar(String mainClass, String args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(S3Server.javaBin(), "-Xmx1g",
-        "-cp", System.getProperty("pipewright.bundledJar"), mainClass));
-    command.addAll(List.of(args.split(" ")));
-    command.addAll(s3.options());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    env.put("AWS_ACCESS_KEY_ID", KEY_ID);
-    env.put("AWS_SECRET_ACCESS_KEY", SECRET);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-    }
-    assertEquals(mainClass + " failed:\n" + output, 0, process.exitValue());
-    return output;
+    List<String> all = new ArrayList<>(List.of(args.split(" ")));
+    all.addAll(s3.options());
+    return BundledJar.runOk(mainClass, all, Map.of("AWS_ACCESS_KEY_ID", KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET));
   }
 }

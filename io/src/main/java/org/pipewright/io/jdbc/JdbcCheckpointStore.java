@@ -12,9 +12,11 @@ import org.joda.time.Instant;
 import org.pipewright.io.SafePoint;
 
 /**
- * Keeps a streaming pipeline's resume time in table {@value #TABLE} ({@code name, resume_time,
- * saved_at}), for sources that have no committed offsets of their own (Kinesis). The stored time is
- * the safe time minus {@code rewind}, so a restart re-reads the windows that may still change.
+ * Keeps a streaming pipeline's progress in table {@value #TABLE} ({@code name, safe_time,
+ * resume_time, saved_at}): every record stamped before {@code safe_time} is written; a restart
+ * resumes at {@code resume_time}, the safe time minus {@code rewind}, so it re-reads the windows that
+ * may still change. Kinesis, which has no committed offsets, restarts from it; for Kafka it shows
+ * how far the pipeline has durably got. Delete the row to start a Kinesis pipeline afresh.
  */
 public final class JdbcCheckpointStore implements SafePoint.Store {
   private static final long serialVersionUID = 1L;
@@ -34,7 +36,8 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
   public void createTable() throws SQLException {
     try (Connection c = connection.open(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (\"name\" VARCHAR(256) NOT NULL PRIMARY KEY, "
-          + "\"resume_time\" TIMESTAMP WITH TIME ZONE NOT NULL, \"saved_at\" TIMESTAMP WITH TIME ZONE NOT NULL)");
+          + "\"safe_time\" TIMESTAMP WITH TIME ZONE NOT NULL, \"resume_time\" TIMESTAMP WITH TIME ZONE NOT NULL, "
+          + "\"saved_at\" TIMESTAMP WITH TIME ZONE NOT NULL)");
     }
   }
 
@@ -56,21 +59,25 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
 
   @Override
   public void save(Instant safeTime) throws SQLException {
+    Timestamp safe = new Timestamp(safeTime.getMillis());
     Timestamp resume = new Timestamp(safeTime.minus(rewind).getMillis());
     try (Connection c = connection.open()) {
       c.setAutoCommit(true);
+      // Saves come from one worker in order, so the newest simply replaces the last.
       try (PreparedStatement update = c.prepareStatement("UPDATE " + TABLE
-          + " SET \"resume_time\" = GREATEST(\"resume_time\", ?), \"saved_at\" = now() WHERE \"name\" = ?")) {
-        update.setTimestamp(1, resume);
-        update.setString(2, name);
+          + " SET \"safe_time\" = ?, \"resume_time\" = ?, \"saved_at\" = now() WHERE \"name\" = ?")) {
+        update.setTimestamp(1, safe);
+        update.setTimestamp(2, resume);
+        update.setString(3, name);
         if (update.executeUpdate() > 0) {
           return;
         }
       }
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + TABLE
-          + " (\"name\", \"resume_time\", \"saved_at\") VALUES (?, ?, now())")) {
+          + " (\"name\", \"safe_time\", \"resume_time\", \"saved_at\") VALUES (?, ?, ?, now())")) {
         insert.setString(1, name);
-        insert.setTimestamp(2, resume);
+        insert.setTimestamp(2, safe);
+        insert.setTimestamp(3, resume);
         insert.executeUpdate();
       }
     }

@@ -41,8 +41,8 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setKafkaExtraTopics(String value);
 
-  @Description("Consumer group: its committed offsets are where reading starts, and they are only "
-      + "advanced once the data is written.")
+  @Description("Consumer group prefix; each job adds its own suffix (-streaming, -landing). The "
+      + "group's committed offsets are where reading starts; they only advance once the data is written.")
   @Default.String("pipewright")
   String getKafkaGroup();
 

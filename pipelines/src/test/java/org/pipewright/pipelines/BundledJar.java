@@ -1,0 +1,68 @@
+package org.pipewright.pipelines;
+
+import static org.junit.Assert.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the pipelines the way a user does: a main class of the bundled jar, in its own JVM. */
+final class BundledJar {
+  private BundledJar() {}
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  static List<String> command(String mainClass, List<String> args) {
+    String jar = System.getProperty("pipewright.bundledJar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("bundled jar not found at " + jar + "; run through `mvn verify`");
+    }
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-cp", jar, mainClass));
+    command.addAll(args);
+    return command;
+  }
+
+  /** Starts {@code mainClass} in the background, its output going to {@code log}. */
+  static Process start(String mainClass, List<String> args, Map<String, String> env, Path log) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  /** Runs {@code mainClass} to the end; returns its output. */
+  static Result run(String mainClass, List<String> args, Map<String, String> env) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+    }
+    return new Result(process.exitValue(), output);
+  }
+
+  /** Runs {@code mainClass} and fails the test unless it exits 0. */
+  static String runOk(String mainClass, List<String> args, Map<String, String> env) throws Exception {
+    Result result = run(mainClass, args, env);
+    assertEquals(mainClass + " failed:\n" + result.output, 0, result.exitCode);
+    return result.output;
+  }
+
+  static final class Result {
+    final int exitCode;
+    final String output;
+
+    Result(int exitCode, String output) {
+      this.exitCode = exitCode;
+      this.output = output;
+    }
+  }
+}
