@@ -52,6 +52,8 @@ public final class Emulator {
       "gift", "makeup", "nails", "travel", "tips", "men's", "outfit", "classic", "car", "art",
       "watercolor", "✨", "🎄", "money", "saving", "wedding", "studio", "minimal");
   private static final String[] TIMESTAMP_SEPARATORS = {"T", " "};
+  private static final java.time.format.DateTimeFormatter LIVE_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT);
 
   private final Random random;
   private final EmulatorOptions options;
@@ -235,9 +237,10 @@ public final class Emulator {
   private String geo(long ind, Long postTime) {
     ObjectNode geo = mapper.createObjectNode();
     geo.put("ind", ind);
-    geo.put("timestamp", postTime == null ? timestamp(2017, 2022)
-        : java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
-            java.time.LocalDateTime.ofEpochSecond(postTime / 1000, 0, java.time.ZoneOffset.UTC)));
+    // Drawn even when live, so that a seed gives the same posts in files and in a stream.
+    String historical = timestamp(2017, 2022);
+    geo.put("timestamp", postTime == null ? historical
+        : LIVE_TIME.format(java.time.LocalDateTime.ofEpochSecond(postTime / 1000, 0, java.time.ZoneOffset.UTC)));
     geo.put("latitude", Math.round((random.nextDouble() * 180 - 90) * 1e4) / 1e4);
     geo.put("longitude", Math.round((random.nextDouble() * 360 - 180) * 1e3) / 1e3);
     geo.put("country", pick(COUNTRIES));
