@@ -180,6 +180,8 @@ public final class PinterestStreaming {
     }
     try (KafkaOffsets offsets = KafkaOffsets.open(kafka, java.time.Duration.ofSeconds(15))) {
       offsets.checkTopics();
+      System.out.println("reading " + kafka.describe() + " from offsets "
+          + offsets.startPositions(offsets.partitions()));
     } catch (IllegalStateException e) {
       throw new UsageException(e.getMessage());
     }

@@ -89,7 +89,7 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
               .withBootstrapServers(source.bootstrapServers())
               .withKeyDeserializer(StringDeserializer.class)
               .withValueDeserializer(StringDeserializer.class)
-              .withConsumerConfigOverrides(source.consumerConfig())
+              .withConsumerConfigUpdates(source.consumerConfig())
               .withCreateTime());
     }
     return records.apply("To records", ParDo.of(new TagFn(source))).setRowSchema(TaggedRecord.SCHEMA);

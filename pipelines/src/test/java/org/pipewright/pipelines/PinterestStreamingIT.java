@@ -1,0 +1,461 @@
+package org.pipewright.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.joda.time.Instant;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pipewright.testing.LocalKafka;
+import org.pipewright.testing.LocalPostgres;
+
+/**
+ * PinterestStreaming against a real Kafka broker and a real PostgreSQL server, run as users run it
+ * (the bundled jar in its own JVM). Each test uses its own topics, consumer group and tables. The
+ * expected tables are what PinterestBatch computes from the same records, archived by
+ * PinterestLanding.
+ */
+public class PinterestStreamingIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  static final int WINDOW_SECONDS = 2;
+  static final int MAX_PAYLOAD = 10_000;
+  private static LocalKafka kafka;
+  private static LocalPostgres postgres;
+  private static Warehouse warehouse;
+
+  @BeforeClass
+  public static void startServices() throws Exception {
+    kafka = LocalKafka.start(TMP.newFolder("kafka").toPath());
+    postgres = LocalPostgres.start(TMP.newFolder("postgres").toPath());
+    warehouse = new Warehouse(postgres);
+  }
+
+  @AfterClass
+  public static void stopServices() {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  public void streamingEqualsBatchDeadLettersIncludedAndAReplayChangesNothing() throws Exception {
+    String prefix = "e2e";
+    kafka.createTopics(2, prefix + ".pin");
+    kafka.createTopics(1, prefix + ".geo", prefix + ".user", prefix + ".comment");
+    Emulator.Stats stats = Emulator.run(emulate(prefix, "--posts=300", "--seed=3", "--malformedRate=0.03"));
+    Map<String, String> bad = new TreeMap<>();
+    bad.put("not json", prefix + ".pin");
+    bad.put("{\"index\": {\"nested\": 1}, \"title\": \"wrong type\"}", prefix + ".pin");
+    bad.put("{\"index\": 100001, \"title\": \"" + "x".repeat(2 * MAX_PAYLOAD) + "\"}", prefix + ".pin");
+    bad.put("{\"ind\": 100002, \"age\": \"old\"}", prefix + ".user");
+    bad.put("{\"id\": 1, \"text\": \"a comment nobody asked for\"}", prefix + ".comment");
+    produce(bad);
+
+    Path log = logFile(prefix);
+    Process streaming = startStreaming(prefix, log, "--kafkaExtraTopics=" + prefix + ".comment=comment");
+    try {
+      Instant produced = Instant.now();
+      awaitSafeTime(prefix, produced, streaming, log);
+      Path batch = batchFromLanding(prefix);
+      assertWarehouseEqualsBatch(prefix, batch, 1);
+
+      // Bad input: every refused record is stored once, with its reason and exact coordinates.
+      Map<String, String> topic = readTopics(prefix, List.of("pin", "geo", "user", "comment"));
+      List<JsonNode> dead = warehouse.rows("SELECT * FROM " + prefix + "_dead_letter", List.of()).stream()
+          .map(Outputs::parse).collect(Collectors.toList());
+      long malformed = stats.malformed("pin") + stats.malformed("geo") + stats.malformed("user");
+      assertEquals(malformed + bad.size(), dead.size());
+      for (JsonNode letter : dead) {
+        String source = letter.get("source").asText();
+        assertThat(source, matchesPattern(prefix + "\\.(pin|geo|user|comment)/\\d+@\\d+"));
+        String original = topic.get(source);
+        if (original.length() > MAX_PAYLOAD) {
+          assertThat(letter.get("reason").asText(), containsString("record too large: " + original.length()));
+          assertTrue(original.startsWith(letter.get("payload").asText()));
+        } else {
+          assertEquals(original, letter.get("payload").asText());
+        }
+      }
+      assertTrue(dead.stream().anyMatch(d -> d.get("kind").asText().equals("unknown")
+          && d.get("reason").asText().contains("unknown record kind 'comment'")));
+      assertTrue(dead.stream().anyMatch(d -> d.get("reason").asText().contains("unparseable JSON")));
+      assertTrue(dead.stream().anyMatch(d -> d.get("reason").asText().contains("wrong type for 'index'")));
+
+      // Replaying the topics from the beginning changes nothing.
+      Map<String, List<String>> before = warehouse.snapshot(tables(prefix));
+      stop(streaming);
+      resetGroup(prefix + "-streaming", prefix, List.of("pin", "geo", "user", "comment"));
+      Instant restarted = Instant.now();
+      streaming = startStreaming(prefix, log, "--kafkaExtraTopics=" + prefix + ".comment=comment");
+      awaitSafeTime(prefix, restarted, streaming, log);
+      assertEquals(before, warehouse.snapshot(tables(prefix)));
+      assertThat(Files.readString(log), containsString(prefix + ".pin-1=0"));
+    } finally {
+      stop(streaming);
+    }
+  }
+
+  @Test
+  public void aKilledPipelineRestartsWithoutLossOrDuplicates() throws Exception {
+    String prefix = "crash";
+    kafka.createTopics(2, prefix + ".pin", prefix + ".geo");
+    kafka.createTopics(1, prefix + ".user");
+    Path log = logFile(prefix);
+    Process streaming = startStreaming(prefix, log);
+    try {
+      CompletableFuture<Emulator.Stats> emulator = emulateInBackground(prefix, "--posts=4000", "--rate=800");
+      // Kill once progress has been committed, so that the restart really resumes mid-topic.
+      await("rows stored and offsets committed before the kill", () -> count(prefix + "_pin") >= 600
+          && committedOffsets(prefix + "-streaming", prefix) > 0, streaming, log);
+      streaming.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+      streaming.waitFor(30, TimeUnit.SECONDS);
+      long atKill = count(prefix + "_pin");
+      assertTrue("the emulator was still sending when the pipeline died", !emulator.isDone());
+      Files.writeString(log, "---- killed with " + atKill + " pins stored; restarting\n",
+          java.nio.file.StandardOpenOption.APPEND);
+      streaming = startStreaming(prefix, log);
+      emulator.get(3, TimeUnit.MINUTES);
+      awaitSafeTime(prefix, Instant.now(), streaming, log);
+      Path batch = batchFromLanding(prefix);
+      assertWarehouseEqualsBatch(prefix, batch, 0);
+      assertThat(atKill, lessThan(count(prefix + "_pin")));
+      String restart = Files.readAllLines(log).stream().filter(l -> l.startsWith("reading Kafka"))
+          .reduce((a, b) -> b).orElseThrow();
+      assertThat("the restart resumed from committed offsets", restart, not(containsString(prefix + ".pin-0=0,")));
+    } finally {
+      stop(streaming);
+    }
+  }
+
+  @Test
+  public void aDatabaseOutageMidStreamIsRetriedWithoutLoss() throws Exception {
+    String prefix = "outage";
+    kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
+    Path log = logFile(prefix);
+    Process streaming = startStreaming(prefix, log);
+    try {
+      CompletableFuture<Emulator.Stats> emulator = emulateInBackground(prefix, "--posts=1200", "--rate=600");
+      await("rows arrive before the outage", () -> count(prefix + "_pin") >= 100, streaming, log);
+      postgres.stop();
+      // The outage itself: the database is away for three seconds while records keep coming.
+      Thread.sleep(3000);
+      postgres.start();
+      emulator.get(3, TimeUnit.MINUTES);
+      awaitSafeTime(prefix, Instant.now(), streaming, log);
+      assertWarehouseEqualsBatch(prefix, batchFromLanding(prefix), 0);
+      assertThat(Files.readString(log), matchesPattern("(?s).*" + prefix + "_\\w+\\.retried=[1-9].*"));
+    } finally {
+      stop(streaming);
+    }
+  }
+
+  @Test
+  public void unreachableServicesAtStartGiveOneClearError() throws Exception {
+    BundledJar.Result noKafka = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
+        List.of("--kafkaBootstrapServers=127.0.0.1:" + freePort(), "--jdbcUrl=" + postgres.jdbcUrl(),
+            "--jdbcUser=" + postgres.user()), env());
+    assertOneError(noKafka, "cannot reach Kafka at 127.0.0.1:");
+
+    BundledJar.Result noDatabase = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
+        List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+            "--jdbcUrl=jdbc:postgresql://127.0.0.1:" + freePort() + "/postgres"), env());
+    assertOneError(noDatabase, "cannot connect to jdbc:postgresql://127.0.0.1:");
+
+    BundledJar.Result wrongPassword = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
+        List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--jdbcUrl=" + postgres.jdbcUrl(),
+            "--jdbcUser=" + postgres.user()), Map.of("PIPEWRIGHT_JDBC_PASSWORD", "not-the-password"));
+    assertOneError(wrongPassword, "password authentication failed");
+    assertThat(wrongPassword.output, not(containsString("not-the-password")));
+
+    BundledJar.Result noTopic = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
+        List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--kafkaTopicPrefix=missing",
+            "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user()), env());
+    assertOneError(noTopic, "Kafka topic(s) [missing.geo, missing.pin, missing.user] do not exist");
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void assertOneError(BundledJar.Result result, String message) {
+    assertEquals(result.output, 2, result.exitCode);
+    List<String> errors = result.output.lines().filter(l -> l.startsWith("error: ")).collect(Collectors.toList());
+    assertEquals(result.output, 1, errors.size());
+    assertThat(errors.get(0), containsString(message));
+    assertThat("no stack trace", result.output, not(containsString("\tat ")));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Kept under target/it-logs after the run, for whoever has to read a failure. */
+  private static Path logFile(String prefix) throws java.io.IOException {
+    Path dir = Files.createDirectories(Path.of("target", "it-logs"));
+    Path log = dir.resolve(prefix + "-streaming.log");
+    Files.deleteIfExists(log);
+    return log;
+  }
+
+  static Map<String, String> env() {
+    return Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password());
+  }
+
+  static List<String> tables(String prefix) {
+    return List.of(prefix + "_pin", prefix + "_geo", prefix + "_user", prefix + "_dead_letter",
+        prefix + "_posts_per_minute");
+  }
+
+  private static String[] emulate(String prefix, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--sink=kafka", "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+        "--kafkaTopicPrefix=" + prefix));
+    args.addAll(List.of(extra));
+    return args.toArray(new String[0]);
+  }
+
+  private static CompletableFuture<Emulator.Stats> emulateInBackground(String prefix, String... extra) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return Emulator.run(emulate(prefix, extra));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static Process startStreaming(String prefix, Path log, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of(
+        "--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--kafkaTopicPrefix=" + prefix,
+        "--kafkaGroup=" + prefix, "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user(),
+        "--createTables=true", "--tablePrefix=" + prefix + "_", "--checkpointName=" + prefix,
+        "--windowSeconds=" + WINDOW_SECONDS, "--allowedLatenessSeconds=2", "--earlyFiringSeconds=1",
+        "--maxDelaySeconds=1", "--checkpointSeconds=1", "--progressSeconds=2",
+        "--maxPayloadChars=" + MAX_PAYLOAD));
+    args.addAll(List.of(extra));
+    return BundledJar.start("org.pipewright.pipelines.PinterestStreaming", args, env(), log);
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private static long count(String table) {
+    try {
+      return warehouse.count("SELECT count(*) FROM " + table);
+    } catch (java.sql.SQLException e) {
+      return -1; // the database is restarting
+    }
+  }
+
+  /** Polls for a condition (this is waiting on a condition, not covering a race). */
+  private static void await(String what, BooleanSupplier condition, Process process, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!condition.getAsBoolean()) {
+      if (!process.isAlive()) {
+        fail("the pipeline exited (" + process.exitValue() + ") while waiting for " + what + ":\n" + tail(log));
+      }
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what + ":\n" + tail(log));
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  /** Waits until the pipeline has durably written everything stamped before {@code time}. */
+  private static void awaitSafeTime(String prefix, Instant time, Process process, Path log) throws Exception {
+    await("safe time past " + time, () -> {
+      try {
+        Instant safe = warehouse.safeTime(prefix);
+        return safe != null && safe.isAfter(time);
+      } catch (java.sql.SQLException e) {
+        return false;
+      }
+    }, process, log);
+  }
+
+  private static String tail(Path log) throws Exception {
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+  }
+
+  private static void produce(Map<String, String> valueToTopic) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      valueToTopic.forEach((value, topic) -> producer.send(new ProducerRecord<>(topic, null, value)));
+    }
+  }
+
+  /** Every record of the topics, by {@code topic/partition@offset}. */
+  private static Map<String, String> readTopics(String prefix, List<String> kinds) {
+    Map<String, String> records = new HashMap<>();
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      List<TopicPartition> partitions = partitions(consumer, prefix, kinds);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          records.put(r.topic() + "/" + r.partition() + "@" + r.offset(), r.value());
+        }
+      }
+    }
+    return records;
+  }
+
+  /** The sum of the group's committed offsets over the topics of {@code prefix}. */
+  private static long committedOffsets(String group, String prefix) {
+    Properties props = consumerProperties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      return consumer.committed(new java.util.HashSet<>(partitions(consumer, prefix, PinterestBatch.KINDS)))
+          .values().stream().filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+    }
+  }
+
+  private static void resetGroup(String group, String prefix, List<String> kinds) {
+    Properties props = consumerProperties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> zero = new HashMap<>();
+      for (TopicPartition tp : partitions(consumer, prefix, kinds)) {
+        zero.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(0));
+      }
+      consumer.commitSync(zero);
+    }
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<String, String> consumer, String prefix,
+      List<String> kinds) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String kind : kinds) {
+      for (PartitionInfo p : consumer.partitionsFor(prefix + "." + kind)) {
+        partitions.add(new TopicPartition(p.topic(), p.partition()));
+      }
+    }
+    return partitions;
+  }
+
+  private static Properties consumerProperties() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return props;
+  }
+
+  private static KafkaConsumer<String, String> consumer() {
+    return new KafkaConsumer<>(consumerProperties());
+  }
+
+  /** Lands the topics to files and runs PinterestBatch on them: the expected tables. */
+  private static Path batchFromLanding(String prefix) throws Exception {
+    Path landing = TMP.getRoot().toPath().resolve(prefix + "-landing");
+    Path out = TMP.getRoot().toPath().resolve(prefix + "-batch");
+    PinterestLanding.run(new String[] {"--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+        "--kafkaTopicPrefix=" + prefix, "--kafkaGroup=" + prefix, "--output=" + landing, "--progressSeconds=0"});
+    PinterestBatch.run(new String[] {"--input=" + landing, "--output=" + out, "--outputFormat=json",
+        "--progressSeconds=0", "--maxPayloadChars=" + MAX_PAYLOAD});
+    return out;
+  }
+
+  /**
+   * The clean tables equal the batch job's, row for row; the dead letters are the batch job's
+   * (kind, step, reason, payload) plus {@code unknownKinds} records of kinds batch does not read;
+   * every live window is final and counts exactly the posts batch has in it.
+   */
+  private static void assertWarehouseEqualsBatch(String prefix, Path batch, int unknownKinds) throws Exception {
+    for (String kind : PinterestBatch.KINDS) {
+      List<String> expected = Outputs.lines(batch.resolve("clean").resolve(kind)).stream()
+          .map(l -> Warehouse.canonical(Outputs.parse(l))).sorted().collect(Collectors.toList());
+      assertEquals(kind, expected, warehouse.rows(prefix + "_" + kind));
+    }
+    List<String> expectedDead = Outputs.lines(batch.resolve("dead-letter")).stream()
+        .map(l -> Warehouse.canonical(withoutSource(Outputs.parse(l)))).sorted().collect(Collectors.toList());
+    List<String> actualDead = warehouse.rows("SELECT * FROM " + prefix + "_dead_letter WHERE kind <> 'unknown'",
+        List.of("source"));
+    assertEquals(expectedDead, actualDead);
+    assertEquals(unknownKinds, count(prefix + "_dead_letter") - actualDead.size());
+    JsonNode summary = Outputs.summary(batch);
+    for (String kind : PinterestBatch.KINDS) {
+      assertEquals(kind, summary.get(kind).get("clean").asLong(), count(prefix + "_" + kind));
+    }
+
+    Map<String, Long> expectedLive = new TreeMap<>();
+    Map<Long, String> categories = new HashMap<>();
+    for (JsonNode pin : Outputs.rows(batch.resolve("clean/pin"))) {
+      categories.put(pin.get("ind").asLong(), pin.get("category").asText());
+    }
+    for (JsonNode geo : Outputs.rows(batch.resolve("clean/geo"))) {
+      String category = categories.get(geo.get("ind").asLong());
+      if (category != null) {
+        long t = java.time.Instant.parse(geo.get("timestamp").asText()).toEpochMilli();
+        long start = t - Math.floorMod(t, WINDOW_SECONDS * 1000L);
+        expectedLive.merge(java.time.Instant.ofEpochMilli(start) + " " + geo.get("country").asText() + " / "
+            + category, 1L, Long::sum);
+      }
+    }
+    assertThat(expectedLive.size(), greaterThan(0));
+    assertEquals("open windows", 0, warehouse.count("SELECT count(*) FROM " + prefix + "_posts_per_minute WHERE NOT final"));
+    Map<String, Long> live = new TreeMap<>();
+    for (String row : warehouse.rows("SELECT window_start, country, category, posts FROM " + prefix
+        + "_posts_per_minute", List.of())) {
+      JsonNode r = Outputs.parse(row);
+      live.put(java.time.Instant.parse(r.get("window_start").asText()) + " " + r.get("country").asText() + " / "
+          + r.get("category").asText(), r.get("posts").asLong());
+    }
+    assertEquals(expectedLive, live);
+  }
+
+  private static JsonNode withoutSource(JsonNode deadLetter) {
+    ((com.fasterxml.jackson.databind.node.ObjectNode) deadLetter).remove("source");
+    return deadLetter;
+  }
+}
