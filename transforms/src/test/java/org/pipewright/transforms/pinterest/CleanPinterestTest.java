@@ -170,6 +170,22 @@ public class CleanPinterestTest {
   private static final String GEO_NO_ID = "{\"country\": \"X\"}";
 
   @Test
+  public void anOversizedRecordIsRefusedUnparsedWithItsStartKept() {
+    String huge = "{\"index\": 1, \"title\": \"" + "y".repeat(6000) + "\"}";
+    String small = "{\"index\": 2, \"title\": \"ok\"}";
+    CleanResult result = pipeline
+        .apply("Raw pins", Create.of(RawRecord.of("t.pin/0@5", huge), RawRecord.of("t.pin/0@6", small))
+            .withRowSchema(RawRecord.SCHEMA))
+        .apply("CleanPins", CleanPinterest.pins().withMaxPayloadChars(5000));
+    PAssert.that(result.output()).containsInAnyOrder(
+        pinRow(2L, null, "ok", null, null, null, null, null, null, null, null));
+    PAssert.that(result.deadLetters()).containsInAnyOrder(DeadLetter.of("pin", "CleanPins",
+        "record too large: " + huge.length() + " characters (limit 5000); payload truncated to the first 4096 characters",
+        "t.pin/0@5", huge.substring(0, 4096)));
+    pipeline.run();
+  }
+
+  @Test
   public void geoSplitIntoCleanRowsAndDeadLetters() {
     List<Row> input =
         Arrays.asList(
