@@ -29,6 +29,11 @@ final class JdbcWriter implements Serializable {
   static final int MAX_ATTEMPTS = 8;
   /** SQL state classes worth retrying: connection, transaction rollback, resources, operator intervention. */
   private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57");
+  /**
+   * Connection-class states that no retry fixes: the driver refused the connection as configured
+   * (PostgreSQL's driver says 08004 when no password was provided or the server lacks SSL).
+   */
+  private static final Set<String> PERMANENT_STATES = Set.of("08004");
 
   enum Mode { UPSERT, REPLACE }
 
@@ -56,7 +61,8 @@ final class JdbcWriter implements Serializable {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException) {
         String state = ((SQLException) t).getSQLState();
-        if (state != null && state.length() >= 2 && TRANSIENT_CLASSES.contains(state.substring(0, 2))) {
+        if (state != null && state.length() >= 2 && TRANSIENT_CLASSES.contains(state.substring(0, 2))
+            && !PERMANENT_STATES.contains(state)) {
           return true;
         }
       }

@@ -1,0 +1,485 @@
+package org.pipewright.io.jdbc;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assume.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
+import org.pipewright.testing.LocalPostgres;
+import org.pipewright.transforms.core.CleanRecords;
+
+/**
+ * JdbcUpsert, JdbcReplace and JdbcCheckpointStore against a real PostgreSQL server, for both
+ * dialects. Redshift itself is not available locally: its path (a temporary staging table, then
+ * UPDATE ... FROM and INSERT ... WHERE NOT EXISTS, arrays as JSON text in VARCHAR(65535)) is plain
+ * SQL that PostgreSQL also runs, so that is what the REDSHIFT runs exercise. Each test uses its
+ * own tables, named after the dialect.
+ */
+@RunWith(Parameterized.class)
+public class JdbcUpsertIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  @Rule public final transient TestPipeline first = TestPipeline.create();
+  @Rule public final transient TestPipeline second = TestPipeline.create();
+
+  @Parameters(name = "{0}")
+  public static List<Dialect> dialects() {
+    return List.of(Dialect.POSTGRES, Dialect.REDSHIFT);
+  }
+
+  @Parameter public Dialect dialect;
+
+  private static LocalPostgres postgres;
+  private static JdbcConnection connection;
+
+  private static final Schema PIN = Schema.builder()
+      .addInt64Field("ind")
+      .addNullableField("title", FieldType.STRING)
+      .addNullableField("follower_count", FieldType.INT32)
+      .addNullableField("coordinates", FieldType.array(FieldType.DOUBLE))
+      .addNullableField("timestamp", FieldType.DATETIME)
+      .addNullableField("downloaded", FieldType.BOOLEAN)
+      .build();
+
+  private static final Schema COUNT = Schema.builder()
+      .addStringField("category")
+      .addNullableField("title", FieldType.STRING)
+      .addInt64Field("posts")
+      .build();
+
+  @BeforeClass
+  public static void startPostgres() throws Exception {
+    postgres = LocalPostgres.start(TMP.newFolder("pg").toPath());
+    Path password = TMP.newFile("password").toPath();
+    // A trailing newline, as editors write it: only the first line is the password.
+    Files.writeString(password, postgres.password() + "\n", StandardCharsets.UTF_8);
+    connection = JdbcConnection.to(postgres.jdbcUrl()).withUser(postgres.user())
+        .withPasswordFile(password.toString());
+  }
+
+  @AfterClass
+  public static void stopPostgres() {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  private String table(String name) {
+    return name + "_" + dialect;
+  }
+
+  // ---- (a) every column type -------------------------------------------------------------
+
+  @Test
+  public void upsertWritesEveryColumnTypeExactly() throws Exception {
+    String table = table("pin_types");
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
+    sink.createTable(PIN);
+    List<Row> rows = List.of(
+        pin(1L, "Zoë ✨ \"quoted\" O'Brien", 12345, Arrays.asList(-42.0773, -163.698),
+            Instant.parse("2020-08-28T03:52:47.123Z"), true),
+        pin(-9_007_199_254_740_993L, "", Integer.MIN_VALUE, List.of(), Instant.parse("1970-01-01T00:00:00Z"), false),
+        pin(3L, null, null, null, null, null));
+    write(first, PIN, rows, sink);
+
+    List<List<Object>> expected = new ArrayList<>();
+    expected.add(Arrays.asList(-9_007_199_254_740_993L, "", Integer.MIN_VALUE, array(List.of(), "[]"),
+        java.time.Instant.parse("1970-01-01T00:00:00Z"), false));
+    expected.add(Arrays.asList(1L, "Zoë ✨ \"quoted\" O'Brien", 12345,
+        array(List.of(-42.0773, -163.698), "[-42.0773,-163.698]"),
+        java.time.Instant.parse("2020-08-28T03:52:47.123Z"), true));
+    expected.add(Arrays.asList(3L, null, null, null, null, null));
+    assertEquals(expected, query("SELECT * FROM " + table + " ORDER BY \"ind\""));
+    assertEquals(dialect == Dialect.REDSHIFT ? "character varying" : "ARRAY",
+        scalar("SELECT data_type FROM information_schema.columns WHERE table_name = '" + table.toLowerCase()
+            + "' AND column_name = 'coordinates'"));
+  }
+
+  // ---- (b) idempotence and duplicates ----------------------------------------------------
+
+  @Test
+  public void runningTwiceAndDuplicateKeysGiveOneRowPerKeyLastOneWins() throws Exception {
+    String table = table("pin_twice");
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
+    sink.createTable(PIN);
+    // One batch (one bundle, in this order): key 1 three times, key 2 twice.
+    List<Row> rows = List.of(
+        pin(1L, "first", 1, null, null, null),
+        pin(2L, "two", 2, null, null, true),
+        pin(1L, "second", 11, null, null, null),
+        pin(2L, "two again", 22, null, null, false),
+        pin(1L, "last", 111, List.of(1.5), null, true));
+    write(first, PIN, rows, sink);
+    List<List<Object>> expected = List.of(
+        Arrays.asList(1L, "last", 111, array(List.of(1.5), "[1.5]"), null, true),
+        Arrays.asList(2L, "two again", 22, null, null, false));
+    assertEquals(expected, query("SELECT * FROM " + table + " ORDER BY \"ind\""));
+
+    write(second, PIN, rows, sink);
+    assertEquals(expected, query("SELECT * FROM " + table + " ORDER BY \"ind\""));
+  }
+
+  @Test
+  public void duplicateKeysAcrossBatchesAlsoEndWithTheLastRow() throws Exception {
+    String table = table("pin_batches");
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect)
+        .withBatchSize(2);
+    sink.createTable(PIN);
+    write(first, PIN, List.of(
+        pin(1L, "a", 1, null, null, null),
+        pin(2L, "b", 2, null, null, null),
+        pin(1L, "c", 3, null, null, null),
+        pin(3L, "d", 4, null, null, null),
+        pin(1L, "e", 5, null, null, null)), sink);
+    assertEquals(List.of(
+            Arrays.asList(1L, "e", 5, null, null, null),
+            Arrays.asList(2L, "b", 2, null, null, null),
+            Arrays.asList(3L, "d", 4, null, null, null)),
+        query("SELECT * FROM " + table + " ORDER BY \"ind\""));
+  }
+
+  // ---- (c) merge expressions -------------------------------------------------------------
+
+  @Test
+  public void greatestMergeKeepsTheLargerCountWhenASmallerOneArrivesLater() throws Exception {
+    String table = table("category_count");
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("category").withConnection(connection)
+        .withDialect(dialect).withMerge("posts", "GREATEST({old}, {new})");
+    sink.createTable(COUNT);
+    write(first, COUNT, List.of(count("art", "first", 5), count("travel", "first", 1)), sink);
+    assertEquals(List.of(Arrays.asList("art", "first", 5L), Arrays.asList("travel", "first", 1L)),
+        query("SELECT * FROM " + table + " ORDER BY \"category\""));
+
+    // Late and smaller for art, larger for travel, and a new key; title has no merge: incoming wins.
+    write(second, COUNT,
+        List.of(count("art", "late", 3), count("travel", "late", 7), count("diy", "late", 2)), sink);
+    assertEquals(List.of(
+            Arrays.asList("art", "late", 5L),
+            Arrays.asList("diy", "late", 2L),
+            Arrays.asList("travel", "late", 7L)),
+        query("SELECT * FROM " + table + " ORDER BY \"category\""));
+  }
+
+  // ---- (d) replace -----------------------------------------------------------------------
+
+  @Test
+  public void replaceLeavesOnlyTheRowsOfTheLastRun() throws Exception {
+    String table = table("top_category");
+    JdbcReplace sink = JdbcReplace.table(table).withKeys("category").withConnection(connection)
+        .withDialect(dialect);
+    sink.createTable(COUNT);
+    write(first, COUNT, List.of(count("art", "a", 5), count("travel", "t", 1), count("diy", "d", 9)), sink);
+    assertEquals(List.of(
+            Arrays.asList("art", "a", 5L), Arrays.asList("diy", "d", 9L), Arrays.asList("travel", "t", 1L)),
+        query("SELECT * FROM " + table + " ORDER BY \"category\""));
+
+    write(second, COUNT, List.of(count("travel", "t2", 4)), sink);
+    assertEquals(List.of(Arrays.asList("travel", "t2", 4L)), query("SELECT * FROM " + table));
+  }
+
+  // ---- (e) errors ------------------------------------------------------------------------
+
+  @Test
+  public void wrongPasswordNamesServerAndSqlStateButNotThePassword() throws Exception {
+    String wrong = "Wr0ng-S3cret-" + dialect;
+    Path file = TMP.newFile("wrong-" + dialect).toPath();
+    Files.writeString(file, wrong, StandardCharsets.UTF_8);
+    JdbcConnection bad = JdbcConnection.to(postgres.jdbcUrl()).withUser(postgres.user())
+        .withPasswordFile(file.toString());
+    String server = "cannot connect to " + postgres.jdbcUrl() + " as " + postgres.user();
+
+    SQLException direct = assertThrows(SQLException.class, () -> bad.open().close());
+    assertEquals("28P01", direct.getSQLState()); // invalid_password
+    assertThat(direct.getMessage(), containsString(server));
+    assertThat(allMessages(direct), not(containsString(wrong)));
+
+    String table = table("pin_wrong_password");
+    JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect).createTable(PIN);
+    long start = System.nanoTime();
+    Exception e = assertThrows(Exception.class, () -> write(first, PIN, List.of(pin(1L, "x", 1, null, null, null)),
+        JdbcUpsert.into(table).withKeys("ind").withConnection(bad).withDialect(dialect)));
+    String messages = allMessages(e);
+    assertThat(messages, containsString("writing 1 rows to " + table + " on " + postgres.jdbcUrl()
+        + " as " + postgres.user() + " failed after 1 attempt(s) (SQL state 28P01)"));
+    assertThat(messages, containsString(server));
+    assertThat(messages, not(containsString(wrong)));
+    assertThat(secondsSince(start), lessThan(10.0));
+    assertEquals(0L, scalar("SELECT count(*) FROM " + table));
+  }
+
+  @Test
+  public void missingPasswordFromTheDefaultEnvironmentVariableFailsAtOnceNamingTheServer() throws Exception {
+    assumeTrue(JdbcConnection.PASSWORD_ENV + " must be unset for this test",
+        System.getenv(JdbcConnection.PASSWORD_ENV) == null);
+    JdbcConnection noPassword = JdbcConnection.to(postgres.jdbcUrl()).withUser(postgres.user());
+    String server = "cannot connect to " + postgres.jdbcUrl() + " as " + postgres.user() + ": ";
+    SQLException direct = assertThrows(SQLException.class, () -> noPassword.open().close());
+    assertThat(direct.getMessage(), containsString(server));
+    assertThat(direct.getMessage(), containsString("no password was provided"));
+    // The driver's "connection rejected" state: a configuration error, not an outage.
+    assertEquals("08004", direct.getSQLState());
+    assertFalse(JdbcWriter.isTransient(direct));
+
+    String table = table("pin_no_password");
+    JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect).createTable(PIN);
+    long start = System.nanoTime();
+    Exception e = assertThrows(Exception.class, () -> write(first, PIN, List.of(pin(1L, "x", 1, null, null, null)),
+        JdbcUpsert.into(table).withKeys("ind").withConnection(noPassword).withDialect(dialect)));
+    assertThat(allMessages(e), containsString("writing 1 rows to " + table + " on " + noPassword.describe()
+        + " failed after 1 attempt(s) (SQL state 08004): " + server));
+    assertThat(secondsSince(start), lessThan(8.0));
+  }
+
+  @Test
+  public void passwordInTheUrlIsMaskedInMessages() {
+    String url = "jdbc:postgresql://127.0.0.1:1/postgres?user=x&password=T0p-S3cret&ssl=false";
+    JdbcConnection c = JdbcConnection.to(url);
+    assertEquals("jdbc:postgresql://127.0.0.1:1/postgres?user=x&password=***&ssl=false", c.describe());
+    SQLException e = assertThrows(SQLException.class, () -> c.open().close());
+    assertThat(e.getMessage(), containsString("cannot connect to jdbc:postgresql://127.0.0.1:1/postgres?user=x"
+        + "&password=***&ssl=false"));
+    assertThat(allMessages(e), not(containsString("T0p-S3cret")));
+  }
+
+  @Test
+  public void missingTableFailsAtOnceNamingTheTable() throws Exception {
+    String table = table("no_such_table");
+    long start = System.nanoTime();
+    Exception e = assertThrows(Exception.class, () -> write(first, PIN, List.of(pin(1L, "x", 1, null, null, null)),
+        JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect)));
+    double seconds = secondsSince(start);
+    String messages = allMessages(e);
+    assertThat(messages, containsString("writing 1 rows to " + table + " on " + connection.describe()
+        + " failed after 1 attempt(s) (SQL state 42P01)"));
+    assertThat(messages, containsString("relation \"" + table.toLowerCase() + "\" does not exist"));
+    // A retried failure would back off for ~20 s before giving up.
+    assertThat(seconds, lessThan(8.0));
+  }
+
+  @Test
+  public void unreachablePortSaysCannotConnectTo() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=3";
+    JdbcConnection nowhere = JdbcConnection.to(url).withUser("someone");
+    SQLException e = assertThrows(SQLException.class, () -> JdbcOptions.check(nowhere));
+    assertThat(e.getMessage(), containsString("cannot connect to " + url + " as someone: "));
+    assertEquals("08001", e.getSQLState()); // connection refused: transient, JdbcWriter retries it
+    assertEquals(true, JdbcWriter.isTransient(e));
+  }
+
+  // ---- (f) transient failure -------------------------------------------------------------
+
+  @Test
+  public void writeStartedDuringAnOutageSucceedsOnceTheServerIsBack() throws Exception {
+    String table = table("pin_outage");
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
+    sink.createTable(PIN);
+    postgres.stop();
+    PipelineResult result;
+    try {
+      first.getOptions().as(DirectOptions.class).setBlockOnRun(false);
+      input(first, PIN, List.of(pin(7L, "after the outage", 7, null, null, true))).apply(sink);
+      result = first.run(); // returns at once: the pipeline writes on the runner's threads
+      // The outage lasts 3 s from the start of the write (the write backs off for ~20 s in all);
+      // the retry counter below proves the write really met it.
+      Thread.sleep(3_000);
+      postgres.start();
+    } finally {
+      postgres.start(); // no-op when already running
+    }
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish(org.joda.time.Duration.standardSeconds(60)));
+    assertEquals(List.of(Arrays.asList(7L, "after the outage", 7, null, null, true)),
+        query("SELECT * FROM " + table));
+    assertEquals(1L, awaitCounter(result, table + ".upserted", 1L));
+    // The write really did meet the outage: at least one attempt was retried.
+    assertThat(counter(result, table + ".retried"), greaterThanOrEqualTo(1L));
+  }
+
+  // ---- checkpoint store ------------------------------------------------------------------
+
+  @Test
+  public void checkpointStoreKeepsTheLastSaveMinusTheRewind() throws Exception {
+    assumeTrue("the checkpoint table is the same for every dialect", dialect == Dialect.POSTGRES);
+    JdbcCheckpointStore store = new JdbcCheckpointStore(connection, "streaming", Duration.standardMinutes(2));
+    JdbcCheckpointStore other = new JdbcCheckpointStore(connection, "landing", Duration.ZERO);
+    assertEquals(Optional.empty(), store.resumeTime()); // no table yet
+    store.createTable();
+    store.createTable(); // IF NOT EXISTS
+    assertEquals(Optional.empty(), store.resumeTime()); // table, but nothing saved
+
+    store.save(Instant.parse("2024-05-01T10:00:00.250Z"));
+    assertEquals(Optional.of(Instant.parse("2024-05-01T09:58:00.250Z")), store.resumeTime());
+    store.save(Instant.parse("2024-05-01T10:00:10.500Z"));
+    assertEquals(Optional.of(Instant.parse("2024-05-01T09:58:10.500Z")), store.resumeTime());
+    assertEquals(Optional.empty(), other.resumeTime());
+
+    other.save(Instant.parse("2024-05-02T00:00:00Z"));
+    assertEquals(Optional.of(Instant.parse("2024-05-02T00:00:00Z")), other.resumeTime());
+    assertEquals(Optional.of(Instant.parse("2024-05-01T09:58:10.500Z")), store.resumeTime());
+    assertEquals(List.of(
+            Arrays.asList("landing", java.time.Instant.parse("2024-05-02T00:00:00Z"),
+                java.time.Instant.parse("2024-05-02T00:00:00Z")),
+            Arrays.asList("streaming", java.time.Instant.parse("2024-05-01T10:00:10.500Z"),
+                java.time.Instant.parse("2024-05-01T09:58:10.500Z"))),
+        query("SELECT \"name\", \"safe_time\", \"resume_time\" FROM " + JdbcCheckpointStore.TABLE
+            + " ORDER BY \"name\""));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private static Row pin(long ind, String title, Integer followers, List<Double> coordinates, Instant ts,
+      Boolean downloaded) {
+    return Row.withSchema(PIN).addValues(ind, title, followers, coordinates, ts, downloaded).build();
+  }
+
+  private static Row count(String category, String title, long posts) {
+    return Row.withSchema(COUNT).addValues(category, title, posts).build();
+  }
+
+  /** What an array column reads back as: a list in PostgreSQL, JSON text in the Redshift layout. */
+  private Object array(List<Double> values, String json) {
+    return dialect == Dialect.REDSHIFT ? json : values;
+  }
+
+  /** The rows in exactly this order, in one bundle (so in one batch of the sink). */
+  private static PCollection<Row> input(Pipeline p, Schema schema, List<Row> rows) {
+    return p.apply("One", Create.of(0)).apply("Rows", ParDo.of(new EmitFn(rows))).setRowSchema(schema);
+  }
+
+  private static void write(TestPipeline p, Schema schema, List<Row> rows,
+      PTransform<PCollection<Row>, PCollection<Void>> sink) {
+    input(p, schema, rows).apply(sink);
+    p.run().waitUntilFinish();
+  }
+
+  private static final class EmitFn extends DoFn<Integer, Row> {
+    private final List<Row> rows;
+
+    EmitFn(List<Row> rows) {
+      this.rows = rows;
+    }
+
+    @ProcessElement
+    public void process(OutputReceiver<Row> out) {
+      rows.forEach(out::output);
+    }
+  }
+
+  /** Every row, with timestamps as java.time.Instant and PostgreSQL arrays as lists. */
+  private static List<List<Object>> query(String sql) throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    try (Connection c = postgres.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      ResultSetMetaData meta = r.getMetaData();
+      while (r.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          String type = meta.getColumnTypeName(i);
+          if (type.equals("timestamptz")) {
+            OffsetDateTime t = r.getObject(i, OffsetDateTime.class);
+            row.add(t == null ? null : t.toInstant());
+          } else if (type.startsWith("_")) {
+            Array a = r.getArray(i);
+            row.add(a == null ? null : Arrays.asList((Object[]) a.getArray()));
+          } else {
+            row.add(r.getObject(i));
+          }
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  private static Object scalar(String sql) throws SQLException {
+    List<List<Object>> rows = query(sql);
+    assertEquals(sql, 1, rows.size());
+    return rows.get(0).get(0);
+  }
+
+  /** A counter's committed value; the direct runner publishes the last bundle's shortly after DONE. */
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(CleanRecords.METRICS_NAMESPACE, name)).build());
+    long total = 0;
+    for (MetricResult<Long> c : metrics.getCounters()) {
+      total += c.getCommitted();
+    }
+    return total;
+  }
+
+  private static long awaitCounter(PipelineResult result, String name, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long value = counter(result, name);
+    while (value != expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      value = counter(result, name);
+    }
+    return value;
+  }
+
+  private static String allMessages(Throwable e) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all.append(t).append('\n');
+      for (Throwable s : t.getSuppressed()) {
+        all.append(s).append('\n');
+      }
+    }
+    return all.toString();
+  }
+
+  private static double secondsSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1e9;
+  }
+}
