@@ -1,0 +1,275 @@
+package org.pipewright.io.kafka;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pipewright.testing.LocalKafka;
+import org.pipewright.transforms.core.TaggedRecord;
+
+/**
+ * ReadKafka, KafkaOffsets and KafkaCommitStore against a real Kafka broker. The records are
+ * produced once, with explicit partitions and timestamps; tests only read them, and every test
+ * that commits uses its own consumer group.
+ *
+ * <pre>
+ * t.pin/0: @0 T+0s, @1 T+10s, @2 T+20s
+ * t.pin/1: @0 T+5s, @1 T+15s (null value)
+ * t.geo/0: @0 T+3s, @1 T+30s
+ * </pre>
+ */
+public class ReadKafkaIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  @Rule public final transient TestPipeline pipeline = TestPipeline.create();
+
+  private static final TopicPartition PIN0 = new TopicPartition("t.pin", 0);
+  private static final TopicPartition PIN1 = new TopicPartition("t.pin", 1);
+  private static final TopicPartition GEO0 = new TopicPartition("t.geo", 0);
+  private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  private static LocalKafka kafka;
+  /** Recent (an hour ago, whole seconds), so that retention never removes the records. */
+  private static Instant t0;
+
+  @BeforeClass
+  public static void startKafka() throws Exception {
+    kafka = LocalKafka.start(TMP.newFolder("kafka").toPath());
+    kafka.createTopics(2, "t.pin");
+    kafka.createTopics(1, "t.geo");
+    long now = System.currentTimeMillis();
+    t0 = new Instant(now - now % 1000 - 3_600_000L);
+    Map<String, Object> config = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+      send(producer, PIN0, 0, 0, "{\"index\": 1}");
+      send(producer, PIN0, 1, 10, "{\"index\": 2}");
+      send(producer, PIN0, 2, 20, "{\"index\": 3, \"title\": \"Zoë ✨\"}");
+      send(producer, PIN1, 0, 5, "not json");
+      send(producer, PIN1, 1, 15, null);
+      send(producer, GEO0, 0, 3, "{\"ind\": 1}");
+      send(producer, GEO0, 1, 30, "{\"ind\": 2}");
+    }
+  }
+
+  private static void send(KafkaProducer<String, String> producer, TopicPartition tp, long expectedOffset,
+      int seconds, String value) throws Exception {
+    RecordMetadata meta = producer.send(new ProducerRecord<>(tp.topic(), tp.partition(),
+        at(seconds).getMillis(), "key-" + seconds, value)).get();
+    assertEquals("offset of the record at T+" + seconds + "s", expectedOffset, meta.offset());
+  }
+
+  @AfterClass
+  public static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private static Instant at(int seconds) {
+    return t0.plus(Duration.standardSeconds(seconds));
+  }
+
+  private static KafkaSource source(String group) {
+    return KafkaSource.of(kafka.bootstrapServers(), "t", List.of("pin", "geo"), group);
+  }
+
+  // ---- ReadKafka -------------------------------------------------------------------------
+
+  @Test
+  public void readsExactlyTheRangesAsTaggedRecordsStampedWithTheKafkaTimestamps() {
+    KafkaSource source = source("read-all");
+    Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
+      List<TopicPartition> partitions = offsets.partitions();
+      Map<TopicPartition, Long> start = offsets.startPositions(partitions);
+      Map<TopicPartition, Long> end = offsets.endOffsets(partitions);
+      for (TopicPartition tp : partitions) {
+        ranges.put(tp, new long[] {start.get(tp), end.get(tp)});
+      }
+    }
+    PCollection<Row> records = pipeline.apply(ReadKafka.from(source).withOffsetRanges(ranges));
+    PAssert.that(records).containsInAnyOrder(
+        TaggedRecord.of("pin", "t.pin/0@0", "{\"index\": 1}"),
+        TaggedRecord.of("pin", "t.pin/0@1", "{\"index\": 2}"),
+        TaggedRecord.of("pin", "t.pin/0@2", "{\"index\": 3, \"title\": \"Zoë ✨\"}"),
+        TaggedRecord.of("pin", "t.pin/1@0", "not json"),
+        TaggedRecord.of("pin", "t.pin/1@1", ""),
+        TaggedRecord.of("geo", "t.geo/0@0", "{\"ind\": 1}"),
+        TaggedRecord.of("geo", "t.geo/0@1", "{\"ind\": 2}"));
+    PAssert.that(timestamps(records)).containsInAnyOrder(
+        KV.of("t.pin/0@0", at(0).getMillis()),
+        KV.of("t.pin/0@1", at(10).getMillis()),
+        KV.of("t.pin/0@2", at(20).getMillis()),
+        KV.of("t.pin/1@0", at(5).getMillis()),
+        KV.of("t.pin/1@1", at(15).getMillis()),
+        KV.of("t.geo/0@0", at(3).getMillis()),
+        KV.of("t.geo/0@1", at(30).getMillis()));
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aPartialRangeReadsOnlyThatPart() {
+    Map<TopicPartition, long[]> ranges = Map.of(
+        PIN0, new long[] {1, 3},
+        PIN1, new long[] {0, 1},
+        GEO0, new long[] {1, 1}); // empty: nothing from t.geo
+    PCollection<Row> records = pipeline.apply(ReadKafka.from(source("read-part")).withOffsetRanges(ranges));
+    PAssert.that(records).containsInAnyOrder(
+        TaggedRecord.of("pin", "t.pin/0@1", "{\"index\": 2}"),
+        TaggedRecord.of("pin", "t.pin/0@2", "{\"index\": 3, \"title\": \"Zoë ✨\"}"),
+        TaggedRecord.of("pin", "t.pin/1@0", "not json"));
+    PAssert.that(timestamps(records)).containsInAnyOrder(
+        KV.of("t.pin/0@1", at(10).getMillis()),
+        KV.of("t.pin/0@2", at(20).getMillis()),
+        KV.of("t.pin/1@0", at(5).getMillis()));
+    pipeline.run().waitUntilFinish();
+  }
+
+  private static PCollection<KV<String, Long>> timestamps(PCollection<Row> records) {
+    return records.apply("Timestamps", ParDo.of(new TimestampFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+
+  private static final class TimestampFn extends DoFn<Row, KV<String, Long>> {
+    @ProcessElement
+    public void process(@Element Row record, @Timestamp Instant timestamp, OutputReceiver<KV<String, Long>> out) {
+      out.output(KV.of(TaggedRecord.source(record), timestamp.getMillis()));
+    }
+  }
+
+  // ---- KafkaOffsets ----------------------------------------------------------------------
+
+  @Test
+  public void startPositionsAreTheBeginningsForANewGroupAndTheCommitsAfterwards() {
+    KafkaSource source = source("offsets-commit");
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
+      offsets.checkTopics();
+      List<TopicPartition> partitions = offsets.partitions();
+      assertEquals(List.of(GEO0, PIN0, PIN1), partitions);
+      assertEquals(offsets(GEO0, 0L, PIN0, 0L, PIN1, 0L), offsets.startPositions(partitions));
+      assertEquals(offsets(GEO0, 2L, PIN0, 3L, PIN1, 2L), offsets.endOffsets(partitions));
+      offsets.commit(offsets(GEO0, 1L, PIN0, 2L));
+      offsets.commit(Map.of()); // nothing to commit: no call, no change
+    }
+    // A new client of the same group sees the commits; an uncommitted partition starts at its beginning.
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
+      assertEquals(offsets(GEO0, 1L, PIN0, 2L, PIN1, 0L), offsets.startPositions(offsets.partitions()));
+    }
+    // Other groups are unaffected.
+    try (KafkaOffsets offsets = KafkaOffsets.open(source("offsets-other"), TIMEOUT)) {
+      assertEquals(offsets(GEO0, 0L, PIN0, 0L, PIN1, 0L), offsets.startPositions(offsets.partitions()));
+    }
+  }
+
+  @Test
+  public void offsetsAtIsTheFirstOffsetAtOrAfterATimeAndLeavesOutPartitionsWithoutOne() {
+    try (KafkaOffsets offsets = KafkaOffsets.open(source("offsets-at"), TIMEOUT)) {
+      List<TopicPartition> all = offsets.partitions();
+      assertEquals(offsets(GEO0, 0L, PIN0, 0L, PIN1, 0L), offsets.offsetsAt(all, at(-60)));
+      assertEquals(offsets(GEO0, 1L, PIN0, 1L, PIN1, 1L), offsets.offsetsAt(all, at(10))); // at
+      assertEquals(offsets(GEO0, 1L, PIN0, 2L, PIN1, 1L), offsets.offsetsAt(all, at(12))); // after
+      assertEquals(offsets(GEO0, 1L, PIN0, 2L, PIN1, 1L),
+          offsets.offsetsAt(all, at(10).plus(Duration.millis(1))));
+      assertEquals(offsets(GEO0, 1L), offsets.offsetsAt(all, at(21)));
+      assertEquals(offsets(), offsets.offsetsAt(all, at(31)));
+      assertEquals(offsets(PIN1, 1L), offsets.offsetsAt(List.of(PIN1), at(12)));
+    }
+  }
+
+  @Test
+  public void checkTopicsNamesAMissingTopic() {
+    KafkaSource source = KafkaSource.of(kafka.bootstrapServers(), "t", List.of("pin", "nope"), "check");
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, offsets::checkTopics);
+      assertThat(e.getMessage(), containsString("Kafka topic(s) [t.nope] do not exist at "
+          + kafka.bootstrapServers() + " (existing: "));
+      assertThat(e.getMessage(), containsString("t.geo, t.pin]"));
+    }
+  }
+
+  @Test
+  public void checkTopicsOnAnUnreachablePortNamesTheServersWithinTheTimeout() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    KafkaSource source = KafkaSource.of("127.0.0.1:" + port, "t", List.of("pin"), "nowhere");
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, java.time.Duration.ofSeconds(3))) {
+      long start = System.nanoTime();
+      IllegalStateException e = assertThrows(IllegalStateException.class, offsets::checkTopics);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertEquals("cannot reach Kafka at 127.0.0.1:" + port + " (topics [t.pin], group nowhere) within 3 s; "
+          + "is the broker running?", e.getMessage());
+      assertThat(seconds, lessThan(6.0));
+    }
+  }
+
+  // ---- KafkaCommitStore ------------------------------------------------------------------
+
+  @Test
+  public void commitStoreCommitsTheOffsetsAtSafeTimeMinusRewindAndKeepsPartitionsWithoutOne() throws Exception {
+    KafkaSource source = source("commit-store");
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
+      offsets.commit(offsets(GEO0, 0L, PIN0, 0L, PIN1, 1L));
+    }
+    KafkaCommitStore store = new KafkaCommitStore(source, Duration.standardSeconds(4));
+
+    store.save(at(20)); // resume at T+16s: t.pin/1 has nothing at or after it and keeps offset 1
+    assertEquals(offsets(GEO0, 1L, PIN0, 2L, PIN1, 1L), committed(source));
+
+    store.save(at(40)); // resume at T+36s: nothing anywhere, every commit stays
+    assertEquals(offsets(GEO0, 1L, PIN0, 2L, PIN1, 1L), committed(source));
+
+    store.save(at(5)); // resume at T+1s: the commits follow the time, also backwards
+    assertEquals(offsets(GEO0, 0L, PIN0, 1L, PIN1, 0L), committed(source));
+  }
+
+  private static Map<TopicPartition, Long> committed(KafkaSource source) {
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
+      return offsets.startPositions(offsets.partitions());
+    }
+  }
+
+  /** A sorted map of partition to offset from alternating arguments. */
+  private static Map<TopicPartition, Long> offsets(Object... pairs) {
+    Map<TopicPartition, Long> map = new TreeMap<>(KafkaOffsets::compare);
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put((TopicPartition) pairs[i], (Long) pairs[i + 1]);
+    }
+    return map;
+  }
+}
