@@ -16,6 +16,7 @@ import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -29,6 +30,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -94,6 +96,10 @@ public final class SafePoint extends PTransform<PCollectionList<Void>, PDone> {
     KvCoder<Integer, Long> coder = KvCoder.of(VarIntCoder.of(), VarLongCoder.of());
     List<PCollection<KV<Integer, Long>>> inputs = new ArrayList<>();
     inputs.add(global(clock.apply("Event time", ParDo.of(new FirstInBundleFn())).setCoder(coder), "clock"));
+    // Arms the timer even when no record ever comes (a restart with nothing new to read).
+    long now = System.currentTimeMillis();
+    inputs.add(written.getPipeline().apply("Start", Create.timestamped(
+        TimestampedValue.of(KV.of(0, now), new Instant(now)))).setCoder(coder));
     for (int i = 0; i < written.size(); i++) {
       inputs.add(global(written.get(i).apply("Signal " + i, ParDo.of(new NothingFn())).setCoder(coder),
           "sink " + i));
@@ -143,6 +149,9 @@ public final class SafePoint extends PTransform<PCollectionList<Void>, PDone> {
     @StateId("armed")
     private final StateSpec<ValueState<Long>> armedSpec = StateSpecs.value(VarLongCoder.of());
 
+    @StateId("saved")
+    private final StateSpec<ValueState<Long>> savedSpec = StateSpecs.value(VarLongCoder.of());
+
     @TimerId("save")
     private final TimerSpec saveSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
@@ -154,13 +163,16 @@ public final class SafePoint extends PTransform<PCollectionList<Void>, PDone> {
     @ProcessElement
     public void process(@Element KV<Integer, Long> seen,
         @StateId("newest") ValueState<Long> newest, @StateId("armed") ValueState<Long> armed,
-        @TimerId("save") Timer save) {
+        @StateId("saved") ValueState<Long> saved, @TimerId("save") Timer save) {
       Long previous = newest.read();
       if (previous == null || seen.getValue() > previous) {
         newest.write(seen.getValue());
       }
-      if (armed.read() == null) {
-        long at = align(seen.getValue()) + interval;
+      // The earliest time worth saving: older records (a backlog) pull the timer earlier.
+      long at = align(seen.getValue()) + interval;
+      Long current = armed.read();
+      Long last = saved.read();
+      if ((current == null || at < current) && (last == null || at > last)) {
         armed.write(at);
         save.set(new Instant(at));
       }
@@ -168,13 +180,18 @@ public final class SafePoint extends PTransform<PCollectionList<Void>, PDone> {
 
     @OnTimer("save")
     public void onSave(OnTimerContext context, @StateId("newest") ValueState<Long> newest,
-        @StateId("armed") ValueState<Long> armed, @TimerId("save") Timer save) {
+        @StateId("armed") ValueState<Long> armed, @StateId("saved") ValueState<Long> saved,
+        @TimerId("save") Timer save) {
       Instant safe = context.timestamp();
-      try {
-        store.save(safe);
-      } catch (Exception e) {
-        // Not fatal: the previous safe point stays valid; a restart replays a little more.
-        LOG.warn("could not save safe point {}: {}", safe, e.toString());
+      Long last = saved.read();
+      if (last == null || safe.getMillis() > last) {
+        try {
+          store.save(safe);
+          saved.write(safe.getMillis());
+        } catch (Exception e) {
+          // Not fatal: the previous safe point stays valid; a restart replays a little more.
+          LOG.warn("could not save safe point {}: {}", safe, e.toString());
+        }
       }
       Long seen = newest.read();
       // When catching up on old data the watermark runs ahead of the interval: jump with it.

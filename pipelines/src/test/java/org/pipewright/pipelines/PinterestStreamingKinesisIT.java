@@ -1,0 +1,193 @@
+package org.pipewright.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.joda.time.Instant;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pipewright.testing.LocalKinesis;
+import org.pipewright.testing.LocalPostgres;
+import software.amazon.awssdk.core.SdkBytes;
+
+/**
+ * PinterestStreaming reading Kinesis (a real kinesis-mock server), one stream per kind and one
+ * stream split by partition key. Expected rows: PinterestBatch on the files the emulator writes
+ * for the same seed (the same posts; only the live geo timestamps differ).
+ */
+public class PinterestStreamingKinesisIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  private static LocalKinesis kinesis;
+  private static LocalPostgres postgres;
+  private static Warehouse warehouse;
+
+  @BeforeClass
+  public static void startServices() throws Exception {
+    kinesis = LocalKinesis.start(TMP.newFolder("kinesis").toPath());
+    postgres = LocalPostgres.start(TMP.newFolder("postgres").toPath());
+    warehouse = new Warehouse(postgres);
+    // The in-process emulator finds its credentials on the AWS default chain, as a user's would.
+    System.setProperty("aws.accessKeyId", LocalKinesis.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", LocalKinesis.SECRET_KEY);
+  }
+
+  @AfterClass
+  public static void stopServices() {
+    if (kinesis != null) {
+      kinesis.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  public void oneStreamPerKindEqualsBatchAndARestartResumesFromTheCheckpoint() throws Exception {
+    String prefix = "kin";
+    for (String kind : PinterestBatch.KINDS) {
+      kinesis.createStream(prefix + "-" + kind, 1);
+    }
+    List<String> seed = List.of("--posts=200", "--seed=5", "--malformedRate=0.03");
+    Emulator.run(args(List.of("--sink=kinesis", "--kinesisEndpoint=" + kinesis.endpoint(),
+        "--kinesisStreamPrefix=" + prefix), seed));
+    Path log = log(prefix);
+    List<String> streaming = List.of("--kinesisStreamPrefix=" + prefix);
+    Process process = start(prefix, log, streaming);
+    try {
+      awaitSafeTime(prefix, Instant.now(), process, log);
+      assertEqualsBatch(prefix, seed, 0);
+
+      Map<String, List<String>> before = warehouse.snapshot(PinterestStreamingIT.tables(prefix));
+      stop(process);
+      Instant restarted = Instant.now();
+      process = start(prefix, log, streaming);
+      awaitSafeTime(prefix, restarted, process, log);
+      assertThat(Files.readString(log), containsString("resuming Kinesis at "));
+      assertEquals(before, warehouse.snapshot(PinterestStreamingIT.tables(prefix)));
+    } finally {
+      stop(process);
+    }
+  }
+
+  @Test
+  public void oneStreamSplitByPartitionKeyDeadLettersUnknownKinds() throws Exception {
+    String prefix = "keyed";
+    String stream = prefix + "-all";
+    kinesis.createStream(stream, 2);
+    List<String> seed = List.of("--posts=150", "--seed=8", "--malformedRate=0.03");
+    Emulator.run(args(List.of("--sink=kinesis", "--kinesisEndpoint=" + kinesis.endpoint(),
+        "--kinesisStream=" + stream), seed));
+    kinesis.client().putRecord(r -> r.streamName(stream).partitionKey("comment:1")
+        .data(SdkBytes.fromUtf8String("{\"id\": 1}")));
+    Path log = log(prefix);
+    Process process = start(prefix, log, List.of("--kinesisStream=" + stream));
+    try {
+      awaitSafeTime(prefix, Instant.now(), process, log);
+      assertEqualsBatch(prefix, seed, 1);
+      JsonNode unknown = Outputs.parse(warehouse.rows("SELECT * FROM " + prefix + "_dead_letter WHERE kind = 'unknown'",
+          List.of()).get(0));
+      assertThat(unknown.get("source").asText(), matchesPattern(stream + "/shardId-\\d+@\\d+"));
+      assertEquals("{\"id\": 1}", unknown.get("payload").asText());
+    } finally {
+      stop(process);
+    }
+  }
+
+  private static String[] args(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all.toArray(new String[0]);
+  }
+
+  private static Path log(String prefix) throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "it-logs"));
+    Path log = dir.resolve(prefix + "-streaming.log");
+    Files.deleteIfExists(log);
+    return log;
+  }
+
+  private static Process start(String prefix, Path log, List<String> extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--source=kinesis", "--kinesisEndpoint=" + kinesis.endpoint(),
+        "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user(), "--createTables=true",
+        "--tablePrefix=" + prefix + "_", "--checkpointName=" + prefix, "--windowSeconds=2",
+        "--allowedLatenessSeconds=2", "--earlyFiringSeconds=1", "--maxDelaySeconds=1",
+        "--checkpointSeconds=1", "--progressSeconds=2"));
+    args.addAll(extra);
+    return BundledJar.start("org.pipewright.pipelines.PinterestStreaming", args, Map.of(
+        "PIPEWRIGHT_JDBC_PASSWORD", postgres.password(), "AWS_ACCESS_KEY_ID", LocalKinesis.ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY", LocalKinesis.SECRET_KEY, "AWS_REGION", LocalKinesis.REGION), log);
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private static void awaitSafeTime(String prefix, Instant time, Process process, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (true) {
+      Instant safe = warehouse.safeTime(prefix);
+      if (safe != null && safe.isAfter(time)) {
+        return;
+      }
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        fail("no safe time past " + time + " (pipeline " + (process.isAlive() ? "running" : "exited") + "):\n"
+            + String.join("\n", Files.readAllLines(log)));
+      }
+      Thread.sleep(250); // polling a condition
+    }
+  }
+
+  /** Clean pin and user rows equal batch's; geo rows too but for the live timestamp; dead letters by kind. */
+  private void assertEqualsBatch(String prefix, List<String> seed, int unknownKinds) throws Exception {
+    Path files = TMP.getRoot().toPath().resolve(prefix + "-files");
+    Path out = TMP.getRoot().toPath().resolve(prefix + "-batch");
+    Emulator.run(args(List.of("--output=" + files), seed));
+    PinterestBatch.run(new String[] {"--input=" + files, "--output=" + out, "--outputFormat=json",
+        "--progressSeconds=0"});
+    for (String kind : List.of("pin", "user")) {
+      assertEquals(kind, canonical(out.resolve("clean").resolve(kind), List.of()), warehouse.rows(prefix + "_" + kind));
+    }
+    assertEquals("geo", canonical(out.resolve("clean/geo"), List.of("timestamp")),
+        warehouse.rows("SELECT ind, country, coordinates FROM " + prefix + "_geo", List.of()));
+    List<JsonNode> batchDead = Outputs.rows(out.resolve("dead-letter"));
+    for (String kind : PinterestBatch.KINDS) {
+      assertEquals(kind, batchDead.stream().filter(d -> d.get("kind").asText().equals(kind)).count(),
+          warehouse.count("SELECT count(*) FROM " + prefix + "_dead_letter WHERE kind = '" + kind + "'"));
+    }
+    assertEquals(unknownKinds, warehouse.count("SELECT count(*) FROM " + prefix + "_dead_letter WHERE kind = 'unknown'"));
+    // Every post with a pin and a geo row is counted once in the window of its geo timestamp.
+    assertEquals(0, warehouse.count("SELECT count(*) FROM " + prefix + "_posts_per_minute WHERE NOT final"));
+    long joined = warehouse.count("SELECT count(*) FROM " + prefix + "_pin p JOIN " + prefix + "_geo g USING (ind)");
+    assertThat(joined, greaterThan(0L));
+    assertEquals(joined, warehouse.count("SELECT coalesce(sum(posts), 0) FROM " + prefix + "_posts_per_minute"));
+  }
+
+  private static List<String> canonical(Path table, List<String> without) {
+    return Outputs.rows(table).stream().map(r -> {
+      without.forEach(((ObjectNode) r)::remove);
+      return Warehouse.canonical(r);
+    }).sorted().collect(Collectors.toList());
+  }
+}
