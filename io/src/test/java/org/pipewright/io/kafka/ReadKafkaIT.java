@@ -159,6 +159,42 @@ public class ReadKafkaIT {
     pipeline.run().waitUntilFinish();
   }
 
+  /** What the unbounded test's pipeline has seen: source coordinates to element timestamp. */
+  private static final Map<String, Long> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Test
+  public void unboundedReadStartsAtTheCommittedOffsetsAndStampsRecordsWithTheKafkaTimestamps() throws Exception {
+    KafkaSource source = source("unbounded");
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
+      offsets.commit(offsets(GEO0, 1L, PIN0, 2L, PIN1, 1L));
+    }
+    SEEN.clear();
+    pipeline.getOptions().as(org.apache.beam.runners.direct.DirectOptions.class).setBlockOnRun(false);
+    pipeline.apply(ReadKafka.from(source)).apply("Remember", ParDo.of(new RememberFn()));
+    org.apache.beam.sdk.PipelineResult result = pipeline.run();
+    try {
+      Map<String, Long> expected = Map.of(
+          "t.geo/0@1", at(30).getMillis(),
+          "t.pin/0@2", at(20).getMillis(),
+          "t.pin/1@1", at(15).getMillis());
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (!SEEN.keySet().containsAll(expected.keySet()) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      // Each partition is read in offset order, so an earlier offset would have been seen by now.
+      assertEquals(expected, new TreeMap<>(SEEN));
+    } finally {
+      result.cancel();
+    }
+  }
+
+  private static final class RememberFn extends DoFn<Row, Void> {
+    @ProcessElement
+    public void process(@Element Row record, @Timestamp Instant timestamp) {
+      SEEN.put(TaggedRecord.source(record), timestamp.getMillis());
+    }
+  }
+
   private static PCollection<KV<String, Long>> timestamps(PCollection<Row> records) {
     return records.apply("Timestamps", ParDo.of(new TimestampFn()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
