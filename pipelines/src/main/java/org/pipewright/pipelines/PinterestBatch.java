@@ -18,6 +18,7 @@ import org.pipewright.io.Format;
 import org.pipewright.io.OutputDirs;
 import org.pipewright.io.ReadJsonLines;
 import org.pipewright.io.WriteRows;
+import org.pipewright.io.jdbc.JdbcOptions;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.Deduplicate;
@@ -57,20 +58,36 @@ public final class PinterestBatch {
     Cli.requireInputs(options.getInput(), KINDS, inputPattern(options));
     Cli.requireWritable(options.getOutput());
 
+    PinterestTables tables = null;
+    if (options.getJdbcUrl() != null) {
+      tables = PinterestTables.of(options);
+      try {
+        JdbcOptions.check(tables.connection());
+        if (options.getCreateTables()) {
+          tables.createBatchTables(KINDS);
+        }
+      } catch (java.sql.SQLException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
     Pipeline pipeline = Pipeline.create(options);
-    List<String> replaced = build(pipeline, options, format);
+    List<String> replaced = build(pipeline, options, format, tables);
     Cli.replaceAll(replaced);
     Runs.run(pipeline, options.getProgressSeconds(), KINDS);
     printSummary(options.getOutput(), format);
   }
 
-  /** Adds the job to {@code pipeline}; returns the output folders it writes. */
-  static List<String> build(Pipeline pipeline, PinterestBatchOptions options, Format format) {
+  /**
+   * Adds the job to {@code pipeline}; returns the output folders it writes. With {@code tables},
+   * the clean tables and dead letters are also upserted and the analytics replaced in the warehouse.
+   */
+  static List<String> build(Pipeline pipeline, PinterestBatchOptions options, Format format,
+      PinterestTables tables) {
     String out = options.getOutput();
     List<String> folders = new ArrayList<>();
     Summary summary = new Summary();
     List<PCollection<Row>> deadLetters = new ArrayList<>();
-    PCollectionTuple tables = PCollectionTuple.empty(pipeline);
+    PCollectionTuple cleanTables = PCollectionTuple.empty(pipeline);
     List<TupleTag<Row>> tags = List.of(PinterestQueries.PIN, PinterestQueries.GEO, PinterestQueries.USER);
     List<CleanRecords> cleaners = List.of(CleanPinterest.pins(), CleanPinterest.geo(), CleanPinterest.users());
 
@@ -87,19 +104,29 @@ public final class PinterestBatch {
       String folder = OutputDirs.join(out, "clean", kind);
       folders.add(folder);
       clean.apply("Write clean " + kind, WriteRows.to(folder).withFormat(format));
+      if (tables != null) {
+        clean.apply("Upsert " + kind, tables.clean(kind));
+      }
       summary.count(kind, Summary.READ, raw);
       summary.count(kind, Summary.CLEAN, clean);
       summary.count(kind, Summary.DEAD_LETTER, cleaned.deadLetters());
       deadLetters.add(cleaned.deadLetters());
-      tables = tables.and(tags.get(i), clean);
+      cleanTables = cleanTables.and(tags.get(i), clean);
     }
 
-    PCollectionTuple results = tables.apply("Analytics", PinterestQueries.all());
+    PCollectionTuple results = cleanTables.apply("Analytics", PinterestQueries.all());
     folders.addAll(Analytics.write(results, out, format));
 
     String deadLetterFolder = OutputDirs.join(out, "dead-letter");
     folders.add(deadLetterFolder);
     PCollectionList.of(deadLetters).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
+    if (tables != null) {
+      for (String name : PinterestQueries.OUTPUTS.keySet()) {
+        results.get(PinterestQueries.output(name)).apply("Replace " + name, tables.analytics(name));
+      }
+      PinterestTables.withSourceKey(PCollectionList.of(deadLetters).apply("Gather dead letters",
+          org.apache.beam.sdk.transforms.Flatten.pCollections())).apply("Upsert dead letters", tables.deadLetters());
+    }
     summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
     return folders;
   }

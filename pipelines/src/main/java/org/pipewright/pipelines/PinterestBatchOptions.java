@@ -3,9 +3,10 @@ package org.pipewright.pipelines;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.pipewright.io.jdbc.JdbcOptions;
 
 /** Options of {@link PinterestBatch}. */
-public interface PinterestBatchOptions extends OutputOptions, CleansingOptions {
+public interface PinterestBatchOptions extends OutputOptions, CleansingOptions, JdbcOptions {
   @Description("Input folder with pin/, geo/ and user/ subfolders of JSON-lines files (any file "
       + "names, nested folders included; .gz is decompressed). Local path or s3://bucket/prefix.")
   @Validation.Required

@@ -1,0 +1,157 @@
+package org.pipewright.pipelines;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.joda.time.Instant;
+import org.pipewright.testing.LocalKafka;
+import org.pipewright.testing.LocalPostgres;
+
+/**
+ * Streaming throughput and end-to-end latency of PinterestStreaming (bundled jar, Direct runner)
+ * against a local Kafka broker and PostgreSQL. For each rate: the emulator sends for a while; a
+ * consumer notes each geo record's send time (its Kafka timestamp); a poller notes when the row
+ * appears in PostgreSQL. Not a test: run by {@code benchmarks/run-streaming.sh}.
+ *
+ * <p>Arguments: {@code seconds rate [rate ...]} (records per second).
+ */
+public final class StreamingBenchmark {
+  private StreamingBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = Integer.parseInt(args[0]);
+    Path work = Files.createTempDirectory("pipewright-bench");
+    try (LocalKafka kafka = LocalKafka.start(work.resolve("kafka"));
+        LocalPostgres postgres = LocalPostgres.start(work.resolve("postgres"))) {
+      System.out.println("| offered records/s | records | drained in s | records/s | p50 latency s | p99 latency s | max s |");
+      System.out.println("|------------------:|--------:|-------------:|----------:|--------------:|--------------:|------:|");
+      for (int i = 1; i < args.length; i++) {
+        System.out.println(run(kafka, postgres, work, "bench" + i, Double.parseDouble(args[i]), seconds));
+      }
+    }
+    System.exit(0);
+  }
+
+  private static String run(LocalKafka kafka, LocalPostgres postgres, Path work, String prefix, double rate,
+      int seconds) throws Exception {
+    kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
+    Path log = work.resolve(prefix + ".log");
+    Process streaming = BundledJar.start("org.pipewright.pipelines.PinterestStreaming", List.of(
+        "--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--kafkaTopicPrefix=" + prefix,
+        "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user(), "--createTables=true",
+        "--tablePrefix=" + prefix + "_", "--checkpointName=" + prefix, "--checkpointSeconds=1",
+        "--progressSeconds=0"), Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password()), log);
+    Map<Long, Long> sent = new ConcurrentHashMap<>();
+    AtomicBoolean done = new AtomicBoolean();
+    CompletableFuture<Void> sendTimes = CompletableFuture.runAsync(() -> noteSendTimes(kafka, prefix, sent, done));
+    try {
+      awaitTable(postgres, prefix + "_geo", streaming, log);
+      long start = System.nanoTime();
+      Emulator.Stats stats = Emulator.run(new String[] {"--sink=kafka", "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+          "--kafkaTopicPrefix=" + prefix, "--rate=" + rate, "--durationSeconds=" + seconds, "--seed=1"});
+      long records = stats.records("pin") + stats.records("geo") + stats.records("user");
+      long expectedGeo = stats.records("geo") - stats.duplicates("geo") - stats.malformed("geo");
+      List<Double> latencies = new ArrayList<>();
+      long drained = pollRows(postgres, prefix + "_geo", expectedGeo, sent, latencies, streaming, log);
+      double elapsed = (drained - start) / 1e9;
+      Collections.sort(latencies);
+      return String.format(java.util.Locale.ROOT, "| %.0f | %d | %.1f | %.0f | %.2f | %.2f | %.2f |", rate, records,
+          elapsed, records / elapsed, percentile(latencies, 0.5), percentile(latencies, 0.99),
+          latencies.get(latencies.size() - 1));
+    } finally {
+      done.set(true);
+      streaming.destroy();
+      streaming.waitFor(20, TimeUnit.SECONDS);
+      sendTimes.join();
+    }
+  }
+
+  private static double percentile(List<Double> sorted, double p) {
+    return sorted.get(Math.max(0, (int) Math.ceil(p * sorted.size()) - 1));
+  }
+
+  /** Each post's send time: the emulator stamps it as the Kafka timestamp of its records. */
+  private static void noteSendTimes(LocalKafka kafka, String prefix, Map<Long, Long> sent, AtomicBoolean done) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "-bench");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(prefix + ".geo"));
+      while (!done.get()) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+          sent.putIfAbsent(Long.parseLong(r.key()), r.timestamp());
+        }
+      }
+    }
+  }
+
+  private static void awaitTable(LocalPostgres postgres, String table, Process streaming, Path log) throws Exception {
+    Warehouse warehouse = new Warehouse(postgres);
+    while (warehouse.count("SELECT count(*) FROM " + table) < 0) {
+      check(streaming, log);
+      Thread.sleep(200);
+    }
+  }
+
+  /** Polls for new rows every 50 ms; a row's latency is when it was seen minus when it was sent. */
+  private static long pollRows(LocalPostgres postgres, String table, long expected, Map<Long, Long> sent,
+      List<Double> latencies, Process streaming, Path log) throws Exception {
+    long seen = 0;
+    long last = System.nanoTime();
+    try (Connection c = postgres.connect();
+        PreparedStatement query = c.prepareStatement("SELECT ind FROM " + table + " WHERE ind > ? ORDER BY ind")) {
+      long maxInd = 0;
+      List<Long> pending = new ArrayList<>();
+      while (seen < expected) {
+        check(streaming, log);
+        query.setLong(1, maxInd);
+        long now = System.currentTimeMillis();
+        try (ResultSet r = query.executeQuery()) {
+          while (r.next()) {
+            pending.add(r.getLong(1));
+            maxInd = Math.max(maxInd, r.getLong(1));
+            seen++;
+            last = System.nanoTime();
+          }
+        }
+        for (var it = pending.iterator(); it.hasNext(); ) {
+          Long sentAt = sent.get(it.next());
+          if (sentAt != null) {
+            latencies.add((now - sentAt) / 1000.0);
+            it.remove();
+          }
+        }
+        if (System.nanoTime() - last > TimeUnit.MINUTES.toNanos(2)) {
+          throw new IllegalStateException("no new rows for 2 minutes; " + seen + " of " + expected + "; see " + log);
+        }
+        Thread.sleep(50);
+      }
+    }
+    return last;
+  }
+
+  private static void check(Process streaming, Path log) throws Exception {
+    if (!streaming.isAlive()) {
+      throw new IllegalStateException("PinterestStreaming exited:\n" + Files.readString(log));
+    }
+  }
+}
