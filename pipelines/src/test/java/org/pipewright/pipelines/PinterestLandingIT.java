@@ -1,0 +1,209 @@
+package org.pipewright.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.Assert.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pipewright.io.kafka.KafkaOffsets;
+import org.pipewright.io.kafka.KafkaSource;
+import org.pipewright.testing.LocalKafka;
+import org.pipewright.testing.LocalPostgres;
+
+/**
+ * PinterestLanding against a real Kafka broker, and the daily batch on what it landed, written to
+ * files and to a real PostgreSQL.
+ */
+public class PinterestLandingIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  private static final Instant DAY1 = Instant.parse("2026-11-30T10:00:00Z");
+  private static final Instant DAY2 = Instant.parse("2026-12-01T09:00:00Z");
+  private static LocalKafka kafka;
+  private static LocalPostgres postgres;
+
+  @BeforeClass
+  public static void startServices() throws Exception {
+    kafka = LocalKafka.start(TMP.newFolder("kafka").toPath());
+    postgres = LocalPostgres.start(TMP.newFolder("postgres").toPath());
+  }
+
+  @AfterClass
+  public static void stopServices() {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  public void landsEachRecordOnceByDayAndARerunRewritesTheSameFiles() throws Exception {
+    String prefix = "land";
+    kafka.createTopics(2, prefix + ".pin");
+    kafka.createTopics(1, prefix + ".geo", prefix + ".user");
+    Path emulated = TMP.newFolder("emulated").toPath();
+    Emulator.run(new String[] {"--output=" + emulated, "--posts=120", "--seed=21", "--malformedRate=0.03"});
+    Map<String, List<String>> lines = new TreeMap<>();
+    for (String kind : PinterestBatch.KINDS) {
+      lines.put(kind, Files.readAllLines(emulated.resolve(kind).resolve("part-00000.jsonl")));
+    }
+    // The first 100 lines of each kind were sent on day 1, the rest on day 2.
+    produce(prefix, lines, 0, 100, DAY1);
+    Path out = TMP.getRoot().toPath().resolve("archive");
+
+    long landed = landing(prefix, out);
+    assertEquals(300, landed);
+    Map<String, String> first = files(out);
+    for (String name : first.keySet()) {
+      assertThat(name, matchesPattern("(pin|geo|user)/dt=2026-11-30/land\\.(pin|geo|user)\\+\\d\\+\\d+\\.jsonl"));
+    }
+    assertLanded(out, lines, 100);
+    assertEquals("nothing new: no second copy", 0, landing(prefix, out));
+    assertEquals(first, files(out));
+
+    // A run that died before committing is run again: the same files, nothing doubled.
+    KafkaSource source = KafkaSource.of(kafka.bootstrapServers(), prefix, PinterestBatch.KINDS, prefix + "-landing");
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, java.time.Duration.ofSeconds(10))) {
+      Map<org.apache.kafka.common.TopicPartition, Long> zero = new java.util.HashMap<>();
+      offsets.partitions().forEach(tp -> zero.put(tp, 0L));
+      offsets.commit(zero);
+    }
+    assertEquals(300, landing(prefix, out));
+    assertEquals(first, files(out));
+
+    int rest = lines.get("pin").size() - 100;
+    produce(prefix, lines, 100, lines.get("pin").size(), DAY2);
+    assertEquals(3L * rest, landing(prefix, out));
+    assertLanded(out, lines, lines.get("pin").size());
+    Map<String, String> second = files(out);
+    first.forEach((name, content) -> assertEquals("day 1 files stay as they were", content, second.get(name)));
+
+    // The daily batch of day 1 equals the batch of day 1's lines.
+    Path day1Files = TMP.newFolder("day1").toPath();
+    for (String kind : PinterestBatch.KINDS) {
+      Files.createDirectories(day1Files.resolve(kind));
+      Files.write(day1Files.resolve(kind).resolve("part.jsonl"), lines.get(kind).subList(0, 100));
+    }
+    Path expected = batch(day1Files, null, "expected");
+    Path daily = batch(out, "2026-11-30", "daily");
+    assertEquals(Outputs.summary(expected), Outputs.summary(daily));
+    for (String table : List.of("clean/pin", "clean/geo", "clean/user", "analytics/popular_category_by_country",
+        "analytics/median_followers_by_age_group")) {
+      assertEquals(table, sorted(Outputs.lines(expected.resolve(table))), sorted(Outputs.lines(daily.resolve(table))));
+    }
+  }
+
+  @Test
+  public void theBatchAlsoFillsTheWarehouseAndARerunChangesNothing() throws Exception {
+    Path in = TMP.newFolder("warehouse-in").toPath();
+    Emulator.run(new String[] {"--output=" + in, "--posts=150", "--seed=4", "--malformedRate=0.03"});
+    Warehouse warehouse = new Warehouse(postgres);
+    Path out = batchToWarehouse(in, "first");
+    List<String> tables = new ArrayList<>(List.of("wh_pin", "wh_geo", "wh_user", "wh_dead_letter"));
+    for (String kind : PinterestBatch.KINDS) {
+      assertEquals(kind, canonical(Outputs.lines(out.resolve("clean").resolve(kind))), warehouse.rows("wh_" + kind));
+    }
+    for (String name : org.pipewright.transforms.pinterest.PinterestQueries.OUTPUTS.keySet()) {
+      assertEquals(name, canonical(Outputs.lines(out.resolve("analytics").resolve(name))), warehouse.rows("wh_" + name));
+      tables.add("wh_" + name);
+    }
+    assertEquals(canonical(Outputs.lines(out.resolve("dead-letter"))), warehouse.rows("wh_dead_letter"));
+    Map<String, List<String>> before = warehouse.snapshot(tables);
+    batchToWarehouse(in, "second");
+    assertEquals(before, warehouse.snapshot(tables));
+  }
+
+  private static Path batchToWarehouse(Path in, String name) throws Exception {
+    Path out = TMP.getRoot().toPath().resolve("warehouse-" + name);
+    BundledJar.runOk("org.pipewright.pipelines.PinterestBatch", List.of("--input=" + in, "--output=" + out,
+        "--outputFormat=json", "--progressSeconds=0", "--jdbcUrl=" + postgres.jdbcUrl(),
+        "--jdbcUser=" + postgres.user(), "--createTables=true", "--tablePrefix=wh_"),
+        Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password()));
+    return out;
+  }
+
+  private static List<String> canonical(List<String> jsonLines) {
+    return jsonLines.stream().map(l -> Warehouse.canonical(Outputs.parse(l))).sorted().collect(Collectors.toList());
+  }
+
+  private static List<String> sorted(List<String> lines) {
+    return lines.stream().sorted().collect(Collectors.toList());
+  }
+
+  private static long landing(String prefix, Path out) throws Exception {
+    return PinterestLanding.run(new String[] {"--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+        "--kafkaTopicPrefix=" + prefix, "--kafkaGroup=" + prefix, "--output=" + out, "--progressSeconds=0",
+        "--recordsPerFile=50"});
+  }
+
+  private static Path batch(Path in, String date, String name) throws Exception {
+    Path out = TMP.getRoot().toPath().resolve("batch-" + name);
+    List<String> args = new ArrayList<>(List.of("--input=" + in, "--output=" + out, "--outputFormat=json",
+        "--progressSeconds=0"));
+    if (date != null) {
+      args.add("--date=" + date);
+    }
+    PinterestBatch.run(args.toArray(new String[0]));
+    return out;
+  }
+
+  /** Every landed file (relative name -> content), the temporary folder excluded. */
+  private static Map<String, String> files(Path out) throws Exception {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(out)) {
+      for (Path file : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+        String name = out.relativize(file).toString();
+        if (!name.startsWith("_tmp")) {
+          files.put(name, Files.readString(file, StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return files;
+  }
+
+  /** The archive holds the first {@code count} lines of each kind, each exactly once. */
+  private static void assertLanded(Path out, Map<String, List<String>> lines, int count) throws Exception {
+    Map<String, String> files = files(out);
+    for (String kind : PinterestBatch.KINDS) {
+      List<String> landed = files.entrySet().stream().filter(e -> e.getKey().startsWith(kind + "/"))
+          .flatMap(e -> e.getValue().lines()).sorted().collect(Collectors.toList());
+      assertEquals(kind, sorted(lines.get(kind).subList(0, count)), landed);
+    }
+  }
+
+  private static void produce(String prefix, Map<String, List<String>> lines, int from, int to, Instant day) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      lines.forEach((kind, all) -> {
+        for (int i = from; i < to && i < all.size(); i++) {
+          producer.send(new ProducerRecord<>(prefix + "." + kind, null, day.toEpochMilli() + i * 1000L,
+              Integer.toString(i), all.get(i)));
+        }
+      });
+    }
+  }
+}
