@@ -80,7 +80,7 @@ public class PinterestStreamingIT {
   public void streamingEqualsBatchDeadLettersIncludedAndAReplayChangesNothing() throws Exception {
     String prefix = "e2e";
     kafka.createTopics(2, prefix + ".pin");
-    kafka.createTopics(1, prefix + ".geo", prefix + ".user", prefix + ".comment");
+    kafka.createTopics(1, prefix + ".geo", prefix + ".user", prefix + ".comment", prefix + ".dead");
     Emulator.Stats stats = Emulator.run(emulate(prefix, "--posts=300", "--seed=3", "--malformedRate=0.03"));
     Map<String, String> bad = new TreeMap<>();
     bad.put("not json", prefix + ".pin");
@@ -91,7 +91,8 @@ public class PinterestStreamingIT {
     produce(bad);
 
     Path log = logFile(prefix);
-    Process streaming = startStreaming(prefix, log, "--kafkaExtraTopics=" + prefix + ".comment=comment");
+    Process streaming = startStreaming(prefix, log, "--kafkaExtraTopics=" + prefix + ".comment=comment",
+        "--deadLetterTopic=" + prefix + ".dead");
     try {
       Instant produced = Instant.now();
       awaitSafeTime(prefix, produced, streaming, log);
@@ -119,6 +120,10 @@ public class PinterestStreamingIT {
           && d.get("reason").asText().contains("unknown record kind 'comment'")));
       assertTrue(dead.stream().anyMatch(d -> d.get("reason").asText().contains("unparseable JSON")));
       assertTrue(dead.stream().anyMatch(d -> d.get("reason").asText().contains("wrong type for 'index'")));
+      // The dead-letter topic got every dead letter too (at least once), as JSON.
+      java.util.Set<String> published = readTopics(prefix, List.of("dead")).values().stream()
+          .map(json -> Warehouse.canonical(Outputs.parse(json))).collect(Collectors.toSet());
+      assertEquals(new java.util.HashSet<>(warehouse.rows(prefix + "_dead_letter")), published);
 
       // Replaying the topics from the beginning changes nothing.
       Map<String, List<String>> before = warehouse.snapshot(tables(prefix));
