@@ -94,8 +94,8 @@ public final class PinterestStreaming {
     PCollection<Row> raw;
     SafePoint.Store store;
     String source = options.getSource().trim().toLowerCase(java.util.Locale.ROOT);
-    JdbcCheckpointStore checkpoints = new JdbcCheckpointStore(tables.connection(), options.getCheckpointName(),
-        rewind(options));
+    String name = options.getCheckpointName().isBlank() ? options.getTablePrefix() + source : options.getCheckpointName();
+    JdbcCheckpointStore checkpoints = new JdbcCheckpointStore(tables.connection(), name, rewind(options));
     try {
       checkpoints.createTable();
     } catch (SQLException e) {
@@ -117,7 +117,7 @@ public final class PinterestStreaming {
         throw new UsageException(e.getMessage());
       }
       if (resume.isPresent()) {
-        System.out.println("resuming Kinesis at " + resume.get() + " (checkpoint " + options.getCheckpointName() + ")");
+        System.out.println("resuming Kinesis at " + resume.get() + " (checkpoint " + name + ")");
         read = read.startingAt(resume.get());
       }
       try {

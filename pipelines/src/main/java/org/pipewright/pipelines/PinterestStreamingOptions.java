@@ -55,8 +55,8 @@ public interface PinterestStreamingOptions
   void setCheckpointSeconds(int value);
 
   @Description("Name of this pipeline's row in the pipewright_checkpoint table (safe time, resume "
-      + "time); a Kinesis run restarts from it.")
-  @Default.String("pinterest-streaming")
+      + "time); a Kinesis run restarts from it. Default: <tablePrefix><source>, e.g. pinterest_kinesis.")
+  @Default.String("")
   String getCheckpointName();
 
   void setCheckpointName(String value);
