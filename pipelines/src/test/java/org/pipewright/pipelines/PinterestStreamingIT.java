@@ -120,6 +120,13 @@ public class PinterestStreamingIT {
           && d.get("reason").asText().contains("unknown record kind 'comment'")));
       assertTrue(dead.stream().anyMatch(d -> d.get("reason").asText().contains("unparseable JSON")));
       assertTrue(dead.stream().anyMatch(d -> d.get("reason").asText().contains("wrong type for 'index'")));
+      // read = clean + duplicates + dead letters, per kind, with read counted in the topics themselves.
+      JsonNode summary = Outputs.summary(batch);
+      for (String kind : PinterestBatch.KINDS) {
+        long read = topic.keySet().stream().filter(k -> k.startsWith(prefix + "." + kind + "/")).count();
+        long deadOfKind = dead.stream().filter(d -> d.get("kind").asText().equals(kind)).count();
+        assertEquals(kind, read, count(prefix + "_" + kind) + summary.get(kind).get("duplicates").asLong() + deadOfKind);
+      }
       // The dead-letter topic got every dead letter too (at least once), as JSON.
       java.util.Set<String> published = readTopics(prefix, List.of("dead")).values().stream()
           .map(json -> Warehouse.canonical(Outputs.parse(json))).collect(Collectors.toSet());

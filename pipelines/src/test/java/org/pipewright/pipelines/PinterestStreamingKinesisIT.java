@@ -110,6 +110,23 @@ public class PinterestStreamingKinesisIT {
     }
   }
 
+  @Test
+  public void anUnreachableKinesisAtStartGivesOneClearError() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    BundledJar.Result result = BundledJar.run("org.pipewright.pipelines.PinterestStreaming", List.of(
+        "--source=kinesis", "--kinesisEndpoint=http://127.0.0.1:" + port, "--jdbcUrl=" + postgres.jdbcUrl(),
+        "--jdbcUser=" + postgres.user(), "--tablePrefix=down_"), Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password(),
+        "AWS_ACCESS_KEY_ID", LocalKinesis.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", LocalKinesis.SECRET_KEY));
+    assertEquals(result.output, 2, result.exitCode);
+    List<String> errors = result.output.lines().filter(l -> l.startsWith("error: ")).collect(Collectors.toList());
+    assertEquals(result.output, 1, errors.size());
+    assertThat(errors.get(0), containsString("cannot reach Kinesis at http://127.0.0.1:" + port));
+    assertThat(result.output, org.hamcrest.Matchers.not(containsString("\tat ")));
+  }
+
   private static String[] args(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);

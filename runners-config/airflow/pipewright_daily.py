@@ -1,0 +1,66 @@
+"""The daily Pinterest batch, one definition for every runner (imported by the DAG files).
+
+Plain Python without Airflow imports, so CI can check the options it passes against the pipelines
+(check_options.py) on a machine without Airflow.
+
+Flow per day: PinterestLanding (archive new Kafka records into <kind>/dt=YYYY-MM-DD/) ->
+PinterestBatch for the day that just ended ({{ ds }}) -> DailyCheck (fails the run when the
+summary does not add up or too many records were refused).
+
+Scheduling: a run for logical date D starts at 05:00 UTC on D+1 (data interval D 05:00 .. D+1
+05:00) and processes partition dt=D, so yesterday's results are there by 07:00 with two hours of
+margin. catchup=False: landing is incremental (it lands everything since its last committed
+offsets, whatever the date), so missed runs need no backfill to keep data; to recompute an older
+day, trigger the DAG with that logical date (or `airflow dags backfill -s D -e D`), which reruns
+PinterestBatch for dt=D only, replacing that day's output.
+
+Secrets stay out of the DAG: the worker's environment (or an Airflow connection exported to it)
+provides PIPEWRIGHT_JDBC_PASSWORD and AWS credentials (instance role on EMR).
+"""
+
+# Where the bundled jars and the data live; overridden per deployment through environment.
+RUNNERS = {
+    "direct": {
+        "jar": "/opt/pipewright/pipewright-pipelines-bundled.jar",
+        "runner": "DirectRunner",
+        "options": {},
+    },
+    "spark": {
+        "jar": "/opt/pipewright/pipewright-pipelines-spark-bundled.jar",
+        "runner": "SparkRunner",
+        "options": {"sparkMaster": "yarn"},
+    },
+    "flink": {
+        "jar": "/opt/pipewright/pipewright-pipelines-flink-bundled.jar",
+        "runner": "FlinkRunner",
+        "options": {"flinkMaster": "flink-jobmanager:8081", "parallelism": "4"},
+    },
+}
+
+ARCHIVE = "s3://pipewright-data/pinterest/raw"
+OUTPUT = "s3://pipewright-data/pinterest/daily"
+
+
+def landing_options():
+    return {"kafkaBootstrapServers": "kafka:9092", "output": ARCHIVE, "progressSeconds": "60"}
+
+
+def batch_options(ds="{{ ds }}"):
+    return {
+        "input": ARCHIVE,
+        "date": ds,
+        "output": OUTPUT + "/" + ds,
+        "outputFormat": "parquet",
+        "jdbcUrl": "jdbc:postgresql://warehouse:5432/pinterest",
+        "jdbcUser": "pipewright",
+        "progressSeconds": "60",
+    }
+
+
+def check_options(ds="{{ ds }}"):
+    return {"summary": OUTPUT + "/" + ds + "/summary.json", "maxDeadLetterShare": "0.05"}
+
+
+def as_args(options):
+    """The command-line form BeamRunJavaPipelineOperator gives the job."""
+    return ["--%s=%s" % (k, v) for k, v in options.items()]
