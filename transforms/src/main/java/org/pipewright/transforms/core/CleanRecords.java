@@ -11,6 +11,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
@@ -73,14 +74,16 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
         "%s expects RawRecord rows, got schema %s",
         stepName,
         input.getSchema());
+    TupleTag<Row> outputTag = CleanResult.newOutputTag();
+    TupleTag<Row> deadLetterTag = CleanResult.newOutputTag();
     PCollectionTuple tuple =
         input.apply(
             "Decode and clean",
-            ParDo.of(new CleanFn(cleaner, stepName, maxPayloadChars))
-                .withOutputTags(CleanResult.OUTPUT, TupleTagList.of(CleanResult.DEAD_LETTERS)));
-    tuple.get(CleanResult.OUTPUT).setRowSchema(cleaner.cleanSchema());
-    tuple.get(CleanResult.DEAD_LETTERS).setRowSchema(DeadLetter.SCHEMA);
-    return new CleanResult(tuple);
+            ParDo.of(new CleanFn(cleaner, stepName, maxPayloadChars, outputTag, deadLetterTag))
+                .withOutputTags(outputTag, TupleTagList.of(deadLetterTag)));
+    tuple.get(outputTag).setRowSchema(cleaner.cleanSchema());
+    tuple.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA);
+    return new CleanResult(tuple, outputTag, deadLetterTag);
   }
 
   private static final class CleanFn extends DoFn<Row, Row> {
@@ -91,7 +94,13 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
     private final Counter clean;
     private final Counter dead;
 
-    CleanFn(RecordCleaner cleaner, String stepName, int maxPayloadChars) {
+    private final TupleTag<Row> outputTag;
+    private final TupleTag<Row> deadLetterTag;
+
+    CleanFn(RecordCleaner cleaner, String stepName, int maxPayloadChars, TupleTag<Row> outputTag,
+        TupleTag<Row> deadLetterTag) {
+      this.outputTag = outputTag;
+      this.deadLetterTag = deadLetterTag;
       this.cleaner = cleaner;
       this.stepName = stepName;
       this.maxPayloadChars = maxPayloadChars;
@@ -106,7 +115,7 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
       String payload = RawRecord.payload(record);
       if (payload.length() > maxPayloadChars) {
         dead.inc();
-        out.get(CleanResult.DEAD_LETTERS).output(DeadLetter.of(cleaner.kind(), stepName,
+        out.get(deadLetterTag).output(DeadLetter.of(cleaner.kind(), stepName,
             "record too large: " + payload.length() + " characters (limit " + maxPayloadChars
                 + "); payload truncated to the first " + KEPT_PAYLOAD_CHARS + " characters",
             RawRecord.source(record), payload.substring(0, Math.min(KEPT_PAYLOAD_CHARS, payload.length()))));
@@ -117,18 +126,18 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
         cleaned = cleaner.clean(RawJson.parseObject(payload));
       } catch (BadValueException e) {
         dead.inc();
-        out.get(CleanResult.DEAD_LETTERS)
+        out.get(deadLetterTag)
             .output(DeadLetter.of(cleaner.kind(), stepName, e.getMessage(), record));
         return;
       } catch (RuntimeException e) {
         // A bug in a cleaner must not lose the record either: keep it, with the cause.
         dead.inc();
-        out.get(CleanResult.DEAD_LETTERS)
+        out.get(deadLetterTag)
             .output(DeadLetter.of(cleaner.kind(), stepName, "unexpected error: " + e, record));
         return;
       }
       clean.inc();
-      out.get(CleanResult.OUTPUT).output(cleaned);
+      out.get(outputTag).output(cleaned);
     }
   }
 }

@@ -12,13 +12,19 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /** The two outputs of a fallible step: the records it produced and the ones it refused. */
 public final class CleanResult implements POutput {
-  static final TupleTag<Row> OUTPUT = new TupleTag<Row>("output") {};
-  static final TupleTag<Row> DEAD_LETTERS = new TupleTag<Row>("deadLetters") {};
-
   private final PCollectionTuple tuple;
+  private final TupleTag<Row> outputTag;
+  private final TupleTag<Row> deadLetterTag;
 
-  CleanResult(PCollectionTuple tuple) {
+  CleanResult(PCollectionTuple tuple, TupleTag<Row> outputTag, TupleTag<Row> deadLetterTag) {
     this.tuple = tuple;
+    this.outputTag = outputTag;
+    this.deadLetterTag = deadLetterTag;
+  }
+
+  /** A fresh tag for every step's outputs, as Beam's own multi-output transforms do. */
+  static TupleTag<Row> newOutputTag() {
+    return new TupleTag<Row>() {};
   }
 
   /** A result for input that cannot fail (for example typed Parquet): no dead letters. */
@@ -29,17 +35,19 @@ public final class CleanResult implements POutput {
                 org.apache.beam.sdk.transforms.Create.empty(
                     org.apache.beam.sdk.coders.RowCoder.of(DeadLetter.SCHEMA)))
             .setRowSchema(DeadLetter.SCHEMA);
-    return new CleanResult(PCollectionTuple.of(OUTPUT, output).and(DEAD_LETTERS, none));
+    TupleTag<Row> outputTag = newOutputTag();
+    TupleTag<Row> deadLetterTag = newOutputTag();
+    return new CleanResult(PCollectionTuple.of(outputTag, output).and(deadLetterTag, none), outputTag, deadLetterTag);
   }
 
   /** Records that passed, with the step's output schema. */
   public PCollection<Row> output() {
-    return tuple.get(OUTPUT);
+    return tuple.get(outputTag);
   }
 
   /** Refused records, with {@link DeadLetter#SCHEMA}. */
   public PCollection<Row> deadLetters() {
-    return tuple.get(DEAD_LETTERS);
+    return tuple.get(deadLetterTag);
   }
 
   @Override
