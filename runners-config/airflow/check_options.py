@@ -1,5 +1,6 @@
-"""CI check of the DAGs' Java options: each job's options, as the DAGs pass them, are accepted by
-the pipeline in the jar of that runner (org.pipewright.pipelines.CheckOptions), without Airflow.
+"""CI check of the Java options the DAGs pass and of runners-config/options/*.args: each is
+accepted by the pipeline in the jar of its runner (org.pipewright.pipelines.CheckOptions), without
+Airflow.
 
 Usage: python3 runners-config/airflow/check_options.py JAR_DIR
 """
@@ -35,6 +36,16 @@ def main(jar_dir):
             status = "ok" if result.returncode == 0 else "FAILED: " + (result.stderr.strip() or result.stdout.strip())
             print("%s %s: %s" % (name, job.rsplit(".", 1)[1], status))
             failed += result.returncode != 0
+    options_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "options")
+    for env, runner in (("local", "direct"), ("emr", "spark"), ("flink", "flink")):
+        with open(os.path.join(options_dir, env + ".args")) as f:
+            args = [line.strip() for line in f if line.strip()]
+        jar = os.path.join(jar_dir, JARS[runner])
+        result = subprocess.run(["java", "-cp", jar, "org.pipewright.pipelines.CheckOptions",
+                                 "org.pipewright.pipelines.PinterestBatch"] + args, capture_output=True, text=True)
+        status = "ok" if result.returncode == 0 else "FAILED: " + (result.stderr.strip() or result.stdout.strip())
+        print("options/%s.args: %s" % (env, status))
+        failed += result.returncode != 0
     return 1 if failed else 0
 
 

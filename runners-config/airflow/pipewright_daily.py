@@ -41,7 +41,8 @@ ARCHIVE = "s3://pipewright-data/pinterest/raw"
 OUTPUT = "s3://pipewright-data/pinterest/daily"
 
 
-def landing_options():
+def landing_options(ds=None):
+    # Landing takes everything new, whatever the day; ds is accepted for symmetry.
     return {"kafkaBootstrapServers": "kafka:9092", "output": ARCHIVE, "progressSeconds": "60"}
 
 

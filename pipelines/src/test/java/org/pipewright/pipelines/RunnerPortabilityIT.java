@@ -1,0 +1,92 @@
+package org.pipewright.pipelines;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assume.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The same PinterestBatch on the Direct, Spark ({@code local[2]}) and Flink ({@code [local]})
+ * runners, each from its own bundled jar, gives identical outputs: clean tables, the nine
+ * analytics, dead letters and the summary. The Spark and Flink jars are built by {@code
+ * -Pspark-runner} / {@code -Pflink-runner package} (test.sh does it); without them their tests
+ * are skipped with a message, unless {@code -Dpipewright.requireAllRunners=true}.
+ */
+public class RunnerPortabilityIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  private static Path input;
+  private static Map<String, List<String>> direct;
+
+  @BeforeClass
+  public static void runOnDirect() throws Exception {
+    input = TMP.newFolder("in").toPath();
+    Emulator.run(new String[] {"--output=" + input, "--posts=1500", "--seed=17", "--malformedRate=0.02"});
+    direct = outputs(run("bundled", List.of("--runner=DirectRunner")));
+  }
+
+  @Test
+  public void sparkGivesTheSameOutputs() throws Exception {
+    assertEquals(direct, outputs(run("spark-bundled", List.of("--runner=SparkRunner", "--sparkMaster=local[2]"))));
+  }
+
+  @Test
+  public void flinkGivesTheSameOutputs() throws Exception {
+    assertEquals(direct, outputs(run("flink-bundled", List.of("--runner=FlinkRunner", "--flinkMaster=[local]"))));
+  }
+
+  private static Path run(String jarName, List<String> runner) throws Exception {
+    Path jar = Path.of(System.getProperty("pipewright.bundledJar")).resolveSibling("pipewright-pipelines-" + jarName + ".jar");
+    if (!Files.exists(jar)) {
+      String why = jar + " is not built (mvn -B -DskipTests -P<runner> package, or ./test.sh)";
+      if (Boolean.getBoolean("pipewright.requireAllRunners")) {
+        org.junit.Assert.fail(why);
+      }
+      System.err.println("SKIPPED: " + why);
+      assumeTrue(why, false);
+    }
+    Path out = TMP.getRoot().toPath().resolve("out-" + jarName);
+    List<String> command = new ArrayList<>(List.of(BundledJar.javaBin(), "-Xmx2g"));
+    command.addAll(List.of(System.getProperty("pipewright.java17Opens").trim().split("\\s+")));
+    command.addAll(List.of("-Dspark.ui.enabled=false", "-Djava.io.tmpdir=" + TMP.getRoot(), "-cp", jar.toString(),
+        "org.pipewright.pipelines.PinterestBatch", "--input=" + input, "--output=" + out, "--outputFormat=json",
+        "--progressSeconds=0"));
+    command.addAll(runner);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(TMP.getRoot().toPath().resolve(jarName + ".log").toFile());
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process process = builder.start();
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+    }
+    assertEquals(jarName + " failed:\n" + Files.readString(TMP.getRoot().toPath().resolve(jarName + ".log")),
+        0, process.exitValue());
+    return out;
+  }
+
+  /** Every table's rows, sorted (file names and shard counts are the runner's business), and the summary. */
+  private static Map<String, List<String>> outputs(Path out) throws Exception {
+    Map<String, List<String>> tables = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("part-"))::iterator) {
+        tables.computeIfAbsent(out.relativize(file.getParent()).toString(), k -> new ArrayList<>())
+            .addAll(Files.readAllLines(file));
+      }
+    }
+    tables.replaceAll((k, v) -> v.stream().sorted().collect(Collectors.toList()));
+    tables.put("summary.json", List.of(Files.readString(out.resolve("summary.json")).trim()));
+    return tables;
+  }
+}
