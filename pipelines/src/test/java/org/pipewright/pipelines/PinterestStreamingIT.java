@@ -8,10 +8,8 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -90,12 +87,12 @@ public class PinterestStreamingIT {
     bad.put("{\"id\": 1, \"text\": \"a comment nobody asked for\"}", prefix + ".comment");
     produce(bad);
 
-    Path log = logFile(prefix);
+    Path log = Jobs.logFile(prefix);
     Process streaming = startStreaming(prefix, log, "--kafkaExtraTopics=" + prefix + ".comment=comment",
         "--deadLetterTopic=" + prefix + ".dead");
     try {
       Instant produced = Instant.now();
-      awaitSafeTime(prefix, produced, streaming, log);
+      Jobs.awaitSafeTime(warehouse, prefix, produced, streaming, log);
       Path batch = batchFromLanding(prefix);
       assertWarehouseEqualsBatch(prefix, batch, 1);
 
@@ -134,15 +131,15 @@ public class PinterestStreamingIT {
 
       // Replaying the topics from the beginning changes nothing.
       Map<String, List<String>> before = warehouse.snapshot(tables(prefix));
-      stop(streaming);
+      Jobs.stop(streaming);
       resetGroup(prefix + "-streaming", prefix, List.of("pin", "geo", "user", "comment"));
       Instant restarted = Instant.now();
       streaming = startStreaming(prefix, log, "--kafkaExtraTopics=" + prefix + ".comment=comment");
-      awaitSafeTime(prefix, restarted, streaming, log);
+      Jobs.awaitSafeTime(warehouse, prefix, restarted, streaming, log);
       assertEquals(before, warehouse.snapshot(tables(prefix)));
       assertThat(Files.readString(log), containsString(prefix + ".pin-1=0"));
     } finally {
-      stop(streaming);
+      Jobs.stop(streaming);
     }
   }
 
@@ -151,12 +148,12 @@ public class PinterestStreamingIT {
     String prefix = "crash";
     kafka.createTopics(2, prefix + ".pin", prefix + ".geo");
     kafka.createTopics(1, prefix + ".user");
-    Path log = logFile(prefix);
+    Path log = Jobs.logFile(prefix);
     Process streaming = startStreaming(prefix, log);
     try {
       CompletableFuture<Emulator.Stats> emulator = emulateInBackground(prefix, "--posts=3000", "--rate=300");
       // Kill once progress has been committed, so that the restart really resumes mid-topic.
-      await("rows stored and offsets committed before the kill", () -> count(prefix + "_pin") >= 600
+      Jobs.await("rows stored and offsets committed before the kill", () -> count(prefix + "_pin") >= 600
           && committedOffsets(prefix + "-streaming", prefix) > 0, streaming, log);
       streaming.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
       streaming.waitFor(30, TimeUnit.SECONDS);
@@ -166,7 +163,7 @@ public class PinterestStreamingIT {
           java.nio.file.StandardOpenOption.APPEND);
       streaming = startStreaming(prefix, log);
       emulator.get(3, TimeUnit.MINUTES);
-      awaitSafeTime(prefix, Instant.now(), streaming, log);
+      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), streaming, log);
       Path batch = batchFromLanding(prefix);
       assertWarehouseEqualsBatch(prefix, batch, 0);
       assertThat(atKill, lessThan(count(prefix + "_pin")));
@@ -174,7 +171,7 @@ public class PinterestStreamingIT {
           .reduce((a, b) -> b).orElseThrow();
       assertThat("the restart resumed from committed offsets", restart, not(containsString(prefix + ".pin-0=0,")));
     } finally {
-      stop(streaming);
+      Jobs.stop(streaming);
     }
   }
 
@@ -182,34 +179,34 @@ public class PinterestStreamingIT {
   public void aDatabaseOutageMidStreamIsRetriedWithoutLoss() throws Exception {
     String prefix = "outage";
     kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
-    Path log = logFile(prefix);
+    Path log = Jobs.logFile(prefix);
     Process streaming = startStreaming(prefix, log);
     try {
       CompletableFuture<Emulator.Stats> emulator = emulateInBackground(prefix, "--posts=1200", "--rate=600");
-      await("rows arrive before the outage", () -> count(prefix + "_pin") >= 100, streaming, log);
+      Jobs.await("rows arrive before the outage", () -> count(prefix + "_pin") >= 100, streaming, log);
       postgres.stop();
       // The outage itself: the database is away for three seconds while records keep coming.
       Thread.sleep(3000);
       postgres.start();
       emulator.get(3, TimeUnit.MINUTES);
-      awaitSafeTime(prefix, Instant.now(), streaming, log);
+      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), streaming, log);
       assertWarehouseEqualsBatch(prefix, batchFromLanding(prefix), 0);
       assertThat(Files.readString(log), matchesPattern("(?s).*" + prefix + "_\\w+\\.retried=[1-9].*"));
     } finally {
-      stop(streaming);
+      Jobs.stop(streaming);
     }
   }
 
   @Test
   public void unreachableServicesAtStartGiveOneClearError() throws Exception {
     BundledJar.Result noKafka = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
-        List.of("--kafkaBootstrapServers=127.0.0.1:" + freePort(), "--jdbcUrl=" + postgres.jdbcUrl(),
+        List.of("--kafkaBootstrapServers=127.0.0.1:" + Jobs.freePort(), "--jdbcUrl=" + postgres.jdbcUrl(),
             "--jdbcUser=" + postgres.user()), env());
     assertOneError(noKafka, "cannot reach Kafka at 127.0.0.1:");
 
     BundledJar.Result noDatabase = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
         List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(),
-            "--jdbcUrl=jdbc:postgresql://127.0.0.1:" + freePort() + "/postgres"), env());
+            "--jdbcUrl=jdbc:postgresql://127.0.0.1:" + Jobs.freePort() + "/postgres"), env());
     assertOneError(noDatabase, "cannot connect to jdbc:postgresql://127.0.0.1:");
 
     BundledJar.Result wrongPassword = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
@@ -224,12 +221,6 @@ public class PinterestStreamingIT {
     assertOneError(noTopic, "Kafka topic(s) [missing.geo, missing.pin, missing.user] do not exist");
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   private static void assertOneError(BundledJar.Result result, String message) {
     assertEquals(result.output, 2, result.exitCode);
     List<String> errors = result.output.lines().filter(l -> l.startsWith("error: ")).collect(Collectors.toList());
@@ -239,14 +230,6 @@ public class PinterestStreamingIT {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  /** Kept under target/it-logs after the run, for whoever has to read a failure. */
-  private static Path logFile(String prefix) throws java.io.IOException {
-    Path dir = Files.createDirectories(Path.of("target", "it-logs"));
-    Path log = dir.resolve(prefix + "-streaming.log");
-    Files.deleteIfExists(log);
-    return log;
-  }
 
   static Map<String, String> env() {
     return Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password());
@@ -286,52 +269,12 @@ public class PinterestStreamingIT {
     return BundledJar.start("org.pipewright.pipelines.PinterestStreaming", args, env(), log);
   }
 
-  private static void stop(Process process) throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
-    }
-  }
-
   private static long count(String table) {
     try {
       return warehouse.count("SELECT count(*) FROM " + table);
     } catch (java.sql.SQLException e) {
       return -1; // the database is restarting
     }
-  }
-
-  /** Polls for a condition (this is waiting on a condition, not covering a race). */
-  private static void await(String what, BooleanSupplier condition, Process process, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (!condition.getAsBoolean()) {
-      if (!process.isAlive()) {
-        fail("the pipeline exited (" + process.exitValue() + ") while waiting for " + what + ":\n" + tail(log));
-      }
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting for " + what + ":\n" + tail(log));
-      }
-      Thread.sleep(250);
-    }
-  }
-
-  /** Waits until the pipeline has durably written everything stamped before {@code time}. */
-  private static void awaitSafeTime(String prefix, Instant time, Process process, Path log) throws Exception {
-    await("safe time past " + time, () -> {
-      try {
-        Instant safe = warehouse.safeTime(prefix);
-        return safe != null && safe.isAfter(time);
-      } catch (java.sql.SQLException e) {
-        return false;
-      }
-    }, process, log);
-  }
-
-  private static String tail(Path log) throws Exception {
-    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
   }
 
   private static void produce(Map<String, String> valueToTopic) {

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.joda.time.Instant;
 import org.junit.AfterClass;
@@ -67,22 +65,22 @@ public class PinterestStreamingKinesisIT {
     List<String> seed = List.of("--posts=200", "--seed=5", "--malformedRate=0.03");
     Emulator.run(args(List.of("--sink=kinesis", "--kinesisEndpoint=" + kinesis.endpoint(),
         "--kinesisStreamPrefix=" + prefix), seed));
-    Path log = log(prefix);
+    Path log = Jobs.logFile(prefix);
     List<String> streaming = List.of("--kinesisStreamPrefix=" + prefix);
     Process process = start(prefix, log, streaming);
     try {
-      awaitSafeTime(prefix, Instant.now(), process, log);
+      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), process, log);
       assertEqualsBatch(prefix, seed, 0);
 
       Map<String, List<String>> before = warehouse.snapshot(PinterestStreamingIT.tables(prefix));
-      stop(process);
+      Jobs.stop(process);
       Instant restarted = Instant.now();
       process = start(prefix, log, streaming);
-      awaitSafeTime(prefix, restarted, process, log);
+      Jobs.awaitSafeTime(warehouse, prefix, restarted, process, log);
       assertThat(Files.readString(log), containsString("resuming Kinesis at "));
       assertEquals(before, warehouse.snapshot(PinterestStreamingIT.tables(prefix)));
     } finally {
-      stop(process);
+      Jobs.stop(process);
     }
   }
 
@@ -96,26 +94,23 @@ public class PinterestStreamingKinesisIT {
         "--kinesisStream=" + stream), seed));
     kinesis.client().putRecord(r -> r.streamName(stream).partitionKey("comment:1")
         .data(SdkBytes.fromUtf8String("{\"id\": 1}")));
-    Path log = log(prefix);
+    Path log = Jobs.logFile(prefix);
     Process process = start(prefix, log, List.of("--kinesisStream=" + stream));
     try {
-      awaitSafeTime(prefix, Instant.now(), process, log);
+      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), process, log);
       assertEqualsBatch(prefix, seed, 1);
       JsonNode unknown = Outputs.parse(warehouse.rows("SELECT * FROM " + prefix + "_dead_letter WHERE kind = 'unknown'",
           List.of()).get(0));
       assertThat(unknown.get("source").asText(), matchesPattern(stream + "/shardId-\\d+@\\d+"));
       assertEquals("{\"id\": 1}", unknown.get("payload").asText());
     } finally {
-      stop(process);
+      Jobs.stop(process);
     }
   }
 
   @Test
   public void anUnreachableKinesisAtStartGivesOneClearError() throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = Jobs.freePort();
     BundledJar.Result result = BundledJar.run("org.pipewright.pipelines.PinterestStreaming", List.of(
         "--source=kinesis", "--kinesisEndpoint=http://127.0.0.1:" + port, "--jdbcUrl=" + postgres.jdbcUrl(),
         "--jdbcUser=" + postgres.user(), "--tablePrefix=down_"), Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password(),
@@ -133,13 +128,6 @@ public class PinterestStreamingKinesisIT {
     return all.toArray(new String[0]);
   }
 
-  private static Path log(String prefix) throws Exception {
-    Path dir = Files.createDirectories(Path.of("target", "it-logs"));
-    Path log = dir.resolve(prefix + "-streaming.log");
-    Files.deleteIfExists(log);
-    return log;
-  }
-
   private static Process start(String prefix, Path log, List<String> extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--source=kinesis", "--kinesisEndpoint=" + kinesis.endpoint(),
         "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user(), "--createTables=true",
@@ -150,30 +138,6 @@ public class PinterestStreamingKinesisIT {
     return BundledJar.start("org.pipewright.pipelines.PinterestStreaming", args, Map.of(
         "PIPEWRIGHT_JDBC_PASSWORD", postgres.password(), "AWS_ACCESS_KEY_ID", LocalKinesis.ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY", LocalKinesis.SECRET_KEY, "AWS_REGION", LocalKinesis.REGION), log);
-  }
-
-  private static void stop(Process process) throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
-    }
-  }
-
-  private static void awaitSafeTime(String prefix, Instant time, Process process, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (true) {
-      Instant safe = warehouse.safeTime(prefix);
-      if (safe != null && safe.isAfter(time)) {
-        return;
-      }
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        fail("no safe time past " + time + " (pipeline " + (process.isAlive() ? "running" : "exited") + "):\n"
-            + String.join("\n", Files.readAllLines(log)));
-      }
-      Thread.sleep(250); // polling a condition
-    }
   }
 
   /** Clean pin and user rows equal batch's; geo rows too but for the live timestamp; dead letters by kind. */
