@@ -146,7 +146,8 @@ compare() { # compare NAME OUTDIR REFDIR
     say "$name: summary.json differs from the reference:"; diff "$ref/summary.json" "$out/summary.json" | head -20 || true; bad=1
   fi
   local tables
-  tables="$( (cd "$ref" && find . -type f -name 'part-*' -printf '%h\n'; cd "$out" && find . -type f -name 'part-*' -printf '%h\n') | sort -u)"
+  # Tables of both sides, so a table missing from either side is a difference too.
+  tables="$( { (cd "$ref" && find . -type f -name 'part-*' -printf '%h\n'); (cd "$out" && find . -type f -name 'part-*' -printf '%h\n'); } | sort -u)"
   [[ -n "$tables" ]] || { say "$name: no part-* files in the reference"; return 1; }
   for d in $tables; do
     if ! diff -q <(cat "$ref/$d"/part-* 2>/dev/null | LC_ALL=C sort) <(cat "$out/$d"/part-* 2>/dev/null | LC_ALL=C sort) >/dev/null; then
