@@ -14,3 +14,7 @@ mvn -B -ntp verify -Dpipewright.requireAllRunners=true
 python3 -m py_compile runners-config/airflow/*.py
 python3 runners-config/airflow/check_options.py pipelines/target
 rm -rf runners-config/airflow/__pycache__
+
+# The cluster path: a Spark standalone and a Flink session cluster on 127.0.0.1 from Maven jars,
+# PinterestBatch submitted to each as to a real cluster, outputs compared, clusters stopped.
+runners-config/clusters.sh
