@@ -24,12 +24,12 @@ public final class LocalPostgres implements AutoCloseable {
   private static final String USER = "pipewright";
   private static final String PASSWORD = "pipewright";
   private static final String HBA = String.join("\n",
-      "# Written by LocalPostgres: password for the client role, trust for the readiness probe.",
+      "# Written by LocalPostgres: trust for the readiness probe, passwords for every other role.",
       "local all all trust",
-      "host all " + USER + " 127.0.0.1/32 scram-sha-256",
-      "host all " + USER + " ::1/128 scram-sha-256",
       "host all postgres 127.0.0.1/32 trust",
       "host all postgres ::1/128 trust",
+      "host all all 127.0.0.1/32 scram-sha-256",
+      "host all all ::1/128 scram-sha-256",
       "");
 
   private final int port;

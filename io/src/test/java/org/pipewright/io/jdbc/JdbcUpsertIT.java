@@ -305,6 +305,33 @@ public class JdbcUpsertIT {
   }
 
   @Test
+  public void aUserWithoutWritePermissionFailsAtOnceNamingTheTable() throws Exception {
+    String table = table("read_only");
+    String reader = "reader_" + dialect;
+    JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect).createTable(PIN);
+    // LocalPostgres's own user is a superuser, so a plain role that may only read the table.
+    try (Connection c = connection.open(); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + reader + " LOGIN PASSWORD 'reader-pw'");
+      s.execute("GRANT SELECT ON " + table + " TO " + reader);
+    }
+    Path password = TMP.newFile(reader + ".password").toPath();
+    Files.writeString(password, "reader-pw", StandardCharsets.UTF_8);
+    JdbcConnection readOnly = JdbcConnection.to(postgres.jdbcUrl()).withUser(reader)
+        .withPasswordFile(password.toString());
+    JdbcOptions.check(readOnly); // it can connect; it just may not write
+
+    long start = System.nanoTime();
+    Exception e = assertThrows(Exception.class, () -> write(first, PIN, List.of(pin(1L, "x", 1, null, null, null)),
+        JdbcUpsert.into(table).withKeys("ind").withConnection(readOnly).withDialect(dialect)));
+    String messages = allMessages(e);
+    assertThat(messages, containsString("writing 1 rows to " + table + " on " + readOnly.describe()
+        + " failed after 1 attempt(s) (SQL state 42501)"));
+    assertThat(messages, containsString("permission denied"));
+    assertThat(messages, not(containsString("reader-pw")));
+    assertThat(secondsSince(start), lessThan(8.0));
+  }
+
+  @Test
   public void unreachablePortSaysCannotConnectTo() throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
