@@ -62,6 +62,7 @@ public final class PinterestStreaming {
   public static void run(String[] args) throws Exception {
     PinterestStreamingOptions options = Cli.parse(args, PinterestStreamingOptions.class);
     options.setStreaming(true);
+    checkRunner(options.getRunner().getSimpleName());
     for (int value : new int[] {options.getWindowSeconds(), options.getCheckpointSeconds(), options.getMaxPayloadChars()}) {
       if (value <= 0) {
         throw new UsageException("--windowSeconds, --checkpointSeconds and --maxPayloadChars must be > 0");
@@ -82,6 +83,21 @@ public final class PinterestStreaming {
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, options, tables);
     Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS);
+  }
+
+  /**
+   * Beam's Spark runners cannot run this job: the classic one refuses event-time timers in
+   * streaming mode (the live join and the safe point are built on them) only once the job has
+   * started, the structured-streaming one has no streaming mode at all. Say so before touching
+   * any service.
+   */
+  static void checkRunner(String runner) {
+    if (runner.startsWith("Spark")) {
+      throw new UsageException("PinterestStreaming cannot run on the " + runner + ": Beam's Spark runner has no"
+          + " event-time timers in streaming mode, which the live counts and the safe point need. Run it with"
+          + " --runner=FlinkRunner or DirectRunner; on Spark, archive the topics with PinterestLanding and"
+          + " process each day with PinterestBatch (README, \"Run on Spark / EMR\")");
+    }
   }
 
   /** Rewinding a restart by this much recomputes every window that could still change. */

@@ -19,6 +19,36 @@ final class BundledJar {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /**
+   * A runner's bundled jar ({@code bundled}, {@code spark-bundled}, {@code flink-bundled}) next to
+   * the Direct one. The Spark and Flink jars come from {@code -P<runner> package} (test.sh builds
+   * them); a test without its jar is skipped with a message, or fails under {@code
+   * -Dpipewright.requireAllRunners=true}.
+   */
+  static Path runnerJar(String name) {
+    Path jar = Path.of(System.getProperty("pipewright.bundledJar")).resolveSibling("pipewright-pipelines-" + name + ".jar");
+    if (!Files.exists(jar)) {
+      String why = jar + " is not built (mvn -B -DskipTests -P<runner> package, or ./test.sh)";
+      if (Boolean.getBoolean("pipewright.requireAllRunners")) {
+        org.junit.Assert.fail(why);
+      }
+      System.err.println("SKIPPED: " + why);
+      org.junit.Assume.assumeTrue(why, false);
+    }
+    return jar;
+  }
+
+  /** {@code mainClass} of {@code jar} with the flags every runner is happy with (Spark's add-opens). */
+  static ProcessBuilder runnerProcess(Path jar, Path tmp, String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx2g"));
+    command.addAll(List.of(System.getProperty("pipewright.java17Opens").trim().split("\\s+")));
+    command.addAll(List.of("-Dspark.ui.enabled=false", "-Djava.io.tmpdir=" + tmp, "-cp", jar.toString(), mainClass));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return builder;
+  }
+
   static List<String> command(String mainClass, List<String> args) {
     String jar = System.getProperty("pipewright.bundledJar");
     if (jar == null || !Files.exists(Path.of(jar))) {

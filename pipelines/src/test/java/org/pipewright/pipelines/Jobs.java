@@ -60,6 +60,16 @@ final class Jobs {
     }, process, log);
   }
 
+  /**
+   * Waits until every window holding records stamped up to {@code lastRecord} has had its final
+   * pane written: the safe time past the record plus a window and the allowed lateness, with the
+   * {@code --windowSeconds=2 --allowedLatenessSeconds=2} the streaming tests run with, and a second.
+   */
+  static void awaitFinalPanes(Warehouse warehouse, String name, Instant lastRecord, Process process, Path log)
+      throws Exception {
+    awaitSafeTime(warehouse, name, lastRecord.plus(org.joda.time.Duration.standardSeconds(2 + 2 + 1)), process, log);
+  }
+
   static String tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));

@@ -92,7 +92,7 @@ public class PinterestStreamingIT {
         "--deadLetterTopic=" + prefix + ".dead");
     try {
       Instant produced = Instant.now();
-      Jobs.awaitSafeTime(warehouse, prefix, produced, streaming, log);
+      Jobs.awaitFinalPanes(warehouse, prefix, produced, streaming, log);
       Path batch = batchFromLanding(prefix);
       assertWarehouseEqualsBatch(prefix, batch, 1);
 
@@ -163,7 +163,7 @@ public class PinterestStreamingIT {
           java.nio.file.StandardOpenOption.APPEND);
       streaming = startStreaming(prefix, log);
       emulator.get(3, TimeUnit.MINUTES);
-      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), streaming, log);
+      Jobs.awaitFinalPanes(warehouse, prefix, Instant.now(), streaming, log);
       Path batch = batchFromLanding(prefix);
       assertWarehouseEqualsBatch(prefix, batch, 0);
       assertThat(atKill, lessThan(count(prefix + "_pin")));
@@ -189,7 +189,7 @@ public class PinterestStreamingIT {
       Thread.sleep(3000);
       postgres.start();
       emulator.get(3, TimeUnit.MINUTES);
-      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), streaming, log);
+      Jobs.awaitFinalPanes(warehouse, prefix, Instant.now(), streaming, log);
       assertWarehouseEqualsBatch(prefix, batchFromLanding(prefix), 0);
       assertThat(Files.readString(log), matchesPattern("(?s).*" + prefix + "_\\w+\\.retried=[1-9].*"));
     } finally {

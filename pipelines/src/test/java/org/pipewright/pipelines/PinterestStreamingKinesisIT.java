@@ -69,7 +69,7 @@ public class PinterestStreamingKinesisIT {
     List<String> streaming = List.of("--kinesisStreamPrefix=" + prefix);
     Process process = start(prefix, log, streaming);
     try {
-      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), process, log);
+      Jobs.awaitFinalPanes(warehouse, prefix, Instant.now(), process, log);
       assertEqualsBatch(prefix, seed, 0);
 
       Map<String, List<String>> before = warehouse.snapshot(PinterestStreamingIT.tables(prefix));
@@ -97,7 +97,7 @@ public class PinterestStreamingKinesisIT {
     Path log = Jobs.logFile(prefix);
     Process process = start(prefix, log, List.of("--kinesisStream=" + stream));
     try {
-      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), process, log);
+      Jobs.awaitFinalPanes(warehouse, prefix, Instant.now(), process, log);
       assertEqualsBatch(prefix, seed, 1);
       JsonNode unknown = Outputs.parse(warehouse.rows("SELECT * FROM " + prefix + "_dead_letter WHERE kind = 'unknown'",
           List.of()).get(0));

@@ -1,7 +1,6 @@
 package org.pipewright.pipelines;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assume.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,31 +47,18 @@ public class RunnerPortabilityIT {
   }
 
   private static Path run(String jarName, List<String> runner) throws Exception {
-    Path jar = Path.of(System.getProperty("pipewright.bundledJar")).resolveSibling("pipewright-pipelines-" + jarName + ".jar");
-    if (!Files.exists(jar)) {
-      String why = jar + " is not built (mvn -B -DskipTests -P<runner> package, or ./test.sh)";
-      if (Boolean.getBoolean("pipewright.requireAllRunners")) {
-        org.junit.Assert.fail(why);
-      }
-      System.err.println("SKIPPED: " + why);
-      assumeTrue(why, false);
-    }
+    Path jar = BundledJar.runnerJar(jarName);
     Path out = TMP.getRoot().toPath().resolve("out-" + jarName);
-    List<String> command = new ArrayList<>(List.of(BundledJar.javaBin(), "-Xmx2g"));
-    command.addAll(List.of(System.getProperty("pipewright.java17Opens").trim().split("\\s+")));
-    command.addAll(List.of("-Dspark.ui.enabled=false", "-Djava.io.tmpdir=" + TMP.getRoot(), "-cp", jar.toString(),
-        "org.pipewright.pipelines.PinterestBatch", "--input=" + input, "--output=" + out, "--outputFormat=json",
+    List<String> args = new ArrayList<>(List.of("--input=" + input, "--output=" + out, "--outputFormat=json",
         "--progressSeconds=0"));
-    command.addAll(runner);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(TMP.getRoot().toPath().resolve(jarName + ".log").toFile());
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process process = builder.start();
+    args.addAll(runner);
+    Path log = TMP.getRoot().toPath().resolve(jarName + ".log");
+    Process process = BundledJar.runnerProcess(jar, TMP.getRoot().toPath(), "org.pipewright.pipelines.PinterestBatch", args)
+        .redirectOutput(log.toFile()).start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly();
     }
-    assertEquals(jarName + " failed:\n" + Files.readString(TMP.getRoot().toPath().resolve(jarName + ".log")),
-        0, process.exitValue());
+    assertEquals(jarName + " failed:\n" + Files.readString(log), 0, process.exitValue());
     return out;
   }
 

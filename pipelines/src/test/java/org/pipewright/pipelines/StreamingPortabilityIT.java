@@ -1,0 +1,130 @@
+package org.pipewright.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.joda.time.Instant;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pipewright.testing.LocalKafka;
+import org.pipewright.testing.LocalPostgres;
+
+/**
+ * The same PinterestStreaming, from the same Kafka topics into the same PostgreSQL server, gives
+ * identical final tables on the Direct and the Flink ({@code [local]}) runner, each from its own
+ * bundled jar; on Spark it refuses to start with one clear error. Each runner has its own consumer
+ * group, tables and checkpoint row. The live counts are compared without their {@code timing}
+ * column: whether a window's last pane is on time or late depends on how fast a runner catches up,
+ * the counts and the {@code final} flag do not.
+ */
+public class StreamingPortabilityIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  private static final String TOPICS = "portable";
+  private static LocalKafka kafka;
+  private static LocalPostgres postgres;
+  private static Warehouse warehouse;
+  private static Instant produced;
+  private static Map<String, List<String>> direct;
+
+  @BeforeClass
+  public static void runOnDirect() throws Exception {
+    kafka = LocalKafka.start(TMP.newFolder("kafka").toPath());
+    postgres = LocalPostgres.start(TMP.newFolder("postgres").toPath());
+    warehouse = new Warehouse(postgres);
+    kafka.createTopics(2, TOPICS + ".pin", TOPICS + ".geo");
+    kafka.createTopics(1, TOPICS + ".user");
+    Emulator.run(new String[] {"--sink=kafka", "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+        "--kafkaTopicPrefix=" + TOPICS, "--posts=400", "--seed=23", "--malformedRate=0.03"});
+    produced = Instant.now();
+    direct = tables("direct", "bundled", List.of("--runner=DirectRunner"));
+    assertThat(direct.get("pin").size(), greaterThan(300));
+    assertThat(direct.get("dead_letter").size(), greaterThan(0));
+    assertThat(direct.get("posts_per_minute").size(), greaterThan(0));
+    assertEquals("every window is final", List.of(), direct.get("posts_per_minute").stream()
+        .filter(row -> !row.contains("\"final\":true")).collect(Collectors.toList()));
+  }
+
+  @AfterClass
+  public static void stopServices() {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  public void flinkGivesTheSameTables() throws Exception {
+    assertEquals(direct, tables("flink", "flink-bundled", List.of("--runner=FlinkRunner", "--flinkMaster=[local]")));
+  }
+
+  @Test
+  public void sparkRefusesToStartWithOneClearError() throws Exception {
+    Path jar = BundledJar.runnerJar("spark-bundled");
+    Process process = withPassword(BundledJar.runnerProcess(jar, TMP.getRoot().toPath(),
+        "org.pipewright.pipelines.PinterestStreaming",
+        args("spark", List.of("--runner=SparkRunner", "--sparkMaster=local[2]")))).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(2, TimeUnit.MINUTES);
+    assertEquals(output, 2, process.exitValue());
+    List<String> errors = output.lines().filter(l -> l.startsWith("error: ")).collect(Collectors.toList());
+    assertEquals(output, List.of("error: PinterestStreaming cannot run on the SparkRunner: Beam's Spark runner has no"
+        + " event-time timers in streaming mode, which the live counts and the safe point need. Run it with"
+        + " --runner=FlinkRunner or DirectRunner; on Spark, archive the topics with PinterestLanding and"
+        + " process each day with PinterestBatch (README, \"Run on Spark / EMR\")"), errors);
+    assertThat("no stack trace", output, not(containsString("\tat ")));
+    assertEquals("no table was created", -1, warehouse.count("SELECT count(*) FROM spark_pin"));
+  }
+
+  /** Runs the job on one runner until its final panes are durably written; its tables by kind. */
+  private static Map<String, List<String>> tables(String name, String jarName, List<String> runner) throws Exception {
+    Path jar = BundledJar.runnerJar(jarName);
+    Path log = Jobs.logFile("portable-" + name);
+    Process job = withPassword(BundledJar.runnerProcess(jar, TMP.getRoot().toPath(),
+        "org.pipewright.pipelines.PinterestStreaming", args(name, runner)))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    try {
+      Jobs.awaitFinalPanes(warehouse, name, produced, job, log);
+    } finally {
+      Jobs.stop(job);
+    }
+    Map<String, List<String>> tables = new TreeMap<>();
+    for (String kind : PinterestBatch.KINDS) {
+      tables.put(kind, warehouse.rows(name + "_" + kind));
+    }
+    tables.put("dead_letter", warehouse.rows(name + "_dead_letter"));
+    tables.put("posts_per_minute", warehouse.rows("SELECT * FROM " + name + "_posts_per_minute", List.of("timing")));
+    return tables;
+  }
+
+  private static ProcessBuilder withPassword(ProcessBuilder builder) {
+    builder.environment().put("PIPEWRIGHT_JDBC_PASSWORD", postgres.password());
+    return builder;
+  }
+
+  private static List<String> args(String name, List<String> runner) {
+    List<String> args = new ArrayList<>(List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+        "--kafkaTopicPrefix=" + TOPICS, "--kafkaGroup=" + name, "--jdbcUrl=" + postgres.jdbcUrl(),
+        "--jdbcUser=" + postgres.user(), "--createTables=true", "--tablePrefix=" + name + "_",
+        "--checkpointName=" + name, "--windowSeconds=2", "--allowedLatenessSeconds=2",
+        "--earlyFiringSeconds=1", "--maxDelaySeconds=1", "--checkpointSeconds=1", "--progressSeconds=5"));
+    args.addAll(runner);
+    return args;
+  }
+}
