@@ -26,7 +26,8 @@ import org.pipewright.testing.LocalPostgres;
 /**
  * The same PinterestStreaming, from the same Kafka topics into the same PostgreSQL server, gives
  * identical final tables on the Direct and the Flink ({@code [local]}) runner, each from its own
- * bundled jar; on Spark it refuses to start with one clear error. Each runner has its own consumer
+ * bundled jar; on Spark it refuses to start with one clear error. PinterestLanding, which the
+ * daily DAG of every runner runs, archives the same files on all three. Each runner has its own consumer
  * group, tables and checkpoint row. The live counts are compared without their {@code timing}
  * column: whether a window's last pane is on time or late depends on how fast a runner catches up,
  * the counts and the {@code final} flag do not.
@@ -90,6 +91,35 @@ public class StreamingPortabilityIT {
         + " process each day with PinterestBatch (README, \"Run on Spark / EMR\")"), errors);
     assertThat("no stack trace", output, not(containsString("\tat ")));
     assertEquals("no table was created", -1, warehouse.count("SELECT count(*) FROM spark_pin"));
+  }
+
+  /** The daily DAGs land the topics with each runner: the archived files are the same on all. */
+  @Test
+  public void landingWritesTheSameFilesOnEveryRunner() throws Exception {
+    Map<String, List<String>> onDirect = landed("direct", "bundled", List.of("--runner=DirectRunner"));
+    assertThat(onDirect.keySet().size(), greaterThan(3));
+    assertEquals(onDirect, landed("spark", "spark-bundled", List.of("--runner=SparkRunner", "--sparkMaster=local[2]")));
+    assertEquals(onDirect, landed("flink", "flink-bundled", List.of("--runner=FlinkRunner", "--flinkMaster=[local]")));
+  }
+
+  /** PinterestLanding on one runner (its own consumer group): every file's lines, by relative path. */
+  private static Map<String, List<String>> landed(String name, String jarName, List<String> runner) throws Exception {
+    Path out = TMP.getRoot().toPath().resolve("landing-" + name);
+    List<String> args = new ArrayList<>(List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+        "--kafkaTopicPrefix=" + TOPICS, "--kafkaGroup=land-" + name, "--output=" + out, "--progressSeconds=0"));
+    args.addAll(runner);
+    Process process = BundledJar.runnerProcess(BundledJar.runnerJar(jarName), TMP.getRoot().toPath(),
+        "org.pipewright.pipelines.PinterestLanding", args).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(5, TimeUnit.MINUTES);
+    assertEquals(name + ":\n" + output, 0, process.exitValue());
+    Map<String, List<String>> files = new TreeMap<>();
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(out)) {
+      for (Path file : (Iterable<Path>) paths.filter(java.nio.file.Files::isRegularFile)::iterator) {
+        files.put(out.relativize(file).toString(), java.nio.file.Files.readAllLines(file));
+      }
+    }
+    return files;
   }
 
   /** Runs the job on one runner until its final panes are durably written; its tables by kind. */

@@ -8,17 +8,21 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.io.kafka.KafkaSourceDescriptor;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.pipewright.transforms.core.TaggedRecord;
 
 /**
@@ -29,7 +33,8 @@ import org.pipewright.transforms.core.TaggedRecord;
  * <p>Unbounded by default: reading starts at the group's committed offsets (the earliest offset for
  * a new group) and never commits by itself; the pipeline commits positions once the data is written
  * ({@code SafePoint}), so a restart continues from there. {@link #withOffsetRanges} makes it a
- * finite read of exactly the given ranges, for batch jobs.
+ * finite read of exactly the given ranges, for batch jobs, on every runner (a plain consumer per
+ * partition range; KafkaIO's finite read does not run on Spark).
  *
  * <pre>{@code
  * KafkaSource source = KafkaSource.of("broker:9092", "pinterest", List.of("pin", "geo", "user"), "etl");
@@ -38,6 +43,8 @@ import org.pipewright.transforms.core.TaggedRecord;
  */
 public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
   static final Duration DEFAULT_MAX_DELAY = Duration.standardSeconds(5);
+  private static final Schema RANGE = Schema.builder().addStringField("topic").addInt32Field("partition")
+      .addInt64Field("start").addInt64Field("stop").build();
 
   private final KafkaSource source;
   private final Duration maxDelay;
@@ -67,37 +74,79 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
 
   @Override
   public PCollection<Row> expand(PBegin input) {
-    PCollection<KafkaRecord<String, String>> records;
-    if (ranges == null) {
-      records = input.apply("KafkaIO", KafkaIO.<String, String>read()
-          .withBootstrapServers(source.bootstrapServers())
-          .withTopics(source.topics())
-          .withKeyDeserializer(StringDeserializer.class)
-          .withValueDeserializer(StringDeserializer.class)
-          .withConsumerConfigUpdates(source.consumerConfig())
-          .withTimestampPolicyFactory(EventTimePolicy.factory(maxDelay)));
-    } else {
-      List<KafkaSourceDescriptor> descriptors = new ArrayList<>();
+    if (ranges != null) {
+      List<Row> parts = new ArrayList<>();
       ranges.forEach((tp, range) -> {
         if (range[1] > range[0]) {
-          descriptors.add(KafkaSourceDescriptor.of(tp, range[0], null, range[1], null, null));
+          parts.add(Row.withSchema(RANGE).addValues(tp.topic(), tp.partition(), range[0], range[1]).build());
         }
       });
-      records = input
-          .apply("Ranges", Create.of(descriptors))
-          .apply("KafkaIO", KafkaIO.<String, String>readSourceDescriptors()
-              .withBootstrapServers(source.bootstrapServers())
-              .withKeyDeserializer(StringDeserializer.class)
-              .withValueDeserializer(StringDeserializer.class)
-              .withConsumerConfigUpdates(source.consumerConfig())
-              .withCreateTime());
+      return input
+          .apply("Ranges", Create.of(parts).withRowSchema(RANGE))
+          .apply("Spread", Reshuffle.viaRandomKey())
+          .apply("Read ranges", ParDo.of(new ReadRangeFn(source)))
+          .setRowSchema(TaggedRecord.SCHEMA);
     }
-    return records.apply("To records", ParDo.of(new TagFn(source))).setRowSchema(TaggedRecord.SCHEMA);
+    return input
+        .apply("KafkaIO", KafkaIO.<String, String>read()
+            .withBootstrapServers(source.bootstrapServers())
+            .withTopics(source.topics())
+            .withKeyDeserializer(StringDeserializer.class)
+            .withValueDeserializer(StringDeserializer.class)
+            .withConsumerConfigUpdates(source.consumerConfig())
+            .withTimestampPolicyFactory(EventTimePolicy.factory(maxDelay)))
+        .apply("To records", ParDo.of(new TagFn(source)))
+        .setRowSchema(TaggedRecord.SCHEMA);
   }
 
   /** {@code topic/partition@offset}, the source coordinates in dead letters. */
   public static String coordinates(String topic, int partition, long offset) {
     return topic + "/" + partition + "@" + offset;
+  }
+
+  /**
+   * Reads one partition's range with a plain consumer. KafkaIO's own finite read is a splittable
+   * DoFn that Beam's Spark runner cannot run in batch mode; a range per call runs on every runner
+   * and still reads partitions in parallel.
+   */
+  private static final class ReadRangeFn extends DoFn<Row, Row> {
+    private static final java.time.Duration STALL = java.time.Duration.ofMinutes(2);
+    private final KafkaSource source;
+
+    ReadRangeFn(KafkaSource source) {
+      this.source = source;
+    }
+
+    @ProcessElement
+    public void process(@Element Row range, OutputReceiver<Row> out) {
+      TopicPartition tp = new TopicPartition(range.getString("topic"), range.getInt32("partition"));
+      long next = range.getInt64("start");
+      long stop = range.getInt64("stop");
+      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(source.clientProperties())) {
+        consumer.assign(List.of(tp));
+        consumer.seek(tp, next);
+        long lastProgress = System.nanoTime();
+        while (next < stop) {
+          for (ConsumerRecord<String, String> r : consumer.poll(java.time.Duration.ofSeconds(1))) {
+            if (r.offset() < stop) {
+              String value = r.value();
+              out.outputWithTimestamp(TaggedRecord.of(source.kindOf(r.topic()),
+                  coordinates(r.topic(), r.partition(), r.offset()), value == null ? "" : value),
+                  new Instant(Math.max(r.timestamp(), 0L)));
+            }
+          }
+          // The position, not the last offset: compacted or transaction-marked offsets have no record.
+          long position = consumer.position(tp);
+          if (position > next) {
+            next = position;
+            lastProgress = System.nanoTime();
+          } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+            throw new IllegalStateException("no progress reading " + tp + " at offset " + next + " (range ends at "
+                + stop + ") for " + STALL.toMinutes() + " minutes: is " + source.bootstrapServers() + " reachable?");
+          }
+        }
+      }
+    }
   }
 
   private static final class TagFn extends DoFn<KafkaRecord<String, String>, Row> {
