@@ -1,32 +1,67 @@
 #!/usr/bin/env bash
-# Throughput and peak memory of PinterestBatch on the Direct runner for generated posts.
+# Throughput and peak memory of PinterestBatch per runner on the same generated posts.
 # Usage: benchmarks/run-batch.sh [POSTS ...]      (default: 10000 100000)
-# Prints one Markdown table row per size; results in benchmarks/README.md were made with it.
+# Env:   BENCH_RUNNERS="direct spark flink"   which runners (each needs its bundled jar, below)
+#        BENCH_DIR=dir    keeps the generated data (and outputs, logs) between runs
+#        BENCH_HEAP=8g    the JVM's -Xmx
+# Prints one Markdown table row per size and runner; results in benchmarks/README.md were made with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jar=pipelines/target/pipewright-pipelines-bundled.jar
-[ -f "$jar" ] || mvn -q -B -DskipTests package
+target=pipelines/target
+declare -A jar=([direct]=$target/pipewright-pipelines-bundled.jar
+  [spark]=$target/pipewright-pipelines-spark-bundled.jar
+  [flink]=$target/pipewright-pipelines-flink-bundled.jar)
+declare -A runner=([direct]="--runner=DirectRunner"
+  [spark]="--runner=SparkRunner --sparkMaster=local[2]"
+  [flink]="--runner=FlinkRunner --flinkMaster=[local]")
+declare -A profile=([direct]=direct-runner [spark]=spark-runner [flink]=flink-runner)
+runners=(${BENCH_RUNNERS:-direct spark flink})
+for r in "${runners[@]}"; do
+  [[ -n "${jar[$r]:-}" ]] || { echo "unknown runner '$r' (direct, spark, flink)" >&2; exit 1; }
+  [[ -f "${jar[$r]}" ]] || { echo "missing ${jar[$r]}: mvn -B -DskipTests -P${profile[$r]} package" >&2; exit 1; }
+done
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
+# Spark on Java 17 needs its --add-opens flags (the root pom's java17.opens); the others ignore them.
+read -r -a opens <<<"$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
+export SPARK_LOCAL_IP=127.0.0.1
 
 work=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$work"
 heap=${BENCH_HEAP:-8g}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 
-echo "| posts | raw records | wall s | records/s | peak RSS MiB | runner |"
-echo "|------:|------------:|-------:|----------:|-------------:|--------|"
+echo "| posts | raw records | runner | wall s | records/s | peak RSS MiB |"
+echo "|------:|------------:|--------|-------:|----------:|-------------:|"
 for posts in "${sizes[@]}"; do
   in="$work/in-$posts"
-  out="$work/out-$posts"
-  [ -d "$in" ] || java -cp "$jar" org.pipewright.pipelines.Emulator --output="$in" --posts="$posts" --seed=1 >/dev/null
+  [ -d "$in" ] || java -cp "${jar[${runners[0]}]}" org.pipewright.pipelines.Emulator --output="$in" --posts="$posts" --seed=1 >/dev/null
   records=$(cat "$in"/*/*.jsonl | wc -l)
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$work/rss-$posts" \
-    java -Xmx"$heap" -cp "$jar" org.pipewright.pipelines.PinterestBatch \
-      --input="$in" --output="$out" --progressSeconds=0 > "$work/log-$posts" 2>&1
-  end=$(date +%s.%N)
-  wall=$(echo "$end - $start" | bc -l)
-  rss=$(( $(tail -1 "$work/rss-$posts") / 1024 ))
-  printf "| %d | %d | %.1f | %.0f | %d | direct |\n" "$posts" "$records" "$wall" "$(echo "$records / $wall" | bc -l)" "$rss"
+  for r in "${runners[@]}"; do
+    out="$work/out-$posts-$r"
+    tmp="$work/tmp-$r"
+    mkdir -p "$tmp"
+    start=$(date +%s.%N)
+    # shellcheck disable=SC2086 # the runner options are words
+    if /usr/bin/time -f "%M" -o "$work/rss-$posts-$r" \
+      java -Xmx"$heap" "${opens[@]}" -Dspark.ui.enabled=false -Djava.io.tmpdir="$tmp" -cp "${jar[$r]}" \
+        org.pipewright.pipelines.PinterestBatch --input="$in" --output="$out" --progressSeconds=0 ${runner[$r]} \
+        > "$work/log-$posts-$r" 2>&1; then
+      end=$(date +%s.%N)
+      wall=$(echo "$end - $start" | bc -l)
+      rss=$(( $(tail -1 "$work/rss-$posts-$r") / 1024 ))
+      printf "| %d | %d | %s | %.1f | %.0f | %d |\n" "$posts" "$records" "$r" "$wall" "$(echo "$records / $wall" | bc -l)" "$rss"
+    else
+      printf "| %d | %d | %s | failed: see %s | | |\n" "$posts" "$records" "$r" "$work/log-$posts-$r"
+    fi
+    rm -rf "$tmp"
+  done
+  # The same data must give the same counts on every runner, or the timings compare different work.
+  for r in "${runners[@]}"; do
+    f="$work/out-$posts-$r/summary.json"
+    if [[ -f "$f" ]] && ! cmp -s "$f" "$work/out-$posts-${runners[0]}/summary.json"; then
+      echo "WARNING: $r's summary.json differs from ${runners[0]}'s for $posts posts" >&2
+    fi
+  done
 done
