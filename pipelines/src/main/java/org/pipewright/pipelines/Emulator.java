@@ -262,10 +262,19 @@ public final class Emulator {
     return user.toString();
   }
 
+  /** A line cut in the middle, as a broken producer sends it, but never inside a character. */
+  static String firstHalf(String line) {
+    int cut = line.length() / 2;
+    if (cut > 0 && Character.isHighSurrogate(line.charAt(cut - 1))) {
+      cut--; // an emoji is two chars; half of one cannot be written as UTF-8
+    }
+    return line.substring(0, cut);
+  }
+
   private String malform(String kind, String line) {
     switch (random.nextInt(4)) {
       case 0:
-        return line.substring(0, line.length() / 2);
+        return firstHalf(line);
       case 1:
         return line.replaceFirst("\"(index|ind)\":\\d+,", "");
       case 2:
