@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: builds the Spark and Flink bundled jars, then runs every test (unit,
-# end-to-end, integration against local Kafka/PostgreSQL/S3/Kinesis, and runner portability on
-# Direct, Spark and Flink). `mvn -B verify` alone runs everything but the Spark and Flink runs.
+# The whole test suite: builds the Spark (bundled and spark-submit) and Flink bundled jars, then
+# runs every test (unit, end-to-end, integration against local Kafka/PostgreSQL/S3/Kinesis, and
+# runner portability on Direct, Spark and Flink). `mvn -B verify` alone runs everything but the
+# Spark and Flink runs.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,6 +16,11 @@ python3 -m py_compile runners-config/airflow/*.py
 python3 runners-config/airflow/check_options.py pipelines/target
 rm -rf runners-config/airflow/__pycache__
 
+# The README's Maven commands for running from the sources: exec:java (Direct, Spark) and
+# exec:exec (Flink), one per runner profile (~1.5 min).
+runners-config/exec-check.sh
+
 # The cluster path: a Spark standalone and a Flink session cluster on 127.0.0.1 from Maven jars,
-# PinterestBatch submitted to each as to a real cluster, outputs compared, clusters stopped.
+# PinterestBatch submitted to each as to a real cluster (Spark: SparkSubmit with the spark-submit
+# jar), outputs compared, clusters stopped.
 runners-config/clusters.sh

@@ -2,10 +2,17 @@
 # clusters.sh: run PinterestBatch on a real Spark standalone cluster and a real Flink session
 # cluster, both started here on 127.0.0.1 from Maven-resolved jars (no Spark/Flink distribution
 # is installed on this machine, and flink-dist is not on Maven Central), and check that both
-# produce exactly what a local Spark run (local[2]) produces.
+# produce exactly what a local Spark run (local[2]) produces. The Spark job is submitted the way a
+# user submits to EMR or any Spark cluster: org.apache.spark.deploy.SparkSubmit (what `spark-submit`
+# runs) from the cluster's own jars, with pipewright-pipelines-spark-submit.jar, the jar without
+# Spark inside; once with JSON output (every table compared) and once with Parquet output, read
+# back on the cluster by PinterestAnalytics (the analytics compared).
 #
 # Usage: runners-config/clusters.sh [INPUT_DIR]      (default: samples/pinterest)
-# Env:   SPARK_JAR / FLINK_JAR   the bundled pipeline jars (default: pipelines/target/...)
+# Env:   SPARK_JAR / FLINK_JAR   the bundled pipeline jars (default: pipelines/target/...); SPARK_JAR
+#                                (Spark inside) runs the local reference
+#        SPARK_SUBMIT_JAR        the jar submitted to the Spark cluster (default:
+#                                pipelines/target/pipewright-pipelines-spark-submit.jar)
 #        KEEP=1                  keep the run dir (logs, outputs) even on success
 #        SKIP_SPARK=1 / SKIP_FLINK=1   skip one cluster (reported as NOT RUN)
 #
@@ -19,6 +26,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 CLUSTERS="$HERE/.clusters"
 INPUT="$(cd "${1:-$ROOT/samples/pinterest}" && pwd)"
 SPARK_JAR="${SPARK_JAR:-$ROOT/pipelines/target/pipewright-pipelines-spark-bundled.jar}"
+SPARK_SUBMIT_JAR="${SPARK_SUBMIT_JAR:-$ROOT/pipelines/target/pipewright-pipelines-spark-submit.jar}"
 FLINK_JAR="${FLINK_JAR:-$ROOT/pipelines/target/pipewright-pipelines-flink-bundled.jar}"
 SPARK_VERSION=3.5.1
 FLINK_VERSION=1.19.0
@@ -29,7 +37,7 @@ T0=$SECONDS
 say() { printf '[clusters %3ds] %s\n' "$((SECONDS - T0))" "$*"; }
 die() { say "FAIL: $*" >&2; exit 1; }
 
-for j in "$SPARK_JAR" "$FLINK_JAR"; do
+for j in "$SPARK_JAR" "$SPARK_SUBMIT_JAR" "$FLINK_JAR"; do
   [[ -f "$j" ]] || die "missing $j (build it with the spark-runner / flink-runner profile)"
 done
 for d in pin geo user; do [[ -d "$INPUT/$d" ]] || die "$INPUT has no $d/ folder"; done
@@ -104,33 +112,41 @@ wait_for() {
 # ---------------------------------------------------------------- fetching jars
 # A throwaway pom per cluster; copy-dependencies resolves the transitive runtime closure the same
 # way a distribution build would. Done once; a marker file makes reruns skip Maven.
-fetch() { # fetch DIR DEPENDENCY-XML...
-  local dir=$1; shift
+fetch() { # fetch DIR DEPENDENCY-XML [DEPENDENCY-MANAGEMENT-XML]
+  local dir=$1 deps=$2 managed=${3:-}
   # The marker holds the dependency list, so changing the list re-resolves from scratch.
-  [[ -f "$dir/.complete" && "$(cat "$dir/.complete")" == "$*" ]] && return 0
+  [[ -f "$dir/.complete" && "$(cat "$dir/.complete")" == "$deps$managed" ]] && return 0
   rm -rf "$dir/jars"; mkdir -p "$dir/jars"
   cat >"$dir/pom.xml" <<EOF
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>local.clusters</groupId><artifactId>$(basename "$dir")</artifactId><version>0</version>
   <packaging>pom</packaging>
-  <dependencies>$*</dependencies>
+  <dependencyManagement><dependencies>$managed</dependencies></dependencyManagement>
+  <dependencies>$deps</dependencies>
 </project>
 EOF
   say "resolving $(basename "$dir") jars with Maven (once)"
   mvn -B -q -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$dir/jars" >"$dir/mvn.log" 2>&1 || { tail -30 "$dir/mvn.log"; die "mvn failed for $dir"; }
-  printf '%s' "$*" >"$dir/.complete"
+  printf '%s' "$deps$managed" >"$dir/.complete"
 }
-dep() { echo "<dependency><groupId>$1</groupId><artifactId>$2</artifactId><version>$3</version></dependency>"; }
+dep() { # dep GROUP ARTIFACT VERSION [SCOPE]
+  echo "<dependency><groupId>$1</groupId><artifactId>$2</artifactId><version>$3</version>${4:+<scope>$4</scope>}</dependency>"
+}
 
 # ---------------------------------------------------------------- pipeline runs
-run_pipeline() { # run_pipeline NAME OUTDIR JAVA-ARGS... (everything before the options)
+# run_pipeline NAME OUTDIR JAVA-ARGS...: JAVA-ARGS is everything before the pipeline options (JVM
+# options and the main class; for SparkSubmit also its options and the jar). The options are
+# JOB_ARGS (default: PinterestBatch's, on INPUT, JSON output), --output=OUTDIR and RUNNER_ARGS.
+run_pipeline() {
   local name=$1 out=$2; shift 2
   local t=$SECONDS
+  local job=("${JOB_ARGS[@]}")
+  [[ ${#job[@]} -gt 0 ]] || job=("--input=$INPUT" --outputFormat=json)
   mkdir -p "$RUN/tmp-$name"
-  if ! java -Djava.io.tmpdir="$RUN/tmp-$name" "$@" org.pipewright.pipelines.PinterestBatch \
-      --input="$INPUT" --output="$out" --outputFormat=json --progressSeconds=0 \
+  if ! java -Djava.io.tmpdir="$RUN/tmp-$name" "$@" \
+      "${job[@]}" --output="$out" --progressSeconds=0 \
       "${RUNNER_ARGS[@]}" >"$RUN/$name.log" 2>&1; then
     tail -40 "$RUN/$name.log" >&2
     die "$name pipeline run failed (log: $RUN/$name.log)"
@@ -140,9 +156,9 @@ run_pipeline() { # run_pipeline NAME OUTDIR JAVA-ARGS... (everything before the 
 
 # Same result = same summary.json and, per table folder, the same multiset of lines over its
 # part-* files (sharding and line order legitimately differ between runners).
-compare() { # compare NAME OUTDIR REFDIR
+compare() { # compare NAME OUTDIR REFDIR [nosummary]
   local name=$1 out=$2 ref=$3 bad=0 d
-  if ! diff -q "$ref/summary.json" "$out/summary.json" >/dev/null 2>&1; then
+  if [[ "${4:-}" != nosummary ]] && ! diff -q "$ref/summary.json" "$out/summary.json" >/dev/null 2>&1; then
     say "$name: summary.json differs from the reference:"; diff "$ref/summary.json" "$out/summary.json" | head -20 || true; bad=1
   fi
   local tables
@@ -157,15 +173,17 @@ compare() { # compare NAME OUTDIR REFDIR
     fi
   done
   if [[ $bad -eq 0 ]]; then
-    say "$name: output identical to the reference (summary.json + $(wc -w <<<"$tables") tables)"
+    say "$name: output identical to the reference (${4:+no }summary.json + $(wc -w <<<"$tables") tables)"
   fi
   return $bad
 }
 
 # ---------------------------------------------------------------- reference: Spark local[2]
 say "input $INPUT; run dir $RUN"
+JOB_ARGS=()
 RUNNER_ARGS=(--runner=SparkRunner "--sparkMaster=local[2]")
-run_pipeline reference "$RUN/out-reference" "${OPENS[@]}" -Dspark.ui.enabled=false -cp "$SPARK_JAR"
+run_pipeline reference "$RUN/out-reference" "${OPENS[@]}" -Dspark.ui.enabled=false -cp "$SPARK_JAR" \
+  org.pipewright.pipelines.PinterestBatch
 
 STATUS_SPARK="NOT RUN"
 STATUS_FLINK="NOT RUN"
@@ -174,14 +192,21 @@ FAILURES=0
 # ---------------------------------------------------------------- Spark standalone cluster
 spark_cluster() {
   local home="$CLUSTERS/spark-$SPARK_VERSION"
-  # slf4j-api 2.0.7 pinned: Maven's nearest-wins otherwise picks 1.7.36 from a transitive path,
-  # which cannot see Spark's log4j-slf4j2-impl binding and the daemons log nothing.
-  fetch "$home" "$(dep org.apache.spark spark-core_2.12 $SPARK_VERSION)$(dep org.apache.spark spark-streaming_2.12 $SPARK_VERSION)$(dep org.slf4j slf4j-api 2.0.7)"
+  # The jars/ folder of a Spark distribution, as far as a Spark job sees it: spark-core,
+  # spark-streaming and spark-sql (which brings Parquet 1.13, Avro 1.11, ORC, Arrow) at the versions
+  # Spark's own build manages (spark-parent's dependencyManagement: Jackson 2.15.2, SLF4J 2.0.7, ...,
+  # else Maven's nearest-wins picks other ones), plus Guava 14.0.1, which the distribution ships
+  # although spark-parent manages it as provided. So the submit jar meets the same libraries it
+  # meets on a real cluster, ahead of its own classes.
+  fetch "$home" "$(dep org.apache.spark spark-core_2.12 $SPARK_VERSION)$(dep org.apache.spark spark-streaming_2.12 $SPARK_VERSION)$(dep org.apache.spark spark-sql_2.12 $SPARK_VERSION)$(dep com.google.guava guava 14.0.1 compile)" \
+    "<dependency><groupId>org.apache.spark</groupId><artifactId>spark-parent_2.12</artifactId><version>$SPARK_VERSION</version><type>pom</type><scope>import</scope></dependency>"
   # The worker builds its executors' classpath from $SPARK_HOME/jars; a distribution's
   # load-spark-env.sh would export SPARK_SCALA_VERSION, without it the launcher looks for a
   # source build directory and fails.
   export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12
   touch "$home/RELEASE"
+  # The jar itself: nothing the cluster provides inside, relocations complete (Python, ~4 s).
+  python3 "$HERE/spark-emr/check_submit_jar.py" "$SPARK_SUBMIT_JAR" || die "$SPARK_SUBMIT_JAR is not fit for a cluster"
   local mport uiport wuiport
   mport=$(free_port 7077); uiport=$(free_port 0); wuiport=$(free_port 0)
   PORTS+=("$mport" "$uiport" "$wuiport")
@@ -201,20 +226,46 @@ spark_cluster() {
   # Ready = the master's JSON status lists one ALIVE worker.
   spark_ready() { curl -sf "http://$HOST:$uiport/json/" | grep -Eq '"aliveworkers" *: *1'; }
   wait_for 60 "$worker" "Spark worker registration" spark_ready
-  say "Spark cluster ready; submitting PinterestBatch"
-  # Submitting as a user does with the bundled jar: driver in this JVM, app jar first on -cp;
-  # executors get the app jar on their system classpath (spark.executor.extraClassPath, picked
-  # up by SparkConf from spark.* system properties), else Beam's FileSystem registrars are not
-  # found, and the Java 17 --add-opens flags.
-  RUNNER_ARGS=(--runner=SparkRunner "--sparkMaster=spark://$HOST:$mport")
-  run_pipeline spark-cluster "$RUN/out-spark" "${OPENS[@]}" -cp "$SPARK_JAR" \
-    -Dspark.ui.enabled=false -Dspark.app.name=pipewright-clusters \
-    -Dspark.executor.extraClassPath="$SPARK_JAR" \
-    "-Dspark.executor.extraJavaOptions=${OPENS[*]} -Djava.io.tmpdir=$RUN" \
-    -Dspark.executor.memory=1g -Dspark.cores.max=2
-  # Proof it ran on the cluster rather than in-process: the worker launched an executor.
-  compgen -G "$RUN/spark-work/app-*/*/stderr" >/dev/null || die "Spark worker never launched an executor"
-  if compare spark-cluster "$RUN/out-spark" "$RUN/out-reference"; then STATUS_SPARK=PASSED; else STATUS_SPARK=FAILED; FAILURES=$((FAILURES + 1)); fi
+  say "Spark cluster ready; submitting PinterestBatch with SparkSubmit and the spark-submit jar"
+  # What `spark-submit --master spark://... --deploy-mode client` runs: SparkSubmit from the
+  # cluster's jars, the driver in this JVM (-Xmx1g: spark.driver.memory's default). The app jar
+  # goes to the executors through spark.jars. No --sparkMaster: with spark.master set by
+  # SparkSubmit, the Spark runner uses it and leaves spark.jars alone (given --sparkMaster it
+  # would stage every jar of its class path, the cluster's included). The driver JVM needs the
+  # Java 17 flags on its command line; Spark 3.5 adds them to the executors' by itself.
+  local submit=(org.apache.spark.deploy.SparkSubmit --master "spark://$HOST:$mport" --deploy-mode client
+    --conf spark.ui.enabled=false --conf "spark.executor.extraJavaOptions=-Djava.io.tmpdir=$RUN"
+    --conf spark.executor.memory=1g --conf spark.cores.max=2)
+  local sparkjava=("${OPENS[@]}" -Xmx1g -cp "$home/jars/*")
+  # --awsRegion (unused on local files): Beam parses its value with AwsModule, a Jackson module it
+  # finds only through the relocated META-INF/services file; the options then travel to the
+  # executors as JSON (relocated Jackson).
+  RUNNER_ARGS=(--runner=SparkRunner --awsRegion=eu-west-1)
+  local apps=0 bad=0
+  # Proof each job ran on the cluster rather than in-process: the worker launched a new executor.
+  executor_ran() { local n; n=$( (compgen -G "$RUN/spark-work/app-*/*/stderr" || true) | wc -l)
+                   ((n > apps)) || die "$1: the Spark worker launched no executor"; apps=$n; }
+  # 1. JSON output: every table compared with the reference.
+  JOB_ARGS=()
+  run_pipeline spark-cluster "$RUN/out-spark" "${sparkjava[@]}" "${submit[@]}" \
+    --class org.pipewright.pipelines.PinterestBatch "$SPARK_SUBMIT_JAR"
+  executor_ran spark-cluster
+  compare spark-cluster "$RUN/out-spark" "$RUN/out-reference" || bad=1
+  # 2. Parquet output (the default, and what EMR runs), read back on the cluster by
+  #    PinterestAnalytics: Parquet and Avro inside the jar are relocated, the cluster has its own.
+  JOB_ARGS=("--input=$INPUT")
+  run_pipeline spark-cluster-parquet "$RUN/out-spark-parquet" "${sparkjava[@]}" "${submit[@]}" \
+    --class org.pipewright.pipelines.PinterestBatch "$SPARK_SUBMIT_JAR"
+  executor_ran spark-cluster-parquet
+  compgen -G "$RUN/out-spark-parquet/clean/pin/*.parquet" >/dev/null || die "spark-cluster-parquet wrote no Parquet files"
+  JOB_ARGS=("--input=$RUN/out-spark-parquet/clean" --inputFormat=parquet --outputFormat=json)
+  run_pipeline spark-cluster-analytics "$RUN/out-spark-analytics" "${sparkjava[@]}" "${submit[@]}" \
+    --class org.pipewright.pipelines.PinterestAnalytics "$SPARK_SUBMIT_JAR"
+  executor_ran spark-cluster-analytics
+  diff -q "$RUN/out-reference/summary.json" "$RUN/out-spark-parquet/summary.json" >/dev/null ||
+    { say "spark-cluster-parquet: summary.json differs from the reference"; bad=1; }
+  compare spark-cluster-analytics "$RUN/out-spark-analytics/analytics" "$RUN/out-reference/analytics" nosummary || bad=1
+  if [[ $bad -eq 0 ]]; then STATUS_SPARK=PASSED; else STATUS_SPARK=FAILED; FAILURES=$((FAILURES + 1)); fi
 }
 
 # ---------------------------------------------------------------- Flink session cluster
@@ -307,7 +358,8 @@ EOF
   say "Flink cluster ready; submitting PinterestBatch"
   # The client reads the same flink-conf.yaml (FLINK_CONF_DIR) so its REST limits match.
   RUNNER_ARGS=(--runner=FlinkRunner "--flinkMaster=$HOST:$rport" "--filesToStage=$FLINK_JAR" --parallelism=2)
-  FLINK_CONF_DIR="$conf" run_pipeline flink-cluster "$RUN/out-flink" -cp "$FLINK_JAR"
+  JOB_ARGS=()
+  FLINK_CONF_DIR="$conf" run_pipeline flink-cluster "$RUN/out-flink" -cp "$FLINK_JAR" org.pipewright.pipelines.PinterestBatch
   # Proof it ran on the cluster: the session cluster lists a finished job.
   curl -sf "http://$HOST:$rport/jobs/overview" | grep -q '"state":"FINISHED"' || die "Flink cluster shows no FINISHED job"
   if compare flink-cluster "$RUN/out-flink" "$RUN/out-reference"; then STATUS_FLINK=PASSED; else STATUS_FLINK=FAILED; FAILURES=$((FAILURES + 1)); fi

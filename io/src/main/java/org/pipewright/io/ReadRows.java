@@ -9,6 +9,7 @@ import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -67,9 +68,26 @@ public final class ReadRows extends PTransform<PBegin, CleanResult> {
     PCollection<Row> rows = input
         .apply("Read Parquet", ParquetIO.read(avro).from(filepattern))
         .apply("To rows", MapElements.into(TypeDescriptor.of(Row.class))
-            .via((GenericRecord record) -> AvroUtils.toBeamRowStrict(record, schema)))
+            .via(new ToRow(schema)))
         .setRowSchema(schema);
     // Parquet input is typed by construction; pass it through the same result shape.
     return CleanResult.of(rows);
+  }
+
+  /**
+   * Avro record to row. A class rather than a lambda: a serialized lambda carries its signature as
+   * a string, which shading does not relocate (MSHADE-260), and the spark-submit jar relocates Avro.
+   */
+  private static final class ToRow implements SerializableFunction<GenericRecord, Row> {
+    private final Schema schema;
+
+    ToRow(Schema schema) {
+      this.schema = schema;
+    }
+
+    @Override
+    public Row apply(GenericRecord record) {
+      return AvroUtils.toBeamRowStrict(record, schema);
+    }
   }
 }
