@@ -41,9 +41,17 @@ final class Cli {
     }
   }
 
+  /** A runner setting the pipelines need, applied unless the command line sets it. */
+  private static final java.util.Map<String, String> RUNNER_DEFAULTS = java.util.Map.of(
+      // Progress lines need a run that does not block.
+      "DirectRunner", "--blockOnRun=false",
+      // The bucketed joins read a large group twice (a CoGbkResult past its in-memory cache);
+      // Flink's batch GroupByKey is one-pass unless told otherwise and fails at ~1M posts.
+      "FlinkRunner", "--reIterableGroupByKeyResult=true");
+
   /**
    * Parses and validates options. {@code --help} prints the options of {@code type} and exits.
-   * On the Direct runner the run is made non-blocking so that progress can be reported.
+   * Adds the {@link #RUNNER_DEFAULTS} of the chosen runner.
    */
   static <T extends PipelineOptions> T parse(String[] args, Class<T> type) {
     PipelineOptionsFactory.register(type);
@@ -53,10 +61,10 @@ final class Cli {
     } catch (IllegalArgumentException e) {
       throw new UsageException(firstLine(e.getMessage()));
     }
-    boolean direct = "DirectRunner".equals(options.getRunner().getSimpleName());
-    if (direct && Arrays.stream(args).noneMatch(a -> a.startsWith("--blockOnRun"))) {
+    String flag = RUNNER_DEFAULTS.get(options.getRunner().getSimpleName());
+    if (flag != null && Arrays.stream(args).noneMatch(a -> a.startsWith(flag.substring(0, flag.indexOf('='))))) {
       String[] withFlag = Arrays.copyOf(args, args.length + 1);
-      withFlag[args.length] = "--blockOnRun=false";
+      withFlag[args.length] = flag;
       options = PipelineOptionsFactory.fromArgs(withFlag).withValidation().as(type);
     }
     S3AccessOptions.apply(options.as(S3AccessOptions.class));
