@@ -315,6 +315,7 @@ taskmanager.memory.managed.fraction: 0.2
 taskmanager.memory.jvm-metaspace.size: 512m
 parallelism.default: 2
 classloader.check-leaked-classloader: false
+classloader.resolve-order: parent-first
 io.tmp.dirs: $RUN/flink-tmp
 web.tmpdir: $RUN/flink-web
 EOF
@@ -362,7 +363,21 @@ EOF
   FLINK_CONF_DIR="$conf" run_pipeline flink-cluster "$RUN/out-flink" -cp "$FLINK_JAR" org.pipewright.pipelines.PinterestBatch
   # Proof it ran on the cluster: the session cluster lists a finished job.
   curl -sf "http://$HOST:$rport/jobs/overview" | grep -q '"state":"FINISHED"' || die "Flink cluster shows no FINISHED job"
-  if compare flink-cluster "$RUN/out-flink" "$RUN/out-reference"; then STATUS_FLINK=PASSED; else STATUS_FLINK=FAILED; FAILURES=$((FAILURES + 1)); fi
+  local ok=1
+  compare flink-cluster "$RUN/out-flink" "$RUN/out-reference" || ok=0
+  # Again the way `flink run -c MAIN JAR ARGS` submits: Flink's own CliFrontend (the cluster's
+  # client classes) runs the jar's main; Beam's FlinkRunner, with its default --flinkMaster=[auto],
+  # takes the session cluster from the CLI's context (parent-first class loading, as
+  # runners-config/flink/README.md recommends, so that both see the same Flink classes).
+  say "submitting PinterestBatch with flink run (CliFrontend)"
+  RUNNER_ARGS=(--runner=FlinkRunner --parallelism=2)
+  FLINK_CONF_DIR="$conf" run_pipeline flink-run "$RUN/out-flink-run" "${logprops[@]}" -Dlog.file="$RUN/flink-cli.log" \
+    -cp "$lib/*" org.apache.flink.client.cli.CliFrontend run -m "$HOST:$rport" \
+    -c org.pipewright.pipelines.PinterestBatch "$FLINK_JAR"
+  [[ $(curl -sf "http://$HOST:$rport/jobs/overview" | grep -o '"state":"FINISHED"' | wc -l) -ge 2 ]] ||
+    die "flink run did not run on the session cluster (it lists fewer than 2 FINISHED jobs)"
+  compare flink-run "$RUN/out-flink-run" "$RUN/out-reference" || ok=0
+  if [[ $ok == 1 ]]; then STATUS_FLINK=PASSED; else STATUS_FLINK=FAILED; FAILURES=$((FAILURES + 1)); fi
 }
 
 [[ "${SKIP_SPARK:-0}" == 1 ]] || spark_cluster
