@@ -152,11 +152,13 @@ public class PinterestStreamingIT {
     Process streaming = startStreaming(prefix, log);
     try {
       CompletableFuture<Emulator.Stats> emulator = emulateInBackground(prefix, "--posts=3000", "--rate=300");
-      // Kill once progress has been committed, so that the restart really resumes mid-topic.
-      Jobs.await("rows stored and offsets committed before the kill", () -> count(prefix + "_pin") >= 600
-          && committedOffsets(prefix + "-streaming", prefix) > 0, streaming, log);
+      // Kill once every partition has committed progress, so that the restart really resumes mid-topic.
+      Jobs.await("rows stored and every partition committed before the kill", () -> count(prefix + "_pin") >= 600
+          && committedOffsets(prefix + "-streaming", prefix).values().stream().allMatch(o -> o > 0),
+          streaming, log);
       streaming.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
       streaming.waitFor(30, TimeUnit.SECONDS);
+      Map<String, Long> committed = committedOffsets(prefix + "-streaming", prefix);
       long atKill = count(prefix + "_pin");
       Files.writeString(log, "---- killed with " + atKill + " pins stored, emulator "
           + (emulator.isDone() ? "done" : "still sending") + "; restarting\n",
@@ -169,7 +171,8 @@ public class PinterestStreamingIT {
       assertThat(atKill, lessThan(count(prefix + "_pin")));
       String restart = Files.readAllLines(log).stream().filter(l -> l.startsWith("reading Kafka"))
           .reduce((a, b) -> b).orElseThrow();
-      assertThat("the restart resumed from committed offsets", restart, not(containsString(prefix + ".pin-0=0,")));
+      assertThat("the restart resumed from the offsets committed before the kill", restart,
+          containsString("from offsets " + committed));
     } finally {
       Jobs.stop(streaming);
     }
@@ -304,13 +307,20 @@ public class PinterestStreamingIT {
     return records;
   }
 
-  /** The sum of the group's committed offsets over the topics of {@code prefix}. */
-  private static long committedOffsets(String group, String prefix) {
+  /** The group's committed offset per partition ({@code topic-partition}, 0 if none) of {@code prefix}. */
+  private static Map<String, Long> committedOffsets(String group, String prefix) {
     Properties props = consumerProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-      return consumer.committed(new java.util.HashSet<>(partitions(consumer, prefix, PinterestBatch.KINDS)))
-          .values().stream().filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+      List<TopicPartition> partitions = partitions(consumer, prefix, PinterestBatch.KINDS);
+      Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+          consumer.committed(new java.util.HashSet<>(partitions));
+      Map<String, Long> offsets = new TreeMap<>();
+      for (TopicPartition tp : partitions) {
+        org.apache.kafka.clients.consumer.OffsetAndMetadata c = committed.get(tp);
+        offsets.put(tp.toString(), c == null ? 0L : c.offset());
+      }
+      return offsets;
     }
   }
 
