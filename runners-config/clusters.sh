@@ -54,19 +54,23 @@ export SPARK_LOCAL_IP=$HOST          # Spark otherwise binds to the host's exter
 PIDS=()          # every long-running process we start, stopped in reverse order on EXIT
 PORTS=()         # every port we asked a service to listen on, checked after the stop
 RESULT="FAILED"
-stop_all() {
-  local rc=$?
-  set +e
+stop_pids() { # newest first; TERM, then KILL after 20 s
   local i pid
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
     pid=${PIDS[i]}
     kill -0 "$pid" 2>/dev/null || continue
-    kill -TERM "$pid" 2>/dev/null
+    kill -TERM "$pid" 2>/dev/null || true
     # Give the JVM its shutdown hooks (the Spark worker kills its executors in one), then force.
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { say "pid $pid ignored TERM, killing"; kill -KILL "$pid"; }
-    wait "$pid" 2>/dev/null
+    if kill -0 "$pid" 2>/dev/null; then say "pid $pid ignored TERM, killing"; kill -KILL "$pid" || true; fi
+    wait "$pid" 2>/dev/null || true
   done
+}
+
+stop_all() {
+  local rc=$?
+  set +e
+  stop_pids
   # Verify: no process of ours (they all have $CLUSTERS on their classpath/command line) and
   # none of our ports is still listening.
   local left
@@ -382,9 +386,7 @@ EOF
 
 [[ "${SKIP_SPARK:-0}" == 1 ]] || spark_cluster
 # Spark is stopped before Flink starts: two clusters at once do not fit well in 2 cores.
-stop_some() { local p; for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-              for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; }
-[[ "${SKIP_SPARK:-0}" == 1 ]] || { stop_some; say "Spark cluster stopped"; }
+[[ "${SKIP_SPARK:-0}" == 1 ]] || { stop_pids; say "Spark cluster stopped"; }
 [[ "${SKIP_FLINK:-0}" == 1 ]] || flink_cluster
 
 say "Spark standalone cluster: $STATUS_SPARK; Flink session cluster: $STATUS_FLINK"

@@ -19,8 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -28,6 +26,7 @@ import org.pipewright.io.kafka.KafkaOffsets;
 import org.pipewright.io.kafka.KafkaSource;
 import org.pipewright.testing.LocalKafka;
 import org.pipewright.testing.LocalPostgres;
+import org.pipewright.testing.ServiceRule;
 
 /**
  * PinterestLanding against a real Kafka broker, and the daily batch on what it landed, written to
@@ -35,33 +34,17 @@ import org.pipewright.testing.LocalPostgres;
  */
 public class PinterestLandingIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  @ClassRule public static final ServiceRule<LocalKafka> KAFKA = ServiceRule.of("kafka", LocalKafka::start);
+  @ClassRule public static final ServiceRule<LocalPostgres> POSTGRES = ServiceRule.of("postgres", LocalPostgres::start);
 
   private static final Instant DAY1 = Instant.parse("2026-11-30T10:00:00Z");
   private static final Instant DAY2 = Instant.parse("2026-12-01T09:00:00Z");
-  private static LocalKafka kafka;
-  private static LocalPostgres postgres;
-
-  @BeforeClass
-  public static void startServices() throws Exception {
-    kafka = LocalKafka.start(TMP.newFolder("kafka").toPath());
-    postgres = LocalPostgres.start(TMP.newFolder("postgres").toPath());
-  }
-
-  @AfterClass
-  public static void stopServices() {
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
 
   @Test
   public void landsEachRecordOnceByDayAndARerunRewritesTheSameFiles() throws Exception {
     String prefix = "land";
-    kafka.createTopics(2, prefix + ".pin");
-    kafka.createTopics(1, prefix + ".geo", prefix + ".user");
+    KAFKA.get().createTopics(2, prefix + ".pin");
+    KAFKA.get().createTopics(1, prefix + ".geo", prefix + ".user");
     Path emulated = TMP.newFolder("emulated").toPath();
     Emulator.run(new String[] {"--output=" + emulated, "--posts=120", "--seed=21", "--malformedRate=0.03"});
     Map<String, List<String>> lines = new TreeMap<>();
@@ -83,7 +66,8 @@ public class PinterestLandingIT {
     assertEquals(first, files(out));
 
     // A run that died before committing is run again: the same files, nothing doubled.
-    KafkaSource source = KafkaSource.of(kafka.bootstrapServers(), prefix, PinterestBatch.KINDS, prefix + "-landing");
+    KafkaSource source = KafkaSource.of(KAFKA.get().bootstrapServers(), prefix, PinterestBatch.KINDS,
+        prefix + "-landing");
     try (KafkaOffsets offsets = KafkaOffsets.open(source, java.time.Duration.ofSeconds(10))) {
       Map<org.apache.kafka.common.TopicPartition, Long> zero = new java.util.HashMap<>();
       offsets.partitions().forEach(tp -> zero.put(tp, 0L));
@@ -118,7 +102,7 @@ public class PinterestLandingIT {
   public void theBatchAlsoFillsTheWarehouseAndARerunChangesNothing() throws Exception {
     Path in = TMP.newFolder("warehouse-in").toPath();
     Emulator.run(new String[] {"--output=" + in, "--posts=150", "--seed=4", "--malformedRate=0.03"});
-    Warehouse warehouse = new Warehouse(postgres);
+    Warehouse warehouse = new Warehouse(POSTGRES.get());
     Path out = batchToWarehouse(in, "first");
     List<String> tables = new ArrayList<>(List.of("wh_pin", "wh_geo", "wh_user", "wh_dead_letter"));
     for (String kind : PinterestBatch.KINDS) {
@@ -137,9 +121,9 @@ public class PinterestLandingIT {
   private static Path batchToWarehouse(Path in, String name) throws Exception {
     Path out = TMP.getRoot().toPath().resolve("warehouse-" + name);
     BundledJar.runOk("org.pipewright.pipelines.PinterestBatch", List.of("--input=" + in, "--output=" + out,
-        "--outputFormat=json", "--progressSeconds=0", "--jdbcUrl=" + postgres.jdbcUrl(),
-        "--jdbcUser=" + postgres.user(), "--createTables=true", "--tablePrefix=wh_"),
-        Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password()));
+        "--outputFormat=json", "--progressSeconds=0", "--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+        "--jdbcUser=" + POSTGRES.get().user(), "--createTables=true", "--tablePrefix=wh_"),
+        Map.of("PIPEWRIGHT_JDBC_PASSWORD", POSTGRES.get().password()));
     return out;
   }
 
@@ -152,7 +136,7 @@ public class PinterestLandingIT {
   }
 
   private static long landing(String prefix, Path out) throws Exception {
-    return PinterestLanding.run(new String[] {"--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+    return PinterestLanding.run(new String[] {"--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(),
         "--kafkaTopicPrefix=" + prefix, "--kafkaGroup=" + prefix, "--output=" + out, "--progressSeconds=0",
         "--recordsPerFile=50"});
   }
@@ -194,7 +178,7 @@ public class PinterestLandingIT {
 
   private static void produce(String prefix, Map<String, List<String>> lines, int from, int to, Instant day) {
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {

@@ -33,13 +33,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Instant;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.pipewright.testing.LocalKafka;
 import org.pipewright.testing.LocalPostgres;
+import org.pipewright.testing.ServiceRule;
 
 /**
  * PinterestStreaming against a real Kafka broker and a real PostgreSQL server, run as users run it
@@ -49,35 +49,23 @@ import org.pipewright.testing.LocalPostgres;
  */
 public class PinterestStreamingIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  @ClassRule public static final ServiceRule<LocalKafka> KAFKA = ServiceRule.of("kafka", LocalKafka::start);
+  @ClassRule public static final ServiceRule<LocalPostgres> POSTGRES = ServiceRule.of("postgres", LocalPostgres::start);
 
   static final int WINDOW_SECONDS = 2;
   static final int MAX_PAYLOAD = 10_000;
-  private static LocalKafka kafka;
-  private static LocalPostgres postgres;
   private static Warehouse warehouse;
 
   @BeforeClass
   public static void startServices() throws Exception {
-    kafka = LocalKafka.start(TMP.newFolder("kafka").toPath());
-    postgres = LocalPostgres.start(TMP.newFolder("postgres").toPath());
-    warehouse = new Warehouse(postgres);
-  }
-
-  @AfterClass
-  public static void stopServices() {
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
+    warehouse = new Warehouse(POSTGRES.get());
   }
 
   @Test
   public void streamingEqualsBatchDeadLettersIncludedAndAReplayChangesNothing() throws Exception {
     String prefix = "e2e";
-    kafka.createTopics(2, prefix + ".pin");
-    kafka.createTopics(1, prefix + ".geo", prefix + ".user", prefix + ".comment", prefix + ".dead");
+    KAFKA.get().createTopics(2, prefix + ".pin");
+    KAFKA.get().createTopics(1, prefix + ".geo", prefix + ".user", prefix + ".comment", prefix + ".dead");
     Emulator.Stats stats = Emulator.run(emulate(prefix, "--posts=300", "--seed=3", "--malformedRate=0.03"));
     Map<String, String> bad = new TreeMap<>();
     bad.put("not json", prefix + ".pin");
@@ -124,10 +112,11 @@ public class PinterestStreamingIT {
         long deadOfKind = dead.stream().filter(d -> d.get("kind").asText().equals(kind)).count();
         assertEquals(kind, read, count(prefix + "_" + kind) + summary.get(kind).get("duplicates").asLong() + deadOfKind);
       }
-      // The dead-letter topic got every dead letter too (at least once), as JSON.
-      java.util.Set<String> published = readTopics(prefix, List.of("dead")).values().stream()
-          .map(json -> Warehouse.canonical(Outputs.parse(json))).collect(Collectors.toSet());
-      assertEquals(new java.util.HashSet<>(warehouse.rows(prefix + "_dead_letter")), published);
+      // The dead-letter topic gets every dead letter too (at least once), as JSON. Its producer is
+      // not one of the sinks behind the safe time, so wait for it rather than assume it has flushed.
+      java.util.Set<String> stored = new java.util.HashSet<>(warehouse.rows(prefix + "_dead_letter"));
+      Jobs.await("every dead letter published", () -> published(prefix).containsAll(stored), streaming, log);
+      assertEquals(stored, published(prefix));
 
       // Replaying the topics from the beginning changes nothing.
       Map<String, List<String>> before = warehouse.snapshot(tables(prefix));
@@ -146,8 +135,8 @@ public class PinterestStreamingIT {
   @Test
   public void aKilledPipelineRestartsWithoutLossOrDuplicates() throws Exception {
     String prefix = "crash";
-    kafka.createTopics(2, prefix + ".pin", prefix + ".geo");
-    kafka.createTopics(1, prefix + ".user");
+    KAFKA.get().createTopics(2, prefix + ".pin", prefix + ".geo");
+    KAFKA.get().createTopics(1, prefix + ".user");
     Path log = Jobs.logFile(prefix);
     Process streaming = startStreaming(prefix, log);
     try {
@@ -157,7 +146,7 @@ public class PinterestStreamingIT {
           && committedOffsets(prefix + "-streaming", prefix).values().stream().allMatch(o -> o > 0),
           streaming, log);
       streaming.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-      streaming.waitFor(30, TimeUnit.SECONDS);
+      assertTrue("the killed job exited", streaming.waitFor(30, TimeUnit.SECONDS));
       Map<String, Long> committed = committedOffsets(prefix + "-streaming", prefix);
       long atKill = count(prefix + "_pin");
       Files.writeString(log, "---- killed with " + atKill + " pins stored, emulator "
@@ -181,16 +170,18 @@ public class PinterestStreamingIT {
   @Test
   public void aDatabaseOutageMidStreamIsRetriedWithoutLoss() throws Exception {
     String prefix = "outage";
-    kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
+    KAFKA.get().createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
     Path log = Jobs.logFile(prefix);
     Process streaming = startStreaming(prefix, log);
     try {
-      CompletableFuture<Emulator.Stats> emulator = emulateInBackground(prefix, "--posts=1200", "--rate=600");
+      // Records flow only once the job runs, for ~25 s, so that the outage really meets writes.
+      Jobs.awaitSafeTime(warehouse, prefix, Instant.now(), streaming, log);
+      CompletableFuture<Emulator.Stats> emulator = emulateInBackground(prefix, "--posts=2000", "--rate=300");
       Jobs.await("rows arrive before the outage", () -> count(prefix + "_pin") >= 100, streaming, log);
-      postgres.stop();
+      POSTGRES.get().stop();
       // The outage itself: the database is away for three seconds while records keep coming.
       Thread.sleep(3000);
-      postgres.start();
+      POSTGRES.get().start();
       emulator.get(3, TimeUnit.MINUTES);
       Jobs.awaitFinalPanes(warehouse, prefix, Instant.now(), streaming, log);
       assertWarehouseEqualsBatch(prefix, batchFromLanding(prefix), 0);
@@ -203,24 +194,24 @@ public class PinterestStreamingIT {
   @Test
   public void unreachableServicesAtStartGiveOneClearError() throws Exception {
     BundledJar.Result noKafka = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
-        List.of("--kafkaBootstrapServers=127.0.0.1:" + Jobs.freePort(), "--jdbcUrl=" + postgres.jdbcUrl(),
-            "--jdbcUser=" + postgres.user()), env());
+        List.of("--kafkaBootstrapServers=127.0.0.1:" + Jobs.freePort(), "--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+            "--jdbcUser=" + POSTGRES.get().user()), env());
     assertOneError(noKafka, "cannot reach Kafka at 127.0.0.1:");
 
     BundledJar.Result noDatabase = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
-        List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+        List.of("--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(),
             "--jdbcUrl=jdbc:postgresql://127.0.0.1:" + Jobs.freePort() + "/postgres"), env());
     assertOneError(noDatabase, "cannot connect to jdbc:postgresql://127.0.0.1:");
 
     BundledJar.Result wrongPassword = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
-        List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--jdbcUrl=" + postgres.jdbcUrl(),
-            "--jdbcUser=" + postgres.user()), Map.of("PIPEWRIGHT_JDBC_PASSWORD", "not-the-password"));
+        List.of("--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(), "--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+            "--jdbcUser=" + POSTGRES.get().user()), Map.of("PIPEWRIGHT_JDBC_PASSWORD", "not-the-password"));
     assertOneError(wrongPassword, "password authentication failed");
     assertThat(wrongPassword.output, not(containsString("not-the-password")));
 
     BundledJar.Result noTopic = BundledJar.run("org.pipewright.pipelines.PinterestStreaming",
-        List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--kafkaTopicPrefix=missing",
-            "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user()), env());
+        List.of("--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(), "--kafkaTopicPrefix=missing",
+            "--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + POSTGRES.get().user()), env());
     assertOneError(noTopic, "Kafka topic(s) [missing.geo, missing.pin, missing.user] do not exist");
   }
 
@@ -235,7 +226,7 @@ public class PinterestStreamingIT {
   // ---------------------------------------------------------------------------------------------
 
   static Map<String, String> env() {
-    return Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password());
+    return Map.of("PIPEWRIGHT_JDBC_PASSWORD", POSTGRES.get().password());
   }
 
   static List<String> tables(String prefix) {
@@ -244,8 +235,8 @@ public class PinterestStreamingIT {
   }
 
   private static String[] emulate(String prefix, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--sink=kafka", "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
-        "--kafkaTopicPrefix=" + prefix));
+    List<String> args = new ArrayList<>(List.of("--sink=kafka",
+        "--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(), "--kafkaTopicPrefix=" + prefix));
     args.addAll(List.of(extra));
     return args.toArray(new String[0]);
   }
@@ -262,8 +253,8 @@ public class PinterestStreamingIT {
 
   private static Process startStreaming(String prefix, Path log, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of(
-        "--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--kafkaTopicPrefix=" + prefix,
-        "--kafkaGroup=" + prefix, "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user(),
+        "--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(), "--kafkaTopicPrefix=" + prefix,
+        "--kafkaGroup=" + prefix, "--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + POSTGRES.get().user(),
         "--createTables=true", "--tablePrefix=" + prefix + "_", "--checkpointName=" + prefix,
         "--windowSeconds=" + WINDOW_SECONDS, "--allowedLatenessSeconds=2", "--earlyFiringSeconds=1",
         "--maxDelaySeconds=1", "--checkpointSeconds=1", "--progressSeconds=2",
@@ -282,12 +273,17 @@ public class PinterestStreamingIT {
 
   private static void produce(Map<String, String> valueToTopic) {
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
       valueToTopic.forEach((value, topic) -> producer.send(new ProducerRecord<>(topic, null, value)));
     }
+  }
+
+  private static java.util.Set<String> published(String prefix) {
+    return readTopics(prefix, List.of("dead")).values().stream()
+        .map(json -> Warehouse.canonical(Outputs.parse(json))).collect(Collectors.toSet());
   }
 
   /** Every record of the topics, by {@code topic/partition@offset}. */
@@ -349,7 +345,7 @@ public class PinterestStreamingIT {
 
   private static Properties consumerProperties() {
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers());
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -364,7 +360,7 @@ public class PinterestStreamingIT {
   private static Path batchFromLanding(String prefix) throws Exception {
     Path landing = TMP.getRoot().toPath().resolve(prefix + "-landing");
     Path out = TMP.getRoot().toPath().resolve(prefix + "-batch");
-    PinterestLanding.run(new String[] {"--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+    PinterestLanding.run(new String[] {"--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(),
         "--kafkaTopicPrefix=" + prefix, "--kafkaGroup=" + prefix, "--output=" + landing, "--progressSeconds=0"});
     PinterestBatch.run(new String[] {"--input=" + landing, "--output=" + out, "--outputFormat=json",
         "--progressSeconds=0", "--maxPayloadChars=" + MAX_PAYLOAD});

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.joda.time.Instant;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.pipewright.testing.LocalKinesis;
 import org.pipewright.testing.LocalPostgres;
+import org.pipewright.testing.ServiceRule;
 import software.amazon.awssdk.core.SdkBytes;
 
 /**
@@ -31,39 +31,27 @@ import software.amazon.awssdk.core.SdkBytes;
  */
 public class PinterestStreamingKinesisIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  @ClassRule public static final ServiceRule<LocalPostgres> POSTGRES = ServiceRule.of("postgres", LocalPostgres::start);
+  @ClassRule public static final ServiceRule<LocalKinesis> KINESIS = ServiceRule.of("kinesis", LocalKinesis::start);
 
-  private static LocalKinesis kinesis;
-  private static LocalPostgres postgres;
   private static Warehouse warehouse;
 
   @BeforeClass
   public static void startServices() throws Exception {
-    kinesis = LocalKinesis.start(TMP.newFolder("kinesis").toPath());
-    postgres = LocalPostgres.start(TMP.newFolder("postgres").toPath());
-    warehouse = new Warehouse(postgres);
+    warehouse = new Warehouse(POSTGRES.get());
     // The in-process emulator finds its credentials on the AWS default chain, as a user's would.
     System.setProperty("aws.accessKeyId", LocalKinesis.ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", LocalKinesis.SECRET_KEY);
-  }
-
-  @AfterClass
-  public static void stopServices() {
-    if (kinesis != null) {
-      kinesis.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
   }
 
   @Test
   public void oneStreamPerKindEqualsBatchAndARestartResumesFromTheCheckpoint() throws Exception {
     String prefix = "kin";
     for (String kind : PinterestBatch.KINDS) {
-      kinesis.createStream(prefix + "-" + kind, 1);
+      KINESIS.get().createStream(prefix + "-" + kind, 1);
     }
     List<String> seed = List.of("--posts=200", "--seed=5", "--malformedRate=0.03");
-    Emulator.run(args(List.of("--sink=kinesis", "--kinesisEndpoint=" + kinesis.endpoint(),
+    Emulator.run(args(List.of("--sink=kinesis", "--kinesisEndpoint=" + KINESIS.get().endpoint(),
         "--kinesisStreamPrefix=" + prefix), seed));
     Path log = Jobs.logFile(prefix);
     List<String> streaming = List.of("--kinesisStreamPrefix=" + prefix);
@@ -88,11 +76,11 @@ public class PinterestStreamingKinesisIT {
   public void oneStreamSplitByPartitionKeyDeadLettersUnknownKinds() throws Exception {
     String prefix = "keyed";
     String stream = prefix + "-all";
-    kinesis.createStream(stream, 2);
+    KINESIS.get().createStream(stream, 2);
     List<String> seed = List.of("--posts=150", "--seed=8", "--malformedRate=0.03");
-    Emulator.run(args(List.of("--sink=kinesis", "--kinesisEndpoint=" + kinesis.endpoint(),
+    Emulator.run(args(List.of("--sink=kinesis", "--kinesisEndpoint=" + KINESIS.get().endpoint(),
         "--kinesisStream=" + stream), seed));
-    kinesis.client().putRecord(r -> r.streamName(stream).partitionKey("comment:1")
+    KINESIS.get().client().putRecord(r -> r.streamName(stream).partitionKey("comment:1")
         .data(SdkBytes.fromUtf8String("{\"id\": 1}")));
     Path log = Jobs.logFile(prefix);
     Process process = start(prefix, log, List.of("--kinesisStream=" + stream));
@@ -112,8 +100,9 @@ public class PinterestStreamingKinesisIT {
   public void anUnreachableKinesisAtStartGivesOneClearError() throws Exception {
     int port = Jobs.freePort();
     BundledJar.Result result = BundledJar.run("org.pipewright.pipelines.PinterestStreaming", List.of(
-        "--source=kinesis", "--kinesisEndpoint=http://127.0.0.1:" + port, "--jdbcUrl=" + postgres.jdbcUrl(),
-        "--jdbcUser=" + postgres.user(), "--tablePrefix=down_"), Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password(),
+        "--source=kinesis", "--kinesisEndpoint=http://127.0.0.1:" + port, "--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+        "--jdbcUser=" + POSTGRES.get().user(), "--tablePrefix=down_"),
+        Map.of("PIPEWRIGHT_JDBC_PASSWORD", POSTGRES.get().password(),
         "AWS_ACCESS_KEY_ID", LocalKinesis.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", LocalKinesis.SECRET_KEY));
     assertEquals(result.output, 2, result.exitCode);
     List<String> errors = result.output.lines().filter(l -> l.startsWith("error: ")).collect(Collectors.toList());
@@ -129,14 +118,14 @@ public class PinterestStreamingKinesisIT {
   }
 
   private static Process start(String prefix, Path log, List<String> extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--source=kinesis", "--kinesisEndpoint=" + kinesis.endpoint(),
-        "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user(), "--createTables=true",
+    List<String> args = new ArrayList<>(List.of("--source=kinesis", "--kinesisEndpoint=" + KINESIS.get().endpoint(),
+        "--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + POSTGRES.get().user(), "--createTables=true",
         "--tablePrefix=" + prefix + "_", "--checkpointName=" + prefix, "--windowSeconds=2",
         "--allowedLatenessSeconds=2", "--earlyFiringSeconds=1", "--maxDelaySeconds=1",
         "--checkpointSeconds=1", "--progressSeconds=2"));
     args.addAll(extra);
     return BundledJar.start("org.pipewright.pipelines.PinterestStreaming", args, Map.of(
-        "PIPEWRIGHT_JDBC_PASSWORD", postgres.password(), "AWS_ACCESS_KEY_ID", LocalKinesis.ACCESS_KEY,
+        "PIPEWRIGHT_JDBC_PASSWORD", POSTGRES.get().password(), "AWS_ACCESS_KEY_ID", LocalKinesis.ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY", LocalKinesis.SECRET_KEY, "AWS_REGION", LocalKinesis.REGION), log);
   }
 

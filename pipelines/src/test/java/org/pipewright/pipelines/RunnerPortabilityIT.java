@@ -1,6 +1,7 @@
 package org.pipewright.pipelines;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,8 @@ public class RunnerPortabilityIT {
     Process process = BundledJar.runnerProcess(jar, TMP.getRoot().toPath(), "org.pipewright.pipelines.PinterestBatch", args)
         .redirectOutput(log.toFile()).start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
+      process.destroyForcibly().waitFor();
+      fail(jarName + " did not finish within 10 minutes:\n" + Files.readString(log));
     }
     assertEquals(jarName + " failed:\n" + Files.readString(log), 0, process.exitValue());
     return out;

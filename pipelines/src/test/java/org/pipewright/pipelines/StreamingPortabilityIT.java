@@ -15,13 +15,13 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.joda.time.Instant;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.pipewright.testing.LocalKafka;
 import org.pipewright.testing.LocalPostgres;
+import org.pipewright.testing.ServiceRule;
 
 /**
  * The same PinterestStreaming, from the same Kafka topics into the same PostgreSQL server, gives
@@ -34,22 +34,20 @@ import org.pipewright.testing.LocalPostgres;
  */
 public class StreamingPortabilityIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  @ClassRule public static final ServiceRule<LocalKafka> KAFKA = ServiceRule.of("kafka", LocalKafka::start);
+  @ClassRule public static final ServiceRule<LocalPostgres> POSTGRES = ServiceRule.of("postgres", LocalPostgres::start);
 
   private static final String TOPICS = "portable";
-  private static LocalKafka kafka;
-  private static LocalPostgres postgres;
   private static Warehouse warehouse;
   private static Instant produced;
   private static Map<String, List<String>> direct;
 
   @BeforeClass
   public static void runOnDirect() throws Exception {
-    kafka = LocalKafka.start(TMP.newFolder("kafka").toPath());
-    postgres = LocalPostgres.start(TMP.newFolder("postgres").toPath());
-    warehouse = new Warehouse(postgres);
-    kafka.createTopics(2, TOPICS + ".pin", TOPICS + ".geo");
-    kafka.createTopics(1, TOPICS + ".user");
-    Emulator.run(new String[] {"--sink=kafka", "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+    warehouse = new Warehouse(POSTGRES.get());
+    KAFKA.get().createTopics(2, TOPICS + ".pin", TOPICS + ".geo");
+    KAFKA.get().createTopics(1, TOPICS + ".user");
+    Emulator.run(new String[] {"--sink=kafka", "--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(),
         "--kafkaTopicPrefix=" + TOPICS, "--posts=400", "--seed=23", "--malformedRate=0.03"});
     produced = Instant.now();
     direct = tables("direct", "bundled", List.of("--runner=DirectRunner"));
@@ -58,16 +56,6 @@ public class StreamingPortabilityIT {
     assertThat(direct.get("posts_per_minute").size(), greaterThan(0));
     assertEquals("every window is final", List.of(), direct.get("posts_per_minute").stream()
         .filter(row -> !row.contains("\"final\":true")).collect(Collectors.toList()));
-  }
-
-  @AfterClass
-  public static void stopServices() {
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
   }
 
   @Test
@@ -105,7 +93,7 @@ public class StreamingPortabilityIT {
   /** PinterestLanding on one runner (its own consumer group): every file's lines, by relative path. */
   private static Map<String, List<String>> landed(String name, String jarName, List<String> runner) throws Exception {
     Path out = TMP.getRoot().toPath().resolve("landing-" + name);
-    List<String> args = new ArrayList<>(List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+    List<String> args = new ArrayList<>(List.of("--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(),
         "--kafkaTopicPrefix=" + TOPICS, "--kafkaGroup=land-" + name, "--output=" + out, "--progressSeconds=0"));
     args.addAll(runner);
     Process process = BundledJar.runnerProcess(BundledJar.runnerJar(jarName), TMP.getRoot().toPath(),
@@ -144,14 +132,14 @@ public class StreamingPortabilityIT {
   }
 
   private static ProcessBuilder withPassword(ProcessBuilder builder) {
-    builder.environment().put("PIPEWRIGHT_JDBC_PASSWORD", postgres.password());
+    builder.environment().put("PIPEWRIGHT_JDBC_PASSWORD", POSTGRES.get().password());
     return builder;
   }
 
   private static List<String> args(String name, List<String> runner) {
-    List<String> args = new ArrayList<>(List.of("--kafkaBootstrapServers=" + kafka.bootstrapServers(),
-        "--kafkaTopicPrefix=" + TOPICS, "--kafkaGroup=" + name, "--jdbcUrl=" + postgres.jdbcUrl(),
-        "--jdbcUser=" + postgres.user(), "--createTables=true", "--tablePrefix=" + name + "_",
+    List<String> args = new ArrayList<>(List.of("--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(),
+        "--kafkaTopicPrefix=" + TOPICS, "--kafkaGroup=" + name, "--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+        "--jdbcUser=" + POSTGRES.get().user(), "--createTables=true", "--tablePrefix=" + name + "_",
         "--checkpointName=" + name, "--windowSeconds=2", "--allowedLatenessSeconds=2",
         "--earlyFiringSeconds=1", "--maxDelaySeconds=1", "--checkpointSeconds=1", "--progressSeconds=5"));
     args.addAll(runner);

@@ -7,26 +7,26 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VoidCoder;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Replaces the whole content of a small table with the input, in one transaction: for results such
  * as the analytics tables, where a re-run must also remove rows that are no longer part of the
- * answer (an upsert would keep a category that stopped being the most popular). All rows are
- * gathered on one worker, so use it for tables of thousands of rows, not millions.
+ * answer (an upsert would keep a category that stopped being the most popular). An empty input
+ * empties the table (in the global window; a windowed input replaces once per non-empty pane).
+ * All rows are gathered on one worker, so use it for tables of thousands of rows, not millions.
  */
 public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<Void>> {
   private final String table;
@@ -69,10 +69,12 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
     checkArgument(connection != null, "JdbcReplace of %s needs withConnection(...)", table);
     Schema schema = rows.getSchema();
     JdbcWriter writer = new JdbcWriter(table, schema, keys, Map.of(), connection, dialect, JdbcWriter.Mode.REPLACE);
+    // In the global window an empty input still yields one (empty) list, so an answer that became
+    // empty empties the table instead of leaving the previous run's rows behind.
+    Combine.Globally<Row, List<Row>> gather = Combine.globally(new ToListFn());
+    boolean global = rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
     return rows
-        .apply("One group", WithKeys.<Integer, Row>of(0).withKeyType(TypeDescriptors.integers()))
-        .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()))
-        .apply("Gather", GroupByKey.create())
+        .apply("Gather", global ? gather : gather.withoutDefaults())
         .apply("Replace " + table, ParDo.of(new ReplaceFn(writer)))
         .setCoder(VoidCoder.of());
   }
@@ -84,7 +86,42 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
         .add(DisplayData.item("connection", connection == null ? "" : connection.describe()));
   }
 
-  private static final class ReplaceFn extends DoFn<KV<Integer, Iterable<Row>>, Void> {
+  private static final class ToListFn extends Combine.CombineFn<Row, List<Row>, List<Row>> {
+    @Override
+    public List<Row> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<Row> addInput(List<Row> rows, Row row) {
+      rows.add(row);
+      return rows;
+    }
+
+    @Override
+    public List<Row> mergeAccumulators(Iterable<List<Row>> parts) {
+      List<Row> all = new ArrayList<>();
+      parts.forEach(all::addAll);
+      return all;
+    }
+
+    @Override
+    public List<Row> extractOutput(List<Row> rows) {
+      return rows;
+    }
+
+    @Override
+    public Coder<List<Row>> getAccumulatorCoder(CoderRegistry registry, Coder<Row> row) {
+      return ListCoder.of(row);
+    }
+
+    @Override
+    public Coder<List<Row>> getDefaultOutputCoder(CoderRegistry registry, Coder<Row> row) {
+      return ListCoder.of(row);
+    }
+  }
+
+  private static final class ReplaceFn extends DoFn<List<Row>, Void> {
     private final JdbcWriter writer;
 
     ReplaceFn(JdbcWriter writer) {
@@ -92,9 +129,7 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Row>> all) throws Exception {
-      List<Row> rows = new ArrayList<>();
-      all.getValue().forEach(rows::add);
+    public void process(@Element List<Row> rows) throws Exception {
       writer.write(rows);
     }
 

@@ -28,13 +28,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 import org.pipewright.testing.LocalKafka;
+import org.pipewright.testing.ServiceRule;
 import org.pipewright.transforms.core.TaggedRecord;
 
 /**
@@ -49,7 +48,7 @@ import org.pipewright.transforms.core.TaggedRecord;
  * </pre>
  */
 public class ReadKafkaIT {
-  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  @ClassRule public static final ServiceRule<LocalKafka> KAFKA = ServiceRule.of("kafka", LocalKafka::start);
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
@@ -58,19 +57,17 @@ public class ReadKafkaIT {
   private static final TopicPartition GEO0 = new TopicPartition("t.geo", 0);
   private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(30);
 
-  private static LocalKafka kafka;
   /** Recent (an hour ago, whole seconds), so that retention never removes the records. */
   private static Instant t0;
 
   @BeforeClass
   public static void startKafka() throws Exception {
-    kafka = LocalKafka.start(TMP.newFolder("kafka").toPath());
-    kafka.createTopics(2, "t.pin");
-    kafka.createTopics(1, "t.geo");
+    KAFKA.get().createTopics(2, "t.pin");
+    KAFKA.get().createTopics(1, "t.geo");
     long now = System.currentTimeMillis();
     t0 = new Instant(now - now % 1000 - 3_600_000L);
     Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -92,19 +89,12 @@ public class ReadKafkaIT {
     assertEquals("offset of the record at T+" + seconds + "s", expectedOffset, meta.offset());
   }
 
-  @AfterClass
-  public static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
   private static Instant at(int seconds) {
     return t0.plus(Duration.standardSeconds(seconds));
   }
 
   private static KafkaSource source(String group) {
-    return KafkaSource.of(kafka.bootstrapServers(), "t", List.of("pin", "geo"), group);
+    return KafkaSource.of(KAFKA.get().bootstrapServers(), "t", List.of("pin", "geo"), group);
   }
 
   // ---- ReadKafka -------------------------------------------------------------------------
@@ -248,11 +238,11 @@ public class ReadKafkaIT {
 
   @Test
   public void checkTopicsNamesAMissingTopic() {
-    KafkaSource source = KafkaSource.of(kafka.bootstrapServers(), "t", List.of("pin", "nope"), "check");
+    KafkaSource source = KafkaSource.of(KAFKA.get().bootstrapServers(), "t", List.of("pin", "nope"), "check");
     try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
       IllegalStateException e = assertThrows(IllegalStateException.class, offsets::checkTopics);
       assertThat(e.getMessage(), containsString("Kafka topic(s) [t.nope] do not exist at "
-          + kafka.bootstrapServers() + " (existing: "));
+          + KAFKA.get().bootstrapServers() + " (existing: "));
       assertThat(e.getMessage(), containsString("t.geo, t.pin]"));
     }
   }
@@ -270,7 +260,7 @@ public class ReadKafkaIT {
       double seconds = (System.nanoTime() - start) / 1e9;
       assertEquals("cannot reach Kafka at 127.0.0.1:" + port + " (topics [t.pin], group nowhere) within 3 s; "
           + "is the broker running?", e.getMessage());
-      assertThat(seconds, lessThan(6.0));
+      assertThat("gives up near its 3 s timeout, not the client's default 60 s", seconds, lessThan(15.0));
     }
   }
 
