@@ -1,14 +1,17 @@
 package org.pipewright.pipelines;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the pipelines the way a user does: a main class of the bundled jar, in its own JVM. */
@@ -30,7 +33,7 @@ final class BundledJar {
     if (!Files.exists(jar)) {
       String why = jar + " is not built (mvn -B -DskipTests -P<runner> package, or ./test.sh)";
       if (Boolean.getBoolean("pipewright.requireAllRunners")) {
-        org.junit.Assert.fail(why);
+        fail(why);
       }
       System.err.println("SKIPPED: " + why);
       org.junit.Assume.assumeTrue(why, false);
@@ -71,12 +74,26 @@ final class BundledJar {
   static Result run(String mainClass, List<String> args, Map<String, String> env) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true);
     builder.environment().putAll(env);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
+    return finish(builder.start(), 5);
+  }
+
+  /**
+   * Waits for {@code process} to exit, reading its output meanwhile; a process still running after
+   * {@code minutes} is killed and fails the test with what it printed, rather than hanging the suite.
+   */
+  static Result finish(Process process, int minutes) throws Exception {
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
+      process.destroyForcibly().waitFor();
+      fail("still running after " + minutes + " min, killed:\n" + output.get());
     }
-    return new Result(process.exitValue(), output);
+    return new Result(process.exitValue(), output.get());
   }
 
   /** Runs {@code mainClass} and fails the test unless it exits 0. */

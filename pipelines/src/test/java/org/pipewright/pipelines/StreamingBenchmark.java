@@ -24,7 +24,7 @@ import org.pipewright.testing.LocalKafka;
 import org.pipewright.testing.LocalPostgres;
 
 /**
- * Streaming throughput and end-to-end latency of PinterestStreaming (bundled jar, Direct runner)
+ * Streaming throughput and end-to-end latency of PinterestStreaming (bundled jar, Direct or Flink)
  * against a local Kafka broker and PostgreSQL. For each rate: the emulator sends for a while; a
  * consumer notes each geo record's send time (its Kafka timestamp); a poller notes when the row
  * appears in PostgreSQL. Not a test: run by {@code benchmarks/run-streaming.sh}.
@@ -32,6 +32,8 @@ import org.pipewright.testing.LocalPostgres;
  * <p>Arguments: {@code seconds rate [rate ...]} (records per second).
  */
 public final class StreamingBenchmark {
+  private static final String MAIN = "org.pipewright.pipelines.PinterestStreaming";
+
   private StreamingBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -52,11 +54,12 @@ public final class StreamingBenchmark {
       int seconds) throws Exception {
     kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
     Path log = work.resolve(prefix + ".log");
-    Process streaming = BundledJar.start("org.pipewright.pipelines.PinterestStreaming", List.of(
+    List<String> options = new ArrayList<>(List.of(
         "--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--kafkaTopicPrefix=" + prefix,
         "--jdbcUrl=" + postgres.jdbcUrl(), "--jdbcUser=" + postgres.user(), "--createTables=true",
         "--tablePrefix=" + prefix + "_", "--checkpointName=" + prefix, "--checkpointSeconds=1",
-        "--progressSeconds=0"), Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password()), log);
+        "--progressSeconds=0"));
+    Process streaming = start(options, postgres, work, log);
     Map<Long, Long> sent = new ConcurrentHashMap<>();
     AtomicBoolean done = new AtomicBoolean();
     CompletableFuture<Void> sendTimes = CompletableFuture.runAsync(() -> noteSendTimes(kafka, prefix, sent, done));
@@ -85,6 +88,27 @@ public final class StreamingBenchmark {
       streaming.destroy();
       streaming.waitFor(20, TimeUnit.SECONDS);
       sendTimes.join();
+    }
+  }
+
+  /** PinterestStreaming on the runner named by {@code -Dpipewright.benchRunner} (direct or flink). */
+  private static Process start(List<String> options, LocalPostgres postgres, Path work, Path log)
+      throws Exception {
+    Map<String, String> env = Map.of("PIPEWRIGHT_JDBC_PASSWORD", postgres.password());
+    String runner = System.getProperty("pipewright.benchRunner", "direct");
+    switch (runner) {
+      case "direct":
+        return BundledJar.start(MAIN, options, env, log);
+      case "flink":
+        List<String> flink = new ArrayList<>(options);
+        flink.addAll(List.of("--runner=FlinkRunner", "--flinkMaster=[local]"));
+        ProcessBuilder builder = BundledJar.runnerProcess(BundledJar.runnerJar("flink-bundled"), work, MAIN, flink)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        return builder.start();
+      default:
+        throw new IllegalArgumentException("pipewright.benchRunner must be direct or flink, not " + runner
+            + " (Spark cannot run the streaming job)");
     }
   }
 

@@ -6,13 +6,11 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.joda.time.Instant;
 import org.junit.BeforeClass;
@@ -69,9 +67,9 @@ public class StreamingPortabilityIT {
     Process process = withPassword(BundledJar.runnerProcess(jar, TMP.getRoot().toPath(),
         "org.pipewright.pipelines.PinterestStreaming",
         args("spark", List.of("--runner=SparkRunner", "--sparkMaster=local[2]")))).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    process.waitFor(2, TimeUnit.MINUTES);
-    assertEquals(output, 2, process.exitValue());
+    BundledJar.Result result = BundledJar.finish(process, 2);
+    String output = result.output;
+    assertEquals(output, 2, result.exitCode);
     List<String> errors = output.lines().filter(l -> l.startsWith("error: ")).collect(Collectors.toList());
     assertEquals(output, List.of("error: PinterestStreaming cannot run on the SparkRunner: Beam's Spark runner has no"
         + " event-time timers in streaming mode, which the live counts and the safe point need. Run it with"
@@ -98,9 +96,8 @@ public class StreamingPortabilityIT {
     args.addAll(runner);
     Process process = BundledJar.runnerProcess(BundledJar.runnerJar(jarName), TMP.getRoot().toPath(),
         "org.pipewright.pipelines.PinterestLanding", args).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    process.waitFor(5, TimeUnit.MINUTES);
-    assertEquals(name + ":\n" + output, 0, process.exitValue());
+    BundledJar.Result result = BundledJar.finish(process, 5);
+    assertEquals(name + ":\n" + result.output, 0, result.exitCode);
     Map<String, List<String>> files = new TreeMap<>();
     try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(out)) {
       for (Path file : (Iterable<Path>) paths.filter(java.nio.file.Files::isRegularFile)::iterator) {
