@@ -46,6 +46,8 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.transforms.core.Buckets;
 import org.pipewright.transforms.core.CleanRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live aggregate of the streaming pipeline: posts per category per country per event-time
@@ -288,6 +290,9 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
 
   /** One row per pane: the number of distinct post ids, so a re-sent post counts once. */
   private static final class ToRowFn extends DoFn<KV<String, Iterable<Long>>, Row> {
+    private static final Logger LOG = LoggerFactory.getLogger(CountPostsLive.class);
+    private final Counter emptyPanes = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "live.emptyPanes");
+
     @ProcessElement
     public void process(@Element KV<String, Iterable<Long>> posts, BoundedWindow window, PaneInfo pane,
         OutputReceiver<Row> out) {
@@ -295,6 +300,14 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
       String[] parts = posts.getKey().split("\u0000", 2);
       Set<Long> ids = new HashSet<>();
       posts.getValue().forEach(ids::add);
+      if (ids.isEmpty()) {
+        // Accumulating panes are never empty; a runner that emits one has lost the window's posts
+        // (seen on Flink, docs/architecture.md). A count of 0 would be wrong, so say so instead.
+        emptyPanes.inc();
+        LOG.warn("the runner emitted an empty {} pane for {} {} in {}: its posts were lost, the live count"
+            + " is not written", pane.getTiming(), parts[0], parts[1], w);
+        return;
+      }
       out.output(Row.withSchema(SCHEMA)
           .addValues(w.start(), w.end(), parts[0], parts[1], (long) ids.size(),
               pane.getTiming().name(), pane.isLast())
