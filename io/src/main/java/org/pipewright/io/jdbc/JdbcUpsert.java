@@ -26,7 +26,8 @@ import org.pipewright.transforms.core.CleanRecords;
  * Writes schema rows to a SQL table idempotently: a row whose key is already stored replaces it
  * (or is merged into it, see {@link #withMerge}), so re-runs and replays never create duplicates.
  * Rows are written in batches of {@link #withBatchSize}, each in one transaction; a key that occurs
- * twice in a batch is written once, last one wins. Transient failures (lost connection, server
+ * twice in a batch is written once, last one wins, unless the table has merges: then the batch is
+ * written before the second row joins it, so the merge applies to both. Transient failures (lost connection, server
  * restart, serialization failure, deadlock) are retried with back-off for about 25 s; anything else
  * fails with the table, the server and the SQL state, never the password.
  *
@@ -114,7 +115,7 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
           "merge column '%s' must be a non-key column of %s", column, schema);
     }
     JdbcWriter writer = new JdbcWriter(table, schema, keys, merges, connection, dialect, JdbcWriter.Mode.UPSERT);
-    return rows.apply("Upsert into " + table, ParDo.of(new UpsertFn(writer, keys, table, batchSize)))
+    return rows.apply("Upsert into " + table, ParDo.of(new UpsertFn(writer, keys, !merges.isEmpty(), table, batchSize)))
         .setCoder(VoidCoder.of());
   }
 
@@ -145,14 +146,16 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
   private static final class UpsertFn extends DoFn<Row, Void> {
     private final JdbcWriter writer;
     private final List<String> keys;
+    private final boolean merging;
     private final int batchSize;
     private final Counter written;
     private final Counter retried;
     private transient Map<List<Object>, Row> batch;
 
-    UpsertFn(JdbcWriter writer, List<String> keys, String table, int batchSize) {
+    UpsertFn(JdbcWriter writer, List<String> keys, boolean merging, String table, int batchSize) {
       this.writer = writer;
       this.keys = keys;
+      this.merging = merging;
       this.batchSize = batchSize;
       this.written = Metrics.counter(CleanRecords.METRICS_NAMESPACE, table + ".upserted");
       this.retried = Metrics.counter(CleanRecords.METRICS_NAMESPACE, table + ".retried");
@@ -168,6 +171,10 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
       List<Object> key = new ArrayList<>(keys.size());
       for (String k : keys) {
         key.add(row.getValue(k));
+      }
+      if (merging && batch.containsKey(key)) {
+        // Only the database can apply the merge expressions: write the earlier row first.
+        flush();
       }
       batch.remove(key); // last one wins, in arrival order
       batch.put(key, row);

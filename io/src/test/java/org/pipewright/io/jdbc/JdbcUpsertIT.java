@@ -200,6 +200,19 @@ public class JdbcUpsertIT {
         query("SELECT * FROM " + table + " ORDER BY \"category\""));
   }
 
+  /** Panes of one cell can meet in one batch; a smaller or empty later one must not win. */
+  @Test
+  public void aMergedKeyTwiceInOneBatchIsMergedNotReplaced() throws Exception {
+    String table = table("cell_count");
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("category").withConnection(connection)
+        .withDialect(dialect).withMerge("posts", "GREATEST({old}, {new})");
+    sink.createTable(COUNT);
+    write(first, COUNT, List.of(count("art", "final", 5), count("travel", "early", 1), count("art", "empty", 0),
+        count("travel", "final", 4)), sink);
+    assertEquals(List.of(Arrays.asList("art", "empty", 5L), Arrays.asList("travel", "final", 4L)),
+        query("SELECT * FROM " + table + " ORDER BY \"category\""));
+  }
+
   // ---- (d) replace -----------------------------------------------------------------------
 
   @Test

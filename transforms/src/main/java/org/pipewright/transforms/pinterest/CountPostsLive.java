@@ -3,10 +3,9 @@ package org.pipewright.transforms.pinterest;
 import static org.pipewright.transforms.core.Checks.checkArgument;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -17,6 +16,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.state.MapState;
+import org.apache.beam.sdk.state.SetState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -26,16 +26,12 @@ import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.AfterPane;
-import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
-import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -57,21 +53,27 @@ import org.slf4j.LoggerFactory;
  * <p>A post's event time is its records' timestamp (the Kafka timestamp the producer stamped; the
  * emulator gives a post's three records the same one). Pins and geo records are joined by {@code
  * ind} as they arrive (state per id bucket, kept for {@link #withRetention}); each post counts once
- * in its window, however often it is re-sent. Panes:
+ * in its window, however often it is re-sent. Each window's distinct ids are then kept per cell
+ * (country and category) by a stateful step with its own timers, which writes a row (a "pane")
+ * when one is due:
  *
  * <ul>
- *   <li><b>early</b>: every {@link #withEarlyFirings} of processing time while the window is open;
- *   <li><b>on time</b>: when the watermark (newest timestamp minus the source's max delay) passes
- *       the end of the window;
- *   <li><b>late</b>: one more pane per late post, up to {@link #withAllowedLateness} after the end;
- *   <li><b>final</b>: when the allowed lateness is over ({@code final = true}); the row never
- *       changes after that.
+ *   <li><b>early</b> ({@code EARLY}): {@link #withEarlyFirings} of processing time after a new post
+ *       of an open window, if the count changed since the last row;
+ *   <li><b>on time</b> ({@code ON_TIME}): when the watermark (newest timestamp minus the source's
+ *       max delay) passes the end of the window;
+ *   <li><b>late</b> ({@code LATE}): one more row per new late post, up to {@link
+ *       #withAllowedLateness} after the end;
+ *   <li><b>final</b>: when the allowed lateness is over ({@code final = true}; with no allowed
+ *       lateness the on-time row is final); the row never changes after that.
  * </ul>
  *
- * Counts accumulate across panes, so a sink that keeps the larger count is correct whatever order
- * panes arrive in and however often they are replayed. A post later than the allowed lateness is
- * not counted here (Beam's {@code droppedDueToLateness} counter shows it); it is still in the clean
- * tables. Rows: {@link #SCHEMA}. A missing country or category counts as {@code "unknown"}.
+ * Counts only grow from row to row, so a sink that keeps the larger count is correct whatever
+ * order rows arrive in and however often they are replayed. Every row is stamped with its window's
+ * last instant. A post later than the allowed lateness is not counted here (the runner drops it,
+ * and counts it in its dropped-due-to-lateness metric, or {@code live.tooLate} if it came just as
+ * the final row was written); it is still in the clean tables. Rows: {@link #SCHEMA}. A missing
+ * country or category counts as {@code "unknown"}.
  */
 public final class CountPostsLive extends PTransform<PCollectionTuple, PCollection<Row>> {
   public static final Schema SCHEMA =
@@ -160,25 +162,17 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     PCollection<KV<Integer, Row>> geo = tables.get(PinterestQueries.GEO)
         .apply("Geo parts", ParDo.of(new PartFn(false, "country", buckets))).setCoder(partCoder);
 
-    AfterWatermark.AfterWatermarkEarlyAndLate trigger = AfterWatermark.pastEndOfWindow()
-        .withLateFirings(AfterPane.elementCountAtLeast(1));
-    if (earlyFirings.getMillis() > 0) {
-      trigger = trigger.withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFirings));
-    }
     return PCollectionList.of(pins).and(geo)
         .apply("Gather parts", Flatten.pCollections())
         .apply("Join pin with geo", ParDo.of(new JoinFn(retention())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+        // The windowing strategy only tells the counting step which window a post is in and when
+        // the runner may drop its state; the panes are the counting step's own timers.
         .apply("Windows", Window.<KV<String, Long>>into(FixedWindows.of(window))
-            .triggering(trigger)
-            .withAllowedLateness(allowedLateness, Window.ClosingBehavior.FIRE_ALWAYS)
-            .accumulatingFiredPanes())
-        // A GroupByKey, not Combine.perKey: on the Flink runner (1.19, Beam 2.70) a combined
-        // accumulating pane sometimes came out empty (count 0) after a catch-up from a backlog,
-        // found by StreamingPortabilityIT. The ids of one window and key are few; counting them
-        // at each pane costs nothing.
-        .apply("Group posts", GroupByKey.create())
-        .apply("To rows", ParDo.of(new ToRowFn()))
+            .triggering(DefaultTrigger.of())
+            .withAllowedLateness(allowedLateness)
+            .discardingFiredPanes())
+        .apply("Count posts", ParDo.of(new CountFn(allowedLateness, earlyFirings)))
         .setRowSchema(SCHEMA);
   }
 
@@ -288,30 +282,150 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     }
   }
 
-  /** One row per pane: the number of distinct post ids, so a re-sent post counts once. */
-  private static final class ToRowFn extends DoFn<KV<String, Iterable<Long>>, Row> {
+  /**
+   * Counts the distinct post ids of one cell (key) in one window, and writes a row when one is due.
+   * State and timers are per key and window, and every row is a plain read of the window's own id
+   * set. This replaces a GroupByKey with triggers: on Flink, one watermark step past both the end
+   * of a window and its allowed lateness (a catch-up) fires the runner's end-of-window and cleanup
+   * timers one at a time, and Beam's trigger machinery then emits a second, empty final pane after
+   * it has cleared the window (docs/architecture.md). Every row is stamped with the window's last
+   * instant, where the pending timers hold the output watermark until the final row is out, so no
+   * row is late downstream (the safe point relies on that).
+   */
+  private static final class CountFn extends DoFn<KV<String, Long>, Row> {
     private static final Logger LOG = LoggerFactory.getLogger(CountPostsLive.class);
-    private final Counter emptyPanes = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "live.emptyPanes");
+    // Phases of a window, in state: open, on-time row written (late phase), final row written.
+    private static final int OPEN = 0;
+    private static final int LATE = 1;
+    private static final int FINAL = 2;
+    private final Duration allowedLateness;
+    private final Duration earlyFirings;
+    private final Counter tooLate = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "live.tooLate");
+
+    @StateId("ids")
+    private final StateSpec<SetState<Long>> idsSpec = StateSpecs.set(VarLongCoder.of());
+
+    /** The count last written, so a pane with nothing new is not written again. */
+    @StateId("written")
+    private final StateSpec<ValueState<Long>> writtenSpec = StateSpecs.value(VarLongCoder.of());
+
+    @StateId("phase")
+    private final StateSpec<ValueState<Integer>> phaseSpec = StateSpecs.value(VarIntCoder.of());
+
+    @StateId("earlyPending")
+    private final StateSpec<ValueState<Boolean>> earlyPendingSpec = StateSpecs.value(BooleanCoder.of());
+
+    @TimerId("onTime")
+    private final TimerSpec onTimeSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    @TimerId("final")
+    private final TimerSpec finalSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    @TimerId("early")
+    private final TimerSpec earlySpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+    CountFn(Duration allowedLateness, Duration earlyFirings) {
+      this.allowedLateness = allowedLateness;
+      this.earlyFirings = earlyFirings;
+    }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<Long>> posts, BoundedWindow window, PaneInfo pane,
+    public void process(@Element KV<String, Long> post, BoundedWindow window,
+        @StateId("ids") SetState<Long> ids, @StateId("written") ValueState<Long> written,
+        @StateId("phase") ValueState<Integer> phase, @StateId("earlyPending") ValueState<Boolean> earlyPending,
+        @TimerId("onTime") Timer onTime, @TimerId("final") Timer last, @TimerId("early") Timer early,
         OutputReceiver<Row> out) {
-      IntervalWindow w = (IntervalWindow) window;
-      String[] parts = posts.getKey().split("\u0000", 2);
-      Set<Long> ids = new HashSet<>();
-      posts.getValue().forEach(ids::add);
-      if (ids.isEmpty()) {
-        // Accumulating panes are never empty; a runner that emits one has lost the window's posts
-        // (seen on Flink, docs/architecture.md). A count of 0 would be wrong, so say so instead.
-        emptyPanes.inc();
-        LOG.warn("the runner emitted an empty {} pane for {} {} in {}: its posts were lost, the live count"
-            + " is not written", pane.getTiming(), parts[0], parts[1], w);
+      Integer now = phase.read();
+      if (now != null && now == FINAL) {
+        // The watermark reached the end of the allowed lateness while this post was on its way;
+        // the runner would have dropped it a moment later.
+        tooLate.inc();
+        LOG.warn("post {} of {} arrived after the final count of {} was written; it is not counted",
+            post.getValue(), post.getKey().replace('\u0000', '/'), window);
         return;
       }
-      out.output(Row.withSchema(SCHEMA)
-          .addValues(w.start(), w.end(), parts[0], parts[1], (long) ids.size(),
-              pane.getTiming().name(), pane.isLast())
-          .build());
+      if (!ids.addIfAbsent(post.getValue()).read()) {
+        return;
+      }
+      if (now == null) {
+        // The window's first post: all its timers now, so that they fire in timestamp order even
+        // when one watermark step passes them all (a catch-up), before the runner's own cleanup.
+        phase.write(OPEN);
+        onTime.withOutputTimestamp(window.maxTimestamp()).set(window.maxTimestamp());
+        if (allowedLateness.getMillis() > 0) {
+          last.withOutputTimestamp(window.maxTimestamp()).set(window.maxTimestamp().plus(allowedLateness));
+        }
+      }
+      if (now == null || now == OPEN) {
+        if (earlyFirings.getMillis() > 0 && !Boolean.TRUE.equals(earlyPending.read())) {
+          earlyPending.write(true);
+          early.withOutputTimestamp(window.maxTimestamp()).offset(earlyFirings).setRelative();
+        }
+      } else {
+        emit(post.getKey(), (IntervalWindow) window, "LATE", false, ids, written, out);
+      }
+    }
+
+    // A timer that finds no phase belongs to a window whose state the runner has already cleared:
+    // it writes nothing, and leaves no state behind.
+
+    @OnTimer("early")
+    public void onEarly(OnTimerContext context, @Key String key, @StateId("ids") SetState<Long> ids,
+        @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
+        @StateId("earlyPending") ValueState<Boolean> earlyPending, OutputReceiver<Row> out) {
+      Integer now = phase.read();
+      if (now == null) {
+        return;
+      }
+      earlyPending.clear();
+      if (now == OPEN) {
+        emit(key, (IntervalWindow) context.window(), "EARLY", false, ids, written, out);
+      }
+    }
+
+    @OnTimer("onTime")
+    public void onTime(OnTimerContext context, @Key String key, @StateId("ids") SetState<Long> ids,
+        @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
+        OutputReceiver<Row> out) {
+      Integer now = phase.read();
+      if (now == null || now != OPEN) {
+        return;
+      }
+      boolean isFinal = allowedLateness.getMillis() == 0;
+      phase.write(isFinal ? FINAL : LATE);
+      // The on-time row is written even if an early row had the same count: it says the window is
+      // complete as far as the watermark knows.
+      written.clear();
+      emit(key, (IntervalWindow) context.window(), "ON_TIME", isFinal, ids, written, out);
+    }
+
+    @OnTimer("final")
+    public void onFinal(OnTimerContext context, @Key String key, @StateId("ids") SetState<Long> ids,
+        @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
+        OutputReceiver<Row> out) {
+      Integer now = phase.read();
+      if (now == null || now == FINAL) {
+        return;
+      }
+      phase.write(FINAL);
+      written.clear();
+      emit(key, (IntervalWindow) context.window(), now == OPEN ? "ON_TIME" : "LATE", true, ids, written, out);
+    }
+
+    private static void emit(String key, IntervalWindow w, String timing, boolean isFinal, SetState<Long> ids,
+        ValueState<Long> written, OutputReceiver<Row> out) {
+      long count = 0;
+      for (Long ignored : ids.read()) {
+        count++;
+      }
+      Long before = written.read();
+      if (count == 0 || (before != null && before == count)) {
+        return;
+      }
+      written.write(count);
+      String[] parts = key.split("\u0000", 2);
+      out.outputWithTimestamp(Row.withSchema(SCHEMA)
+          .addValues(w.start(), w.end(), parts[0], parts[1], count, timing, isFinal).build(), w.maxTimestamp());
     }
   }
 }

@@ -19,8 +19,8 @@ import org.junit.Test;
 
 /**
  * Event-time behaviour of the live aggregate, driven by TestStream: on-time, late, final and
- * early panes, re-sends counted once, unmatched halves not counted, posts past the allowed
- * lateness left out.
+ * early rows, re-sends counted once, unmatched halves not counted, posts past the allowed
+ * lateness left out, rows stamped so that none is late downstream.
  */
 public class CountPostsLiveTest {
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
@@ -102,8 +102,6 @@ public class CountPostsLiveTest {
     PCollection<Row> counts = run(events, CountPostsLive.perMinute()
         .withAllowedLateness(Duration.standardMinutes(1)).withEarlyFirings(Duration.ZERO));
 
-    PAssert.that(counts).inOnTimePane(W1).containsInAnyOrder(row(W1, "Peru", "art", 2, "ON_TIME", false));
-    PAssert.that(counts).inFinalPane(W1).containsInAnyOrder(row(W1, "Peru", "art", 3, "LATE", true));
     PAssert.that(counts).inWindow(W1).containsInAnyOrder(
         row(W1, "Peru", "art", 2, "ON_TIME", false),
         row(W1, "Peru", "art", 3, "LATE", false),
@@ -146,5 +144,64 @@ public class CountPostsLiveTest {
         .apply(CountPostsLive.perMinute().withAllowedLateness(Duration.ZERO).withEarlyFirings(Duration.ZERO));
     PAssert.that(counts).containsInAnyOrder(row(W1, "Peru", CountPostsLive.UNKNOWN, 1, "ON_TIME", true));
     pipeline.run();
+  }
+  @Test
+  public void aWindowWhoseFirstPostIsLateGetsAnOnTimeAndAFinalRow() {
+    TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
+        .addElements(pin(1, "art", 70), geo(1, "Peru", 70))
+        .advanceWatermarkTo(T0.plus(Duration.standardSeconds(65)))
+        .addElements(pin(2, "travel", 30), geo(2, "Chile", 30))
+        .advanceWatermarkToInfinity();
+    PCollection<Row> counts = run(events, CountPostsLive.perMinute()
+        .withAllowedLateness(Duration.standardMinutes(1)).withEarlyFirings(Duration.ZERO));
+    PAssert.that(counts).inWindow(W1).containsInAnyOrder(
+        row(W1, "Chile", "travel", 1, "ON_TIME", false),
+        row(W1, "Chile", "travel", 1, "LATE", true));
+    PAssert.that(counts).inWindow(W2).containsInAnyOrder(
+        row(W2, "Peru", "art", 1, "ON_TIME", false),
+        row(W2, "Peru", "art", 1, "LATE", true));
+    pipeline.run();
+  }
+
+  @Test
+  public void anEarlyTimerWithNothingNewWritesNoRow() {
+    TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
+        .addElements(pin(1, "art", 5), geo(1, "Peru", 5))
+        .advanceProcessingTime(Duration.standardSeconds(11))
+        // A re-send arrives: no new post, so no early row, and no timer either.
+        .addElements(pin(1, "art", 5), geo(1, "Peru", 5))
+        .advanceProcessingTime(Duration.standardSeconds(11))
+        .advanceWatermarkToInfinity();
+    PCollection<Row> counts = run(events, CountPostsLive.perMinute()
+        .withAllowedLateness(Duration.ZERO).withEarlyFirings(Duration.standardSeconds(10)));
+    PAssert.that(counts).inWindow(W1).containsInAnyOrder(
+        row(W1, "Peru", "art", 1, "EARLY", false),
+        row(W1, "Peru", "art", 1, "ON_TIME", true));
+    pipeline.run();
+  }
+
+  /** The safe point downstream needs no row behind the watermark: each is at its window's end. */
+  @Test
+  public void everyRowIsStampedWithItsWindowsLastInstant() {
+    TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
+        .addElements(pin(1, "art", 5), geo(1, "Peru", 5))
+        .advanceProcessingTime(Duration.standardSeconds(11))
+        .advanceWatermarkTo(T0.plus(Duration.standardSeconds(65)))
+        .addElements(pin(2, "art", 6), geo(2, "Peru", 6))
+        .advanceWatermarkToInfinity();
+    PCollection<Row> counts = run(events, CountPostsLive.perMinute()
+        .withAllowedLateness(Duration.standardMinutes(1)).withEarlyFirings(Duration.standardSeconds(10)));
+    PCollection<String> stamps = counts.apply("Stamps", ParDo.of(new StampFn()));
+    long end = W1.maxTimestamp().getMillis();
+    PAssert.that(stamps).containsInAnyOrder("EARLY 1 at " + end, "ON_TIME 1 at " + end, "LATE 2 at " + end,
+        "LATE 2 at " + end);
+    pipeline.run();
+  }
+
+  private static final class StampFn extends DoFn<Row, String> {
+    @ProcessElement
+    public void process(@Element Row r, @Timestamp Instant ts, OutputReceiver<String> out) {
+      out.output(r.getString("timing") + " " + r.getInt64("posts") + " at " + ts.getMillis());
+    }
   }
 }
