@@ -42,8 +42,6 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.transforms.core.Buckets;
 import org.pipewright.transforms.core.CleanRecords;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The live aggregate of the streaming pipeline: posts per category per country per event-time
@@ -70,10 +68,9 @@ import org.slf4j.LoggerFactory;
  *
  * Counts only grow from row to row, so a sink that keeps the larger count is correct whatever
  * order rows arrive in and however often they are replayed. Every row is stamped with its window's
- * last instant. A post later than the allowed lateness is not counted here (the runner drops it,
- * and counts it in its dropped-due-to-lateness metric, or {@code live.tooLate} if it came just as
- * the final row was written); it is still in the clean tables. Rows: {@link #SCHEMA}. A missing
- * country or category counts as {@code "unknown"}.
+ * last instant. A post later than the allowed lateness is not counted here (the
+ * runner drops it and counts it in its {@code StatefulParDoDropped} metric); it is still in the
+ * clean tables. Rows: {@link #SCHEMA}. A missing country or category counts as {@code "unknown"}.
  */
 public final class CountPostsLive extends PTransform<PCollectionTuple, PCollection<Row>> {
   public static final Schema SCHEMA =
@@ -284,28 +281,33 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
 
   /**
    * Counts the distinct post ids of one cell (key) in one window, and writes a row when one is due.
-   * State and timers are per key and window, and every row is a plain read of the window's own id
-   * set. This replaces a GroupByKey with triggers: on Flink, one watermark step past both the end
-   * of a window and its allowed lateness (a catch-up) fires the runner's end-of-window and cleanup
-   * timers one at a time, and Beam's trigger machinery then emits a second, empty final pane after
-   * it has cleared the window (docs/architecture.md). Every row is stamped with the window's last
-   * instant, where the pending timers hold the output watermark until the final row is out, so no
-   * row is late downstream (the safe point relies on that).
+   * State and timers are per key and window. This replaces a GroupByKey with triggers: on Flink,
+   * one watermark step past both the end of a window and its allowed lateness (a catch-up) fires
+   * the runner's end-of-window and cleanup timers one at a time, and Beam's trigger machinery then
+   * emits a second, empty final pane after it has cleared the window (docs/architecture.md).
+   *
+   * <p>Every row is stamped with its window's last instant, as a GroupByKey's panes are (a stamp
+   * past the window's end would break any GroupByKey downstream), and the pending timers hold the
+   * output watermark there until the final row is out. Only the rows of a window whose first post
+   * came after the watermark had passed its end are behind the watermark, like Beam's own late
+   * panes; the safe point allows for that by committing a window plus the allowed lateness behind.
    */
   private static final class CountFn extends DoFn<KV<String, Long>, Row> {
-    private static final Logger LOG = LoggerFactory.getLogger(CountPostsLive.class);
     // Phases of a window, in state: open, on-time row written (late phase), final row written.
     private static final int OPEN = 0;
     private static final int LATE = 1;
     private static final int FINAL = 2;
     private final Duration allowedLateness;
     private final Duration earlyFirings;
-    private final Counter tooLate = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "live.tooLate");
 
     @StateId("ids")
     private final StateSpec<SetState<Long>> idsSpec = StateSpecs.set(VarLongCoder.of());
 
-    /** The count last written, so a pane with nothing new is not written again. */
+    /** The size of {@code ids}, so a row does not read the whole set. */
+    @StateId("posts")
+    private final StateSpec<ValueState<Long>> postsSpec = StateSpecs.value(VarLongCoder.of());
+
+    /** The count last written, so a timer with nothing new writes no row. */
     @StateId("written")
     private final StateSpec<ValueState<Long>> writtenSpec = StateSpecs.value(VarLongCoder.of());
 
@@ -331,38 +333,35 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
 
     @ProcessElement
     public void process(@Element KV<String, Long> post, BoundedWindow window,
-        @StateId("ids") SetState<Long> ids, @StateId("written") ValueState<Long> written,
-        @StateId("phase") ValueState<Integer> phase, @StateId("earlyPending") ValueState<Boolean> earlyPending,
-        @TimerId("onTime") Timer onTime, @TimerId("final") Timer last, @TimerId("early") Timer early,
-        OutputReceiver<Row> out) {
+        @StateId("ids") SetState<Long> ids, @StateId("posts") ValueState<Long> posts,
+        @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
+        @StateId("earlyPending") ValueState<Boolean> earlyPending, @TimerId("onTime") Timer onTime,
+        @TimerId("final") Timer last, @TimerId("early") Timer early, OutputReceiver<Row> out) {
       Integer now = phase.read();
-      if (now != null && now == FINAL) {
-        // The watermark reached the end of the allowed lateness while this post was on its way;
-        // the runner would have dropped it a moment later.
-        tooLate.inc();
-        LOG.warn("post {} of {} arrived after the final count of {} was written; it is not counted",
-            post.getValue(), post.getKey().replace('\u0000', '/'), window);
+      // A final window stays final. (The runner drops posts past the allowed lateness before they
+      // get here, and counts them in its StatefulParDoDropped metric.)
+      if ((now != null && now == FINAL) || !ids.addIfAbsent(post.getValue()).read()) {
         return;
       }
-      if (!ids.addIfAbsent(post.getValue()).read()) {
-        return;
-      }
+      Long before = posts.read();
+      posts.write(before == null ? 1 : before + 1);
+      Instant stamp = window.maxTimestamp();
       if (now == null) {
         // The window's first post: all its timers now, so that they fire in timestamp order even
         // when one watermark step passes them all (a catch-up), before the runner's own cleanup.
         phase.write(OPEN);
-        onTime.withOutputTimestamp(window.maxTimestamp()).set(window.maxTimestamp());
+        onTime.set(stamp);
         if (allowedLateness.getMillis() > 0) {
-          last.withOutputTimestamp(window.maxTimestamp()).set(window.maxTimestamp().plus(allowedLateness));
+          last.withOutputTimestamp(stamp).set(stamp.plus(allowedLateness));
         }
       }
       if (now == null || now == OPEN) {
         if (earlyFirings.getMillis() > 0 && !Boolean.TRUE.equals(earlyPending.read())) {
           earlyPending.write(true);
-          early.withOutputTimestamp(window.maxTimestamp()).offset(earlyFirings).setRelative();
+          early.withOutputTimestamp(stamp).offset(earlyFirings).setRelative();
         }
       } else {
-        emit(post.getKey(), (IntervalWindow) window, "LATE", false, ids, written, out);
+        emit(post.getKey(), window, "LATE", false, posts, written, out);
       }
     }
 
@@ -370,7 +369,7 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     // it writes nothing, and leaves no state behind.
 
     @OnTimer("early")
-    public void onEarly(OnTimerContext context, @Key String key, @StateId("ids") SetState<Long> ids,
+    public void onEarly(OnTimerContext context, @Key String key, @StateId("posts") ValueState<Long> posts,
         @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
         @StateId("earlyPending") ValueState<Boolean> earlyPending, OutputReceiver<Row> out) {
       Integer now = phase.read();
@@ -379,12 +378,12 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
       }
       earlyPending.clear();
       if (now == OPEN) {
-        emit(key, (IntervalWindow) context.window(), "EARLY", false, ids, written, out);
+        emit(key, context.window(), "EARLY", false, posts, written, out);
       }
     }
 
     @OnTimer("onTime")
-    public void onTime(OnTimerContext context, @Key String key, @StateId("ids") SetState<Long> ids,
+    public void onTime(OnTimerContext context, @Key String key, @StateId("posts") ValueState<Long> posts,
         @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
         OutputReceiver<Row> out) {
       Integer now = phase.read();
@@ -396,11 +395,11 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
       // The on-time row is written even if an early row had the same count: it says the window is
       // complete as far as the watermark knows.
       written.clear();
-      emit(key, (IntervalWindow) context.window(), "ON_TIME", isFinal, ids, written, out);
+      emit(key, context.window(), "ON_TIME", isFinal, posts, written, out);
     }
 
     @OnTimer("final")
-    public void onFinal(OnTimerContext context, @Key String key, @StateId("ids") SetState<Long> ids,
+    public void onFinal(OnTimerContext context, @Key String key, @StateId("posts") ValueState<Long> posts,
         @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
         OutputReceiver<Row> out) {
       Integer now = phase.read();
@@ -409,23 +408,21 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
       }
       phase.write(FINAL);
       written.clear();
-      emit(key, (IntervalWindow) context.window(), now == OPEN ? "ON_TIME" : "LATE", true, ids, written, out);
+      emit(key, context.window(), now == OPEN ? "ON_TIME" : "LATE", true, posts, written, out);
     }
 
-    private static void emit(String key, IntervalWindow w, String timing, boolean isFinal, SetState<Long> ids,
+    private static void emit(String key, BoundedWindow window, String timing, boolean isFinal, ValueState<Long> posts,
         ValueState<Long> written, OutputReceiver<Row> out) {
-      long count = 0;
-      for (Long ignored : ids.read()) {
-        count++;
-      }
+      Long count = posts.read();
       Long before = written.read();
-      if (count == 0 || (before != null && before == count)) {
+      if (count == null || count.equals(before)) {
         return;
       }
       written.write(count);
+      IntervalWindow w = (IntervalWindow) window;
       String[] parts = key.split("\u0000", 2);
       out.outputWithTimestamp(Row.withSchema(SCHEMA)
-          .addValues(w.start(), w.end(), parts[0], parts[1], count, timing, isFinal).build(), w.maxTimestamp());
+          .addValues(w.start(), w.end(), parts[0], parts[1], count, timing, isFinal).build(), window.maxTimestamp());
     }
   }
 }

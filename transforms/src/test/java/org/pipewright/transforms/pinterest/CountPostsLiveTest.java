@@ -180,11 +180,14 @@ public class CountPostsLiveTest {
     pipeline.run();
   }
 
-  /** The safe point downstream needs no row behind the watermark: each is at its window's end. */
+  /**
+   * Rows are stamped with their window's last instant, as GroupByKey panes are: a stamp past the
+   * window's end would make any GroupByKey downstream (PAssert's own, here) refuse the row.
+   */
   @Test
   public void everyRowIsStampedWithItsWindowsLastInstant() {
     TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
-        .addElements(pin(1, "art", 5), geo(1, "Peru", 5))
+        .addElements(pin(1, "art", 70), geo(1, "Peru", 70))
         .advanceProcessingTime(Duration.standardSeconds(11))
         .advanceWatermarkTo(T0.plus(Duration.standardSeconds(65)))
         .addElements(pin(2, "art", 6), geo(2, "Peru", 6))
@@ -192,9 +195,38 @@ public class CountPostsLiveTest {
     PCollection<Row> counts = run(events, CountPostsLive.perMinute()
         .withAllowedLateness(Duration.standardMinutes(1)).withEarlyFirings(Duration.standardSeconds(10)));
     PCollection<String> stamps = counts.apply("Stamps", ParDo.of(new StampFn()));
-    long end = W1.maxTimestamp().getMillis();
-    PAssert.that(stamps).containsInAnyOrder("EARLY 1 at " + end, "ON_TIME 1 at " + end, "LATE 2 at " + end,
-        "LATE 2 at " + end);
+    long w1 = W1.maxTimestamp().getMillis();
+    long w2 = W2.maxTimestamp().getMillis();
+    PAssert.that(stamps).containsInAnyOrder("EARLY 1 at " + w2, "ON_TIME 1 at " + w2, "LATE 1 at " + w2,
+        "ON_TIME 1 at " + w1, "LATE 1 at " + w1);
+    pipeline.run();
+  }
+
+  @Test
+  public void withNoAllowedLatenessTheOnTimeRowIsFinalAndALatePostIsLeftOut() {
+    TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
+        .addElements(pin(1, "art", 5), geo(1, "Peru", 5))
+        .advanceWatermarkTo(T0.plus(Duration.standardSeconds(65)))
+        .addElements(pin(2, "art", 6), geo(2, "Peru", 6))
+        .advanceWatermarkToInfinity();
+    PCollection<Row> counts = run(events, CountPostsLive.perMinute()
+        .withAllowedLateness(Duration.ZERO).withEarlyFirings(Duration.ZERO));
+    PAssert.that(counts).containsInAnyOrder(row(W1, "Peru", "art", 1, "ON_TIME", true));
+    pipeline.run();
+  }
+
+  @Test
+  public void anEarlyTimerThatFiresAfterTheOnTimeRowWritesNothing() {
+    TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
+        .addElements(pin(1, "art", 5), geo(1, "Peru", 5))
+        .advanceWatermarkTo(T0.plus(Duration.standardSeconds(65)))
+        .advanceProcessingTime(Duration.standardSeconds(11))
+        .advanceWatermarkToInfinity();
+    PCollection<Row> counts = run(events, CountPostsLive.perMinute()
+        .withAllowedLateness(Duration.standardMinutes(1)).withEarlyFirings(Duration.standardSeconds(10)));
+    PAssert.that(counts).containsInAnyOrder(
+        row(W1, "Peru", "art", 1, "ON_TIME", false),
+        row(W1, "Peru", "art", 1, "LATE", true));
     pipeline.run();
   }
 
