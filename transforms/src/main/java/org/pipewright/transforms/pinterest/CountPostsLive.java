@@ -147,6 +147,16 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     return new CountPostsLive(window, allowedLateness, earlyFirings, retention, buckets);
   }
 
+  /**
+   * Returns a copy that spreads the join over {@code buckets} groups of ids and the counts over as
+   * many groups of cells (default {@link Buckets#DEFAULT}); more buckets, more parallelism and
+   * more timers.
+   */
+  public CountPostsLive withBuckets(int buckets) {
+    checkArgument(buckets > 0, "buckets must be > 0, got %s", buckets);
+    return new CountPostsLive(window, allowedLateness, earlyFirings, retention, buckets);
+  }
+
   Duration retention() {
     return retention != null ? retention : window.plus(allowedLateness);
   }
@@ -161,11 +171,11 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
 
     return PCollectionList.of(pins).and(geo)
         .apply("Gather parts", Flatten.pCollections())
-        .apply("Join pin with geo", ParDo.of(new JoinFn(retention())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+        .apply("Join pin with geo", ParDo.of(new JoinFn(retention(), buckets)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())))
         // The windowing strategy only tells the counting step which window a post is in and when
         // the runner may drop its state; the panes are the counting step's own timers.
-        .apply("Windows", Window.<KV<String, Long>>into(FixedWindows.of(window))
+        .apply("Windows", Window.<KV<Integer, KV<String, Long>>>into(FixedWindows.of(window))
             .triggering(DefaultTrigger.of())
             .withAllowedLateness(allowedLateness)
             .discardingFiredPanes())
@@ -196,9 +206,13 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     }
   }
 
-  /** Keeps each id's half until the other half arrives; emits {@code (country|category, ind)}. */
-  private static final class JoinFn extends DoFn<KV<Integer, Row>, KV<String, Long>> {
+  /**
+   * Keeps each id's half until the other half arrives; emits {@code (country|category, ind)},
+   * keyed by a bucket of the cell for the counting step.
+   */
+  private static final class JoinFn extends DoFn<KV<Integer, Row>, KV<Integer, KV<String, Long>>> {
     private final long retention;
+    private final int buckets;
     private final Counter joined = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "live.joined");
     private final Counter expired = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "live.unmatched");
 
@@ -212,14 +226,15 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     @TimerId("purge")
     private final TimerSpec purgeSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-    JoinFn(Duration retention) {
+    JoinFn(Duration retention, int buckets) {
       this.retention = retention.getMillis();
+      this.buckets = buckets;
     }
 
     @ProcessElement
     public void process(@Element KV<Integer, Row> part, @Timestamp Instant timestamp,
         @StateId("entries") MapState<Long, Row> entries, @StateId("purgeAt") ValueState<Long> purgeAt,
-        @TimerId("purge") Timer purge, OutputReceiver<KV<String, Long>> out) {
+        @TimerId("purge") Timer purge, OutputReceiver<KV<Integer, KV<String, Long>>> out) {
       Row p = part.getValue();
       long ind = p.getInt64("ind");
       boolean isPin = p.getBoolean("pin");
@@ -239,7 +254,8 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
       if (hasPin && hasGeo && !done) {
         done = true;
         joined.inc();
-        out.output(KV.of(key(country, category), ind));
+        String cell = key(country, category);
+        out.output(KV.of(Buckets.of(cell, buckets), KV.of(cell, ind)));
       }
       long seen = Math.max(timestamp.getMillis(), e == null ? Long.MIN_VALUE : e.getInt64("seen"));
       entries.put(ind, Row.withSchema(ENTRY).addValues(category, country, hasPin, hasGeo, done, seen).build());
@@ -280,36 +296,39 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
   }
 
   /**
-   * Counts the distinct post ids of one cell (key) in one window, and writes a row when one is due.
-   * State and timers are per key and window. This replaces a GroupByKey with triggers: on Flink,
-   * one watermark step past both the end of a window and its allowed lateness (a catch-up) fires
-   * the runner's end-of-window and cleanup timers one at a time, and Beam's trigger machinery then
-   * emits a second, empty final pane after it has cleared the window (docs/architecture.md).
+   * Counts the distinct post ids of each cell (country and category) in one window, and writes a
+   * cell's row when one is due. State and timers are per bucket of cells and window: few keys, so
+   * few timers, and the Direct runner does not pay a bundle per cell. This replaces a GroupByKey
+   * with triggers: on Flink, one watermark step past both the end of a window and its allowed
+   * lateness (a catch-up) fires the runner's end-of-window and cleanup timers one at a time, and
+   * Beam's trigger machinery then emits a second, empty final pane after it has cleared the window
+   * (docs/architecture.md).
    *
    * <p>Every row is stamped with its window's last instant, as a GroupByKey's panes are (a stamp
    * past the window's end would break any GroupByKey downstream), and the pending timers hold the
-   * output watermark there until the final row is out. Only the rows of a window whose first post
+   * output watermark there until the final rows are out. Only the rows of a window whose first post
    * came after the watermark had passed its end are behind the watermark, like Beam's own late
    * panes; the safe point allows for that by committing a window plus the allowed lateness behind.
    */
-  private static final class CountFn extends DoFn<KV<String, Long>, Row> {
-    // Phases of a window, in state: open, on-time row written (late phase), final row written.
+  private static final class CountFn extends DoFn<KV<Integer, KV<String, Long>>, Row> {
+    // Phases of a window, in state: open, on-time rows written (late phase), final rows written.
     private static final int OPEN = 0;
     private static final int LATE = 1;
     private static final int FINAL = 2;
     private final Duration allowedLateness;
     private final Duration earlyFirings;
 
+    /** Post ids seen in the window (an id belongs to one cell, and so to one bucket). */
     @StateId("ids")
     private final StateSpec<SetState<Long>> idsSpec = StateSpecs.set(VarLongCoder.of());
 
-    /** The size of {@code ids}, so a row does not read the whole set. */
+    /** Distinct posts per cell. */
     @StateId("posts")
-    private final StateSpec<ValueState<Long>> postsSpec = StateSpecs.value(VarLongCoder.of());
+    private final StateSpec<MapState<String, Long>> postsSpec = StateSpecs.map(StringUtf8Coder.of(), VarLongCoder.of());
 
-    /** The count last written, so a timer with nothing new writes no row. */
+    /** The count last written per cell, so a timer writes only the cells that changed. */
     @StateId("written")
-    private final StateSpec<ValueState<Long>> writtenSpec = StateSpecs.value(VarLongCoder.of());
+    private final StateSpec<MapState<String, Long>> writtenSpec = StateSpecs.map(StringUtf8Coder.of(), VarLongCoder.of());
 
     @StateId("phase")
     private final StateSpec<ValueState<Integer>> phaseSpec = StateSpecs.value(VarIntCoder.of());
@@ -332,19 +351,20 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Long> post, BoundedWindow window,
-        @StateId("ids") SetState<Long> ids, @StateId("posts") ValueState<Long> posts,
-        @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
+    public void process(@Element KV<Integer, KV<String, Long>> post, BoundedWindow window,
+        @StateId("ids") SetState<Long> ids, @StateId("posts") MapState<String, Long> posts,
+        @StateId("written") MapState<String, Long> written, @StateId("phase") ValueState<Integer> phase,
         @StateId("earlyPending") ValueState<Boolean> earlyPending, @TimerId("onTime") Timer onTime,
         @TimerId("final") Timer last, @TimerId("early") Timer early, OutputReceiver<Row> out) {
+      String cell = post.getValue().getKey();
       Integer now = phase.read();
       // A final window stays final. (The runner drops posts past the allowed lateness before they
       // get here, and counts them in its StatefulParDoDropped metric.)
-      if ((now != null && now == FINAL) || !ids.addIfAbsent(post.getValue()).read()) {
+      if ((now != null && now == FINAL) || !ids.addIfAbsent(post.getValue().getValue()).read()) {
         return;
       }
-      Long before = posts.read();
-      posts.write(before == null ? 1 : before + 1);
+      Long before = posts.get(cell).read();
+      posts.put(cell, before == null ? 1 : before + 1);
       Instant stamp = window.maxTimestamp();
       if (now == null) {
         // The window's first post: all its timers now, so that they fire in timestamp order even
@@ -361,7 +381,7 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
           early.withOutputTimestamp(stamp).offset(earlyFirings).setRelative();
         }
       } else {
-        emit(post.getKey(), window, "LATE", false, posts, written, out);
+        emit(cell, before == null ? 1 : before + 1, window, "LATE", false, written, out);
       }
     }
 
@@ -369,8 +389,8 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     // it writes nothing, and leaves no state behind.
 
     @OnTimer("early")
-    public void onEarly(OnTimerContext context, @Key String key, @StateId("posts") ValueState<Long> posts,
-        @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
+    public void onEarly(OnTimerContext context, @StateId("posts") MapState<String, Long> posts,
+        @StateId("written") MapState<String, Long> written, @StateId("phase") ValueState<Integer> phase,
         @StateId("earlyPending") ValueState<Boolean> earlyPending, OutputReceiver<Row> out) {
       Integer now = phase.read();
       if (now == null) {
@@ -378,13 +398,13 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
       }
       earlyPending.clear();
       if (now == OPEN) {
-        emit(key, context.window(), "EARLY", false, posts, written, out);
+        emitAll(context.window(), "EARLY", false, false, posts, written, out);
       }
     }
 
     @OnTimer("onTime")
-    public void onTime(OnTimerContext context, @Key String key, @StateId("posts") ValueState<Long> posts,
-        @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
+    public void onTime(OnTimerContext context, @StateId("posts") MapState<String, Long> posts,
+        @StateId("written") MapState<String, Long> written, @StateId("phase") ValueState<Integer> phase,
         OutputReceiver<Row> out) {
       Integer now = phase.read();
       if (now == null || now != OPEN) {
@@ -392,35 +412,40 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
       }
       boolean isFinal = allowedLateness.getMillis() == 0;
       phase.write(isFinal ? FINAL : LATE);
-      // The on-time row is written even if an early row had the same count: it says the window is
-      // complete as far as the watermark knows.
-      written.clear();
-      emit(key, context.window(), "ON_TIME", isFinal, posts, written, out);
+      // Every cell gets an on-time row, even one whose early row had the same count: it says the
+      // window is complete as far as the watermark knows.
+      emitAll(context.window(), "ON_TIME", isFinal, true, posts, written, out);
     }
 
     @OnTimer("final")
-    public void onFinal(OnTimerContext context, @Key String key, @StateId("posts") ValueState<Long> posts,
-        @StateId("written") ValueState<Long> written, @StateId("phase") ValueState<Integer> phase,
+    public void onFinal(OnTimerContext context, @StateId("posts") MapState<String, Long> posts,
+        @StateId("written") MapState<String, Long> written, @StateId("phase") ValueState<Integer> phase,
         OutputReceiver<Row> out) {
       Integer now = phase.read();
       if (now == null || now == FINAL) {
         return;
       }
       phase.write(FINAL);
-      written.clear();
-      emit(key, context.window(), now == OPEN ? "ON_TIME" : "LATE", true, posts, written, out);
+      emitAll(context.window(), now == OPEN ? "ON_TIME" : "LATE", true, true, posts, written, out);
     }
 
-    private static void emit(String key, BoundedWindow window, String timing, boolean isFinal, ValueState<Long> posts,
-        ValueState<Long> written, OutputReceiver<Row> out) {
-      Long count = posts.read();
-      Long before = written.read();
-      if (count == null || count.equals(before)) {
-        return;
+    /** One row per cell of the bucket: every cell, or only those whose count changed. */
+    private static void emitAll(BoundedWindow window, String timing, boolean isFinal, boolean everyCell,
+        MapState<String, Long> posts, MapState<String, Long> written, OutputReceiver<Row> out) {
+      List<Map.Entry<String, Long>> cells = new ArrayList<>();
+      posts.entries().read().forEach(cells::add);
+      for (Map.Entry<String, Long> cell : cells) {
+        if (everyCell || !cell.getValue().equals(written.get(cell.getKey()).read())) {
+          emit(cell.getKey(), cell.getValue(), window, timing, isFinal, written, out);
+        }
       }
-      written.write(count);
+    }
+
+    private static void emit(String cell, long count, BoundedWindow window, String timing, boolean isFinal,
+        MapState<String, Long> written, OutputReceiver<Row> out) {
+      written.put(cell, count);
       IntervalWindow w = (IntervalWindow) window;
-      String[] parts = key.split("\u0000", 2);
+      String[] parts = cell.split("\u0000", 2);
       out.outputWithTimestamp(Row.withSchema(SCHEMA)
           .addValues(w.start(), w.end(), parts[0], parts[1], count, timing, isFinal).build(), window.maxTimestamp());
     }

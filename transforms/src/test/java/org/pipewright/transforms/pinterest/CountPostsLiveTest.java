@@ -131,6 +131,26 @@ public class CountPostsLiveTest {
     pipeline.run();
   }
 
+  /** Cells share a bucket's timers; each writes a row only when its own count changed. */
+  @Test
+  public void anEarlyRowIsWrittenOnlyForTheCellsThatChanged() {
+    TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
+        .addElements(pin(1, "art", 5), geo(1, "Peru", 5), pin(2, "travel", 6), geo(2, "Chile", 6))
+        .advanceProcessingTime(Duration.standardSeconds(11))
+        .addElements(pin(3, "art", 7), geo(3, "Peru", 7))
+        .advanceProcessingTime(Duration.standardSeconds(11))
+        .advanceWatermarkToInfinity();
+    PCollection<Row> counts = run(events, CountPostsLive.perMinute().withBuckets(1)
+        .withAllowedLateness(Duration.ZERO).withEarlyFirings(Duration.standardSeconds(10)));
+    PAssert.that(counts).containsInAnyOrder(
+        row(W1, "Peru", "art", 1, "EARLY", false),
+        row(W1, "Chile", "travel", 1, "EARLY", false),
+        row(W1, "Peru", "art", 2, "EARLY", false),
+        row(W1, "Peru", "art", 2, "ON_TIME", true),
+        row(W1, "Chile", "travel", 1, "ON_TIME", true));
+    pipeline.run();
+  }
+
   @Test
   public void aMissingCountryOrCategoryCountsAsUnknown() {
     TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
