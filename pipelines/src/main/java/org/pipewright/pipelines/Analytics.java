@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.pipewright.io.Format;
-import org.pipewright.io.OutputDirs;
-import org.pipewright.io.TablePreview;
-import org.pipewright.io.WriteRows;
+import org.pipewright.io.files.Format;
+import org.pipewright.io.files.OutputDirs;
+import org.pipewright.io.files.TablePreview;
+import org.pipewright.io.files.WriteRows;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.pipewright.transforms.pinterest.PinterestQueries;
 

@@ -10,9 +10,9 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.util.MimeTypes;
-import org.pipewright.io.Format;
-import org.pipewright.io.OutputDirs;
-import org.pipewright.io.S3AccessOptions;
+import org.pipewright.io.files.Format;
+import org.pipewright.io.files.OutputDirs;
+import org.pipewright.io.files.S3AccessOptions;
 
 /** Command-line plumbing shared by the pipelines: parsing, validation, one-line errors. */
 final class Cli {

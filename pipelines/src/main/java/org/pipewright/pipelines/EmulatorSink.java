@@ -18,7 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.pipewright.io.OutputDirs;
+import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.kafka.KafkaOffsets;
 import org.pipewright.io.kafka.KafkaOptions;
 import org.pipewright.io.kafka.KafkaSource;

@@ -3,7 +3,7 @@ package org.pipewright.pipelines;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
-import org.pipewright.io.S3AccessOptions;
+import org.pipewright.io.files.S3AccessOptions;
 
 /** Where and how a pipeline writes its tables. */
 public interface OutputOptions extends S3AccessOptions {

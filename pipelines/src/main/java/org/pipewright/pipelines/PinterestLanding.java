@@ -31,7 +31,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Instant;
-import org.pipewright.io.OutputDirs;
+import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.kafka.KafkaOffsets;
 import org.pipewright.io.kafka.KafkaOptions;
 import org.pipewright.io.kafka.KafkaSource;

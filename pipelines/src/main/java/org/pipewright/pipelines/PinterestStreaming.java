@@ -17,7 +17,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.pipewright.io.SafePoint;
+import org.pipewright.transforms.core.SafePoint;
 import org.pipewright.io.jdbc.JdbcCheckpointStore;
 import org.pipewright.io.jdbc.JdbcOptions;
 import org.pipewright.io.kafka.KafkaCommitStore;

@@ -24,9 +24,9 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.pipewright.io.Format;
-import org.pipewright.io.S3AccessOptions;
-import org.pipewright.io.TablePreview;
+import org.pipewright.io.files.Format;
+import org.pipewright.io.files.S3AccessOptions;
+import org.pipewright.io.files.TablePreview;
 import org.pipewright.testing.LocalS3;
 
 /**

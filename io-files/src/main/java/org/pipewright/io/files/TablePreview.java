@@ -1,0 +1,100 @@
+package org.pipewright.io.files;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+
+/**
+ * Reads the rows of a small output table outside a pipeline, for the end-of-run summary and for
+ * tests: every file of a folder written by {@link WriteRows}, as JSON text (Parquet records use
+ * Avro's JSON rendering). Works on every Beam file system.
+ */
+public final class TablePreview {
+  private TablePreview() {}
+
+  /** All rows of the table in {@code directory}, each as one JSON string, in file order. */
+  public static List<String> rows(String directory, Format format) throws IOException {
+    MatchResult match =
+        FileSystems.match(OutputDirs.join(directory, "part-*"), EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+    List<MatchResult.Metadata> files = new ArrayList<>(match.metadata());
+    files.sort(Comparator.comparing(m -> m.resourceId().toString()));
+    List<String> rows = new ArrayList<>();
+    for (MatchResult.Metadata file : files) {
+      if (format == Format.PARQUET) {
+        try (ParquetReader<GenericRecord> reader =
+            AvroParquetReader.<GenericRecord>builder(new BeamInputFile(file)).build()) {
+          GenericRecord record;
+          while ((record = reader.read()) != null) {
+            rows.add(record.toString());
+          }
+        }
+      } else {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+            Channels.newInputStream(FileSystems.open(file.resourceId())), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = reader.readLine()) != null) {
+            if (!line.isBlank()) {
+              rows.add(line);
+            }
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Parquet's file abstraction over a Beam file system channel. */
+  private static final class BeamInputFile implements InputFile {
+    private final MatchResult.Metadata file;
+
+    BeamInputFile(MatchResult.Metadata file) {
+      this.file = file;
+    }
+
+    @Override
+    public long getLength() {
+      return file.sizeBytes();
+    }
+
+    @Override
+    public SeekableInputStream newStream() throws IOException {
+      SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file.resourceId());
+      return new DelegatingSeekableInputStream(Channels.newInputStream(channel)) {
+        @Override
+        public long getPos() throws IOException {
+          return channel.position();
+        }
+
+        @Override
+        public void seek(long position) throws IOException {
+          channel.position(position);
+        }
+
+        @Override
+        public void readFully(ByteBuffer buffer) throws IOException {
+          while (buffer.hasRemaining()) {
+            if (channel.read(buffer) < 0) {
+              throw new java.io.EOFException();
+            }
+          }
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package org.pipewright.io.files;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.DeadLetter;
+import org.pipewright.transforms.core.RawRecord;
+
+/** The file source and sinks against the local file system, through real pipelines. */
+public class FileIoTest {
+  @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
+  @Rule public final transient TestPipeline write = TestPipeline.create();
+  @Rule public final transient TestPipeline read = TestPipeline.create();
+
+  private static final Schema SCHEMA = Schema.builder()
+      .addInt64Field("ind")
+      .addNullableField("name", FieldType.STRING)
+      .addNullableField("coordinates", FieldType.array(FieldType.DOUBLE))
+      .addNullableField("timestamp", FieldType.DATETIME)
+      .addNullableField("age", FieldType.INT32)
+      .build();
+
+  private static final List<Row> ROWS = List.of(
+      Row.withSchema(SCHEMA).addValues(1L, "Zoë ✨", Arrays.asList(-42.0773, -163.698),
+          Instant.parse("2020-08-28T03:52:47Z"), 28).build(),
+      Row.withSchema(SCHEMA).addValues(2L, null, null, null, null).build());
+
+  @Test
+  public void readJsonLinesKeepsFileAndLineAndSkipsBlankLines() throws Exception {
+    Path dir = tmp.newFolder("pin").toPath();
+    Path plain = Files.writeString(dir.resolve("a.jsonl"), "{\"a\":1}\n\n   \n{\"a\":2}\n");
+    Path gz = dir.resolve("b.jsonl.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write("not json\n".getBytes(StandardCharsets.UTF_8));
+    }
+    PCollection<Row> records = read.apply(ReadJsonLines.from(dir + "/*"));
+    PAssert.that(records).containsInAnyOrder(
+        RawRecord.of(plain + ":1", "{\"a\":1}"),
+        RawRecord.of(plain + ":4", "{\"a\":2}"),
+        RawRecord.of(gz + ":1", "not json"));
+    read.run().waitUntilFinish();
+  }
+
+  @Test
+  public void jsonTablesRoundTrip() throws Exception {
+    String dir = tmp.getRoot() + "/json";
+    write.apply(Create.of(ROWS).withRowSchema(SCHEMA)).apply(WriteRows.to(dir).withNumShards(2));
+    write.run().waitUntilFinish();
+
+    List<String> lines = TablePreview.rows(dir, Format.JSON);
+    assertThat(lines, containsInAnyOrder(
+        "{\"ind\":1,\"name\":\"Zoë ✨\",\"coordinates\":[-42.0773,-163.698],"
+            + "\"timestamp\":\"2020-08-28T03:52:47Z\",\"age\":28}",
+        "{\"ind\":2,\"name\":null,\"coordinates\":null,\"timestamp\":null,\"age\":null}"));
+    // Fixed sharding names files part-SSSSS-of-00002 (a shard that got no rows is not written).
+    try (var files = Files.list(Path.of(dir))) {
+      assertTrue(files.map(f -> f.getFileName().toString()).filter(f -> !f.startsWith("."))
+          .allMatch(f -> f.matches("part-0000[01]-of-00002\\.jsonl")));
+    }
+
+    CleanResult back = read.apply(ReadRows.of("thing", SCHEMA).from(dir + "/*"));
+    PAssert.that(back.output()).containsInAnyOrder(ROWS);
+    PAssert.that(back.deadLetters()).empty();
+    read.run().waitUntilFinish();
+  }
+
+  @Test
+  public void parquetTablesRoundTrip() throws Exception {
+    String dir = tmp.getRoot() + "/parquet";
+    write.apply(Create.of(ROWS).withRowSchema(SCHEMA))
+        .apply(WriteRows.to(dir).withFormat(Format.PARQUET).withNumShards(1));
+    write.run().waitUntilFinish();
+
+    assertTrue(Files.exists(Path.of(dir, "part-00000-of-00001.parquet")));
+    List<String> preview = TablePreview.rows(dir, Format.PARQUET);
+    assertEquals(2, preview.size());
+    assertThat(preview.toString(), containsString("Zoë ✨"));
+
+    CleanResult back = read.apply(ReadRows.of("thing", SCHEMA).from(dir + "/*").withFormat(Format.PARQUET));
+    PAssert.that(back.output()).containsInAnyOrder(ROWS);
+    read.run().waitUntilFinish();
+  }
+
+  @Test
+  public void readRowsDeadLettersRecordsOfTheWrongShape() throws Exception {
+    Path dir = tmp.newFolder("bad").toPath();
+    Path file = Files.writeString(dir.resolve("t.jsonl"),
+        "{\"ind\":3,\"age\":\"x\"}\n{\"name\":\"no id\"}\n{\"ind\":4}\n");
+    CleanResult result = read.apply(ReadRows.of("thing", SCHEMA).from(dir + "/*"));
+    PAssert.that(result.output()).containsInAnyOrder(
+        Row.withSchema(SCHEMA).addValues(4L, null, null, null, null).build());
+    PAssert.that(result.deadLetters()).containsInAnyOrder(
+        DeadLetter.of("thing", "ReadThing",
+            "wrong type for 'age': expected a whole number, got STRING", file + ":1", "{\"ind\":3,\"age\":\"x\"}"),
+        DeadLetter.of("thing", "ReadThing", "missing required field 'ind'", file + ":2",
+            "{\"name\":\"no id\"}"));
+    read.run().waitUntilFinish();
+  }
+
+  @Test
+  public void deadLetterSinkGathersEveryStep() throws Exception {
+    String dir = tmp.getRoot() + "/dead";
+    Row a = DeadLetter.of("pin", "CleanPins", "bad", "f:1", "{");
+    Row b = DeadLetter.of("geo", "CleanGeo", "worse", "f:2", "[]");
+    PCollection<Row> pins = write.apply("pins", Create.of(List.of(a)).withRowSchema(DeadLetter.SCHEMA));
+    PCollection<Row> geo = write.apply("geo", Create.of(List.of(b)).withRowSchema(DeadLetter.SCHEMA));
+    PCollectionList.of(pins).and(geo).apply(DeadLetterSink.to(dir));
+    write.run().waitUntilFinish();
+    assertThat(TablePreview.rows(dir, Format.JSON), containsInAnyOrder(
+        "{\"kind\":\"pin\",\"step\":\"CleanPins\",\"reason\":\"bad\",\"source\":\"f:1\",\"payload\":\"{\"}",
+        "{\"kind\":\"geo\",\"step\":\"CleanGeo\",\"reason\":\"worse\",\"source\":\"f:2\",\"payload\":\"[]\"}"));
+  }
+
+  @Test
+  public void replaceDeletesOnlyTheFilesOfThatFolder() throws Exception {
+    Path dir = tmp.newFolder("table").toPath();
+    Files.writeString(dir.resolve("part-00000-of-00002.jsonl"), "old");
+    Files.writeString(dir.resolve("part-00001-of-00002.jsonl"), "old");
+    Path nested = Files.createDirectories(dir.resolve("keep"));
+    Files.writeString(nested.resolve("x"), "kept");
+    Path sibling = Files.writeString(tmp.getRoot().toPath().resolve("sibling.txt"), "kept");
+
+    OutputDirs.replace(dir.toString());
+
+    assertFalse(Files.exists(dir.resolve("part-00000-of-00002.jsonl")));
+    assertFalse(Files.exists(dir.resolve("part-00001-of-00002.jsonl")));
+    assertTrue(Files.exists(nested.resolve("x")));
+    assertTrue(Files.exists(sibling));
+    OutputDirs.replace(tmp.getRoot() + "/does-not-exist"); // missing folder is fine
+    assertTrue(OutputDirs.exists(dir + "/keep/*"));
+    assertFalse(OutputDirs.exists(dir + "/*.jsonl"));
+  }
+
+  @Test
+  public void formatsParseCaseInsensitivelyWithAClearError() {
+    assertEquals(Format.PARQUET, Format.parse(" Parquet "));
+    assertEquals(Format.JSON, Format.parse("json"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Format.parse("csv"));
+    assertEquals("unknown format 'csv': use json or parquet", e.getMessage());
+    assertEquals("a/b/c", OutputDirs.join("a/", "b", "c"));
+    assertEquals("s3://bucket/x/y", OutputDirs.join("s3://bucket/x", "y"));
+  }
+}

@@ -1,0 +1,42 @@
+package org.pipewright.io.kafka;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.pipewright.transforms.core.SafePoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a streaming pipeline's progress as the consumer group's committed offsets: for a safe time
+ * {@code S} it commits, per partition, the first offset stamped at or after {@code S - rewind}, so
+ * the next run (KafkaIO starts at committed offsets) re-reads everything that might not be final
+ * yet. {@code rewind} covers the windows that can still change (window size + allowed lateness);
+ * re-reading rows that were already written is harmless, the sinks upsert.
+ */
+public final class KafkaCommitStore implements SafePoint.Store {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaCommitStore.class);
+
+  private final KafkaSource source;
+  private final Duration rewind;
+
+  public KafkaCommitStore(KafkaSource source, Duration rewind) {
+    this.source = source;
+    this.rewind = rewind;
+  }
+
+  @Override
+  public void save(Instant safeTime) {
+    Instant resume = safeTime.minus(rewind);
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, java.time.Duration.ofSeconds(10))) {
+      List<TopicPartition> partitions = offsets.partitions();
+      // A partition without a record at or after the resume time keeps its previous commit.
+      Map<TopicPartition, Long> commit = offsets.offsetsAt(partitions, resume);
+      offsets.commit(commit);
+      LOG.debug("safe point {}: committed {} for group {}", safeTime, commit, source.groupId());
+    }
+  }
+}
