@@ -41,7 +41,7 @@ build() {
   if [[ ! -f "$stamp" || ! -f "$classpath_file" ]] \
       || [[ -n "$(find "$root/pom.xml" "$root/testing/pom.xml" "$root/testing/src/main" -newer "$stamp" -print -quit)" ]]; then
     echo "building the testing module..."
-    mvn_q -DskipTests install -pl testing -am
+    mvn_q -DskipTests -DkinesisMock.skip=false install -pl testing -am
     mvn_q dependency:build-classpath -pl testing -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath_file"
     touch "$stamp"
   fi

@@ -55,6 +55,11 @@ final class Cli {
    */
   static <T extends PipelineOptions> T parse(String[] args, Class<T> type) {
     PipelineOptionsFactory.register(type);
+    if (Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("--help=" + type.getName())
+        || a.equals("--help=" + type.getSimpleName()))) {
+      System.out.print(Help.of(type));
+      System.exit(0);
+    }
     T options;
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
@@ -113,6 +118,13 @@ final class Cli {
   static void replaceAll(List<String> directories) throws IOException {
     for (String dir : directories) {
       OutputDirs.replace(dir);
+    }
+  }
+
+  /** After a successful run: removes what the writers left behind in {@code directories}. */
+  static void tidy(List<String> directories) throws IOException {
+    for (String dir : directories) {
+      OutputDirs.removeEmptyTempDirs(dir);
     }
   }
 

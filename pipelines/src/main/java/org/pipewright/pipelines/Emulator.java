@@ -136,6 +136,8 @@ public final class Emulator {
     }
   }
 
+  private static final long PROGRESS_NANOS = 10_000_000_000L;
+
   private Stats emit(EmulatorSink sink, boolean live) throws Exception {
     Stats stats = new Stats();
     // Recent posts, so that re-sends arrive a little later than the original, as in the real feed.
@@ -146,7 +148,15 @@ public final class Emulator {
     long start = System.nanoTime();
     long deadline = options.getDurationSeconds() > 0 ? start + options.getDurationSeconds() * 1_000_000_000L : 0;
     long records = 0;
+    long nextProgress = start + PROGRESS_NANOS;
     for (long i = 0; deadline > 0 ? System.nanoTime() < deadline : i < options.getPosts(); i++) {
+      if (System.nanoTime() >= nextProgress) {
+        // A long or timed run says how far it is, like the pipelines do
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("progress %4.0fs  posts=%d records=%d (%.0f records/s)%s%n", seconds, i, records,
+            records / seconds, deadline > 0 ? String.format(", %.0fs left", (deadline - System.nanoTime()) / 1e9) : "");
+        nextProgress += PROGRESS_NANOS;
+      }
       long now = System.currentTimeMillis();
       String[] lines = new String[3];
       boolean[] malformed = new boolean[3];

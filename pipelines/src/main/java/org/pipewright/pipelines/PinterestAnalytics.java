@@ -4,19 +4,17 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
+import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.io.files.DeadLetterSink;
 import org.pipewright.io.files.Format;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.ReadRows;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.pinterest.PinterestQueries;
-import org.pipewright.transforms.pinterest.PinterestSchemas;
 
 /**
  * The nine Pinterest analytics on already-clean tables ({@code --input} with {@code pin/ geo/
@@ -39,15 +37,12 @@ public final class PinterestAnalytics {
 
     Pipeline pipeline = Pipeline.create(options);
     String out = options.getOutput();
-    List<TupleTag<Row>> tags = List.of(PinterestQueries.PIN, PinterestQueries.GEO, PinterestQueries.USER);
-    List<Schema> schemas = List.of(PinterestSchemas.PIN, PinterestSchemas.GEO, PinterestSchemas.USER);
     PCollectionTuple tables = PCollectionTuple.empty(pipeline);
     List<PCollection<Row>> deadLetters = new ArrayList<>();
-    for (int i = 0; i < tags.size(); i++) {
-      String kind = PinterestBatch.KINDS.get(i);
-      CleanResult table = pipeline.apply("Read " + kind, ReadRows.of(kind, schemas.get(i))
+    for (String kind : CleanPinterest.KINDS) {
+      CleanResult table = pipeline.apply("Read " + kind, ReadRows.of(kind, CleanPinterest.schema(kind))
           .from(OutputDirs.join(options.getInput(), kind, "*")).withFormat(inputFormat));
-      tables = tables.and(tags.get(i), table.output());
+      tables = tables.and(CleanPinterest.tag(kind), table.output());
       deadLetters.add(table.deadLetters());
     }
     List<String> folders = new ArrayList<>();
@@ -59,6 +54,7 @@ public final class PinterestAnalytics {
 
     Cli.replaceAll(folders);
     Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS);
+    Cli.tidy(folders);
     Analytics.printFirstRows(out, outputFormat);
   }
 }

@@ -12,16 +12,12 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
 import org.pipewright.io.files.DeadLetterSink;
 import org.pipewright.io.files.Format;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.ReadJsonLines;
 import org.pipewright.io.files.WriteRows;
 import org.pipewright.io.jdbc.JdbcOptions;
-import org.pipewright.transforms.core.CleanRecords;
-import org.pipewright.transforms.core.CleanResult;
-import org.pipewright.transforms.core.Deduplicate;
 import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.transforms.pinterest.PinterestQueries;
 
@@ -40,7 +36,7 @@ import org.pipewright.transforms.pinterest.PinterestQueries;
  * Maven profile; nothing here depends on one.
  */
 public final class PinterestBatch {
-  static final List<String> KINDS = List.of("pin", "geo", "user");
+  static final List<String> KINDS = CleanPinterest.KINDS;
 
   private PinterestBatch() {}
 
@@ -74,6 +70,7 @@ public final class PinterestBatch {
     List<String> replaced = build(pipeline, options, format, tables);
     Cli.replaceAll(replaced);
     Runs.run(pipeline, options.getProgressSeconds(), KINDS);
+    Cli.tidy(replaced);
     printSummary(options.getOutput(), format);
   }
 
@@ -86,46 +83,42 @@ public final class PinterestBatch {
     String out = options.getOutput();
     List<String> folders = new ArrayList<>();
     Summary summary = new Summary();
-    List<PCollection<Row>> deadLetters = new ArrayList<>();
-    PCollectionTuple cleanTables = PCollectionTuple.empty(pipeline);
-    List<TupleTag<Row>> tags = List.of(PinterestQueries.PIN, PinterestQueries.GEO, PinterestQueries.USER);
-    List<CleanRecords> cleaners = List.of(CleanPinterest.pins(), CleanPinterest.geo(), CleanPinterest.users());
+    PCollectionTuple raw = PCollectionTuple.empty(pipeline);
+    for (String kind : KINDS) {
+      PCollection<Row> records = pipeline.apply("Read " + kind,
+          ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, inputPattern(options))));
+      summary.count(kind, Summary.READ, records);
+      raw = raw.and(CleanPinterest.tag(kind), records);
+    }
+    CleanPinterest.Result cleaned = raw.apply("Clean", CleanPinterest.all()
+        .withMaxPayloadChars(options.getMaxPayloadChars()).withDedupe(options.getDedupe()));
 
-    for (int i = 0; i < KINDS.size(); i++) {
-      String kind = KINDS.get(i);
-      PCollection<Row> raw =
-          pipeline.apply("Read " + kind, ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, inputPattern(options))));
-      CleanResult cleaned = raw.apply("Clean " + kind, cleaners.get(i).withMaxPayloadChars(options.getMaxPayloadChars()));
-      PCollection<Row> clean = cleaned.output();
-      if (options.getDedupe()) {
-        clean = clean.apply("Dedupe " + kind, Deduplicate.rows());
-        summary.count(kind, Summary.CLEANED, cleaned.output());
-      }
+    for (String kind : KINDS) {
+      PCollection<Row> clean = cleaned.clean(kind);
       String folder = OutputDirs.join(out, "clean", kind);
       folders.add(folder);
       clean.apply("Write clean " + kind, WriteRows.to(folder).withFormat(format));
       if (tables != null) {
         clean.apply("Upsert " + kind, tables.clean(kind));
       }
-      summary.count(kind, Summary.READ, raw);
+      if (options.getDedupe()) {
+        summary.count(kind, Summary.CLEANED, cleaned.beforeDedupe(kind));
+      }
       summary.count(kind, Summary.CLEAN, clean);
-      summary.count(kind, Summary.DEAD_LETTER, cleaned.deadLetters());
-      deadLetters.add(cleaned.deadLetters());
-      cleanTables = cleanTables.and(tags.get(i), clean);
+      summary.count(kind, Summary.DEAD_LETTER, cleaned.deadLetters(kind));
     }
 
-    PCollectionTuple results = cleanTables.apply("Analytics", PinterestQueries.all());
+    PCollectionTuple results = cleaned.tables().apply("Analytics", PinterestQueries.all());
     folders.addAll(Analytics.write(results, out, format));
 
     String deadLetterFolder = OutputDirs.join(out, "dead-letter");
     folders.add(deadLetterFolder);
-    PCollectionList.of(deadLetters).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
+    PCollectionList.of(cleaned.deadLetters()).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
     if (tables != null) {
       for (String name : PinterestQueries.OUTPUTS.keySet()) {
         results.get(PinterestQueries.output(name)).apply("Replace " + name, tables.analytics(name));
       }
-      PinterestTables.withSourceKey(PCollectionList.of(deadLetters).apply("Gather dead letters",
-          org.apache.beam.sdk.transforms.Flatten.pCollections())).apply("Upsert dead letters", tables.deadLetters());
+      PinterestTables.withSourceKey(cleaned.deadLetters()).apply("Upsert dead letters", tables.deadLetters());
     }
     summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
     return folders;

@@ -28,13 +28,10 @@ import org.pipewright.io.kafka.ReadKafka;
 import org.pipewright.io.kinesis.KinesisOptions;
 import org.pipewright.io.kinesis.KinesisStreams;
 import org.pipewright.io.kinesis.ReadKinesis;
-import org.pipewright.transforms.core.CleanRecords;
-import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.RowJson;
 import org.pipewright.transforms.core.SplitByKind;
 import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.transforms.pinterest.CountPostsLive;
-import org.pipewright.transforms.pinterest.PinterestQueries;
 
 /**
  * The streaming Pinterest job: raw records from Kafka or Kinesis, the same cleansing as {@link
@@ -148,23 +145,20 @@ public final class PinterestStreaming {
     }
 
     SplitByKind.Result byKind = raw.apply("Split by kind", SplitByKind.of(PinterestBatch.KINDS));
-    List<CleanRecords> cleaners = List.of(CleanPinterest.pins(), CleanPinterest.geo(), CleanPinterest.users());
-    List<PCollection<Void>> written = new ArrayList<>();
-    List<PCollection<Row>> deadLetters = new ArrayList<>();
-    deadLetters.add(byKind.deadLetters());
-    PCollectionTuple clean = PCollectionTuple.empty(pipeline);
-    List<org.apache.beam.sdk.values.TupleTag<Row>> tags =
-        List.of(PinterestQueries.PIN, PinterestQueries.GEO, PinterestQueries.USER);
-    for (int i = 0; i < PinterestBatch.KINDS.size(); i++) {
-      String kind = PinterestBatch.KINDS.get(i);
-      CleanResult cleaned = byKind.get(kind)
-          .apply("Clean " + kind, cleaners.get(i).withMaxPayloadChars(options.getMaxPayloadChars()));
-      written.add(cleaned.output().apply("Upsert " + kind, tables.clean(kind)));
-      deadLetters.add(cleaned.deadLetters());
-      clean = clean.and(tags.get(i), cleaned.output());
+    PCollectionTuple rawByKind = PCollectionTuple.empty(pipeline);
+    for (String kind : PinterestBatch.KINDS) {
+      rawByKind = rawByKind.and(CleanPinterest.tag(kind), byKind.get(kind));
     }
+    CleanPinterest.Result cleaned = rawByKind.apply("Clean",
+        CleanPinterest.all().withMaxPayloadChars(options.getMaxPayloadChars()));
+    List<PCollection<Void>> written = new ArrayList<>();
+    for (String kind : PinterestBatch.KINDS) {
+      written.add(cleaned.clean(kind).apply("Upsert " + kind, tables.clean(kind)));
+    }
+    PCollectionTuple clean = cleaned.tables();
     PCollection<Row> allDead = PinterestTables.withSourceKey(
-        PCollectionList.of(deadLetters).apply("Gather dead letters", Flatten.pCollections()));
+        PCollectionList.of(byKind.deadLetters()).and(cleaned.deadLetters())
+            .apply("Gather dead letters", Flatten.pCollections()));
     written.add(allDead.apply("Upsert dead letters", tables.deadLetters()));
     if (options.getDeadLetterTopic() != null) {
       allDead

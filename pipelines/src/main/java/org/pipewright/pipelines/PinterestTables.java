@@ -2,11 +2,11 @@ package org.pipewright.pipelines;
 
 import java.sql.SQLException;
 import java.util.List;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.io.jdbc.Dialect;
 import org.pipewright.io.jdbc.JdbcConnection;
 import org.pipewright.io.jdbc.JdbcOptions;
@@ -15,7 +15,6 @@ import org.pipewright.io.jdbc.JdbcUpsert;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.pinterest.CountPostsLive;
 import org.pipewright.transforms.pinterest.PinterestQueries;
-import org.pipewright.transforms.pinterest.PinterestSchemas;
 
 /**
  * The Pinterest warehouse tables and how each is written: clean tables upserted by {@code ind},
@@ -58,19 +57,8 @@ final class PinterestTables {
     return prefix + table;
   }
 
-  static Schema cleanSchema(String kind) {
-    switch (kind) {
-      case "pin":
-        return PinterestSchemas.PIN;
-      case "geo":
-        return PinterestSchemas.GEO;
-      default:
-        return PinterestSchemas.USER;
-    }
-  }
-
   JdbcUpsert clean(String kind) {
-    return JdbcUpsert.into(name(kind)).withKeys("ind").withConnection(connection).withDialect(dialect);
+    return JdbcUpsert.into(name(kind)).withKeys(CleanPinterest.ID_FIELD).withConnection(connection).withDialect(dialect);
   }
 
   JdbcUpsert deadLetters() {
@@ -102,7 +90,7 @@ final class PinterestTables {
 
   void createStreamingTables(List<String> kinds) throws SQLException {
     for (String kind : kinds) {
-      clean(kind).createTable(cleanSchema(kind));
+      clean(kind).createTable(CleanPinterest.schema(kind));
     }
     deadLetters().createTable(DeadLetter.SCHEMA);
     live().createTable(CountPostsLive.SCHEMA);
@@ -110,7 +98,7 @@ final class PinterestTables {
 
   void createBatchTables(List<String> kinds) throws SQLException {
     for (String kind : kinds) {
-      clean(kind).createTable(cleanSchema(kind));
+      clean(kind).createTable(CleanPinterest.schema(kind));
     }
     deadLetters().createTable(DeadLetter.SCHEMA);
     for (String name : PinterestQueries.OUTPUTS.keySet()) {

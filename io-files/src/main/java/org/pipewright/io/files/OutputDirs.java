@@ -1,8 +1,13 @@
 package org.pipewright.io.files;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -42,6 +47,41 @@ public final class OutputDirs {
       }
     }
     FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  /**
+   * Removes the empty {@code .temp-beam*} folders that Beam's file writes leave behind on a local
+   * file system once their files are moved into place (object stores have no empty folders). A
+   * folder that still holds files, e.g. after a failed run, is kept for inspection.
+   */
+  public static void removeEmptyTempDirs(String directory) throws IOException {
+    if (directory.contains("://") && !directory.startsWith("file://")) {
+      return;
+    }
+    Path dir = Paths.get(directory.startsWith("file://") ? URI.create(directory) : Paths.get(directory).toUri());
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        if (child.getFileName().toString().startsWith(".temp-beam") && Files.isDirectory(child)) {
+          deleteIfOnlyEmptyFolders(child);
+        }
+      }
+    }
+  }
+
+  private static boolean deleteIfOnlyEmptyFolders(Path dir) throws IOException {
+    boolean empty = true;
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        empty &= Files.isDirectory(child) && deleteIfOnlyEmptyFolders(child);
+      }
+    }
+    if (empty) {
+      Files.delete(dir);
+    }
+    return empty;
   }
 
   /** True when at least one file matches {@code filepattern}. */

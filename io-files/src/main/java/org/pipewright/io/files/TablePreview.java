@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -23,25 +24,46 @@ import org.apache.parquet.io.SeekableInputStream;
 /**
  * Reads the rows of a small output table outside a pipeline, for the end-of-run summary and for
  * tests: every file of a folder written by {@link WriteRows}, as JSON text (Parquet records use
- * Avro's JSON rendering). Works on every Beam file system.
+ * Avro's JSON rendering). Works on every Beam file system. {@code ShowTable} in the pipelines
+ * module prints any output table with it.
  */
 public final class TablePreview {
   private TablePreview() {}
 
   /** All rows of the table in {@code directory}, each as one JSON string, in file order. */
   public static List<String> rows(String directory, Format format) throws IOException {
-    MatchResult match =
-        FileSystems.match(OutputDirs.join(directory, "part-*"), EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+    List<String> rows = new ArrayList<>();
+    forEach(directory, format, rows::add);
+    return rows;
+  }
+
+  /**
+   * Hands every row of the table in {@code directory} (or of the one file {@code directory}
+   * names) to {@code action} as JSON text, in file order, without holding the table in memory.
+   * With {@code format} null, each file's format is taken from its suffix.
+   *
+   * @return the number of rows
+   */
+  public static long forEach(String directory, Format format, Consumer<String> action) throws IOException {
+    MatchResult match = FileSystems.match(directory, EmptyMatchTreatment.ALLOW);
+    boolean oneFile = match.status() == MatchResult.Status.OK && match.metadata().size() == 1
+        && !match.metadata().get(0).resourceId().isDirectory() && !directory.endsWith("/");
+    if (!oneFile) {
+      match = FileSystems.match(OutputDirs.join(directory, "part-*"), EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+    }
     List<MatchResult.Metadata> files = new ArrayList<>(match.metadata());
     files.sort(Comparator.comparing(m -> m.resourceId().toString()));
-    List<String> rows = new ArrayList<>();
+    long count = 0;
     for (MatchResult.Metadata file : files) {
-      if (format == Format.PARQUET) {
+      Format fileFormat = format != null ? format
+          : file.resourceId().getFilename().endsWith(Format.PARQUET.suffix()) ? Format.PARQUET : Format.JSON;
+      if (fileFormat == Format.PARQUET) {
         try (ParquetReader<GenericRecord> reader =
             AvroParquetReader.<GenericRecord>builder(new BeamInputFile(file)).build()) {
           GenericRecord record;
           while ((record = reader.read()) != null) {
-            rows.add(record.toString());
+            action.accept(record.toString());
+            count++;
           }
         }
       } else {
@@ -50,13 +72,14 @@ public final class TablePreview {
           String line;
           while ((line = reader.readLine()) != null) {
             if (!line.isBlank()) {
-              rows.add(line);
+              action.accept(line);
+              count++;
             }
           }
         }
       }
     }
-    return rows;
+    return count;
   }
 
   /** Parquet's file abstraction over a Beam file system channel. */

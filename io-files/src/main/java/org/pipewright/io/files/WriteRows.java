@@ -8,20 +8,26 @@ import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
+import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.RowJson;
 
 /**
  * Writes schema rows into one folder as JSON lines ({@link RowJson}) or Parquet (schema derived
  * from the Beam schema), files named {@code part-SSSSS-of-NNNNN<suffix>}.
  *
- * <p>File names depend only on the shard count, and {@link OutputDirs#replace} empties the folder
+ * <p>Rows are counted as {@code <folder name>.written} in the {@link CleanRecords#METRICS_NAMESPACE}
+ * namespace. File names depend only on the shard count, and {@link OutputDirs#replace} empties the folder
  * before a run, so re-running a job replaces its output instead of adding to it.
  *
  * <pre>{@code
@@ -29,6 +35,9 @@ import org.pipewright.transforms.core.RowJson;
  * }</pre>
  */
 public final class WriteRows extends PTransform<PCollection<Row>, PDone> {
+  /** Suffix of the counter of rows written to a folder ({@code <folder name>.written}). */
+  public static final String WRITTEN_SUFFIX = ".written";
+
   private final String directory;
   private final Format format;
   private final int numShards;
@@ -55,6 +64,27 @@ public final class WriteRows extends PTransform<PCollection<Row>, PDone> {
     return new WriteRows(directory, format, numShards);
   }
 
+  /** The counter name of a folder's rows: its last path segment, e.g. {@code pin.written}. */
+  static String table(String directory) {
+    String trimmed = directory.endsWith("/") ? directory.substring(0, directory.length() - 1) : directory;
+    return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+  }
+
+  /** Counts rows handed to the writer, so that progress lines can show the write stage. */
+  private static final class CountFn extends DoFn<Row, Row> {
+    private final Counter written;
+
+    CountFn(String table) {
+      this.written = Metrics.counter(CleanRecords.METRICS_NAMESPACE, table + WRITTEN_SUFFIX);
+    }
+
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<Row> out) {
+      written.inc();
+      out.output(row);
+    }
+  }
+
   @Override
   public PDone expand(PCollection<Row> rows) {
     Schema schema = rows.getSchema();
@@ -72,7 +102,9 @@ public final class WriteRows extends PTransform<PCollection<Row>, PDone> {
     }
     @SuppressWarnings("unchecked")
     FileIO.Write<Void, Row> typed = (FileIO.Write<Void, Row>) write;
-    rows.apply("Write " + format, typed);
+    rows.apply("Count", ParDo.of(new CountFn(table(directory))))
+        .setRowSchema(schema)
+        .apply("Write " + format, typed);
     return PDone.in(rows.getPipeline());
   }
 }

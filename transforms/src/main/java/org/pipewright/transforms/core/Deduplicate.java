@@ -2,15 +2,19 @@ package org.pipewright.transforms.core;
 
 import static org.pipewright.transforms.core.Checks.checkArgument;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -18,9 +22,15 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Removes exact re-sends: rows that are equal in every field are kept once.
  *
- * <p>Rows are shuffled by a hash of a key field (the record id) into a bounded number of {@link
- * Buckets}, so exact copies meet in one bucket, where a hash set keeps the first of each. Rows that
- * share the key but differ in any value are all kept: they are different records, not duplicates.
+ * <p>Rows are shuffled by a hash into a bounded number of {@link Buckets}, so exact copies meet in
+ * one bucket, where a hash set keeps the first of each. By default the hash is of the whole row;
+ * {@link #withKeyField} hashes one field instead (the record's id), which is cheaper for wide rows.
+ * Either way, rows that share a key but differ in any value are all kept: they are different
+ * records, not duplicates.
+ *
+ * <pre>{@code
+ * PCollection<Row> orders = cleanOrders.apply("Dedupe", Deduplicate.rows().withKeyField("order_id"));
+ * }</pre>
  */
 public final class Deduplicate extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final String keyField;
@@ -31,12 +41,15 @@ public final class Deduplicate extends PTransform<PCollection<Row>, PCollection<
     this.buckets = buckets;
   }
 
-  /** Deduplicates rows keyed by the field {@code ind}, in {@link Buckets#DEFAULT} buckets. */
+  /** Deduplicates whole rows, in {@link Buckets#DEFAULT} buckets. */
   public static Deduplicate rows() {
-    return new Deduplicate("ind", Buckets.DEFAULT);
+    return new Deduplicate(null, Buckets.DEFAULT);
   }
 
-  /** Returns a copy that buckets rows by {@code keyField} before comparing them. */
+  /**
+   * Returns a copy that buckets rows by the value of {@code keyField} (it must be in the input
+   * schema) instead of by the whole row. The result is the same; only the cost differs.
+   */
   public Deduplicate withKeyField(String keyField) {
     checkArgument(keyField != null && !keyField.isEmpty(), "keyField must not be empty");
     return new Deduplicate(keyField, buckets);
@@ -54,11 +67,12 @@ public final class Deduplicate extends PTransform<PCollection<Row>, PCollection<
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
     Schema schema = input.getSchema();
-    checkArgument(
-        schema.hasField(keyField), "key field '%s' is not in schema %s", keyField, schema);
-    int keyIndex = schema.indexOf(keyField);
+    checkArgument(keyField == null || schema.hasField(keyField),
+        "key field '%s' is not in schema %s", keyField, schema);
+    int keyIndex = keyField == null ? KeyFn.WHOLE_ROW : schema.indexOf(keyField);
     return input
-        .apply("Bucket by " + keyField, ParDo.of(new KeyFn(keyIndex, buckets)))
+        .apply(keyField == null ? "Bucket rows" : "Bucket by " + keyField,
+            ParDo.of(new KeyFn(keyIndex, buckets, input.getCoder())))
         .setCoder(KvCoder.of(VarIntCoder.of(), input.getCoder()))
         .apply("Group buckets", GroupByKey.create())
         .apply("Emit distinct", ParDo.of(new EmitFn()))
@@ -66,17 +80,26 @@ public final class Deduplicate extends PTransform<PCollection<Row>, PCollection<
   }
 
   private static final class KeyFn extends DoFn<Row, KV<Integer, Row>> {
+    static final int WHOLE_ROW = -1;
     private final int keyIndex;
     private final int buckets;
+    private final Coder<Row> coder;
 
-    KeyFn(int keyIndex, int buckets) {
+    KeyFn(int keyIndex, int buckets, Coder<Row> coder) {
       this.keyIndex = keyIndex;
       this.buckets = buckets;
+      this.coder = coder;
     }
 
     @ProcessElement
-    public void process(@Element Row row, OutputReceiver<KV<Integer, Row>> out) {
-      out.output(KV.of(Buckets.of(row.getValue(keyIndex), buckets), row));
+    public void process(@Element Row row, OutputReceiver<KV<Integer, Row>> out)
+        throws CoderException {
+      // A whole row is hashed by its encoding: Row.hashCode is not guaranteed to be the same in
+      // every worker JVM, and copies read by different workers must still meet in one bucket.
+      Object key = keyIndex == WHOLE_ROW
+          ? Arrays.hashCode(CoderUtils.encodeToByteArray(coder, row))
+          : row.getValue(keyIndex);
+      out.output(KV.of(Buckets.of(key, buckets), row));
     }
   }
 

@@ -56,9 +56,9 @@ import org.pipewright.transforms.core.TopTies;
  * accumulator (counts, best poster, value histograms) that runners pre-aggregate on every worker.
  */
 public final class PinterestQueries {
-  public static final TupleTag<Row> PIN = new TupleTag<>("pin");
-  public static final TupleTag<Row> GEO = new TupleTag<>("geo");
-  public static final TupleTag<Row> USER = new TupleTag<>("user");
+  public static final TupleTag<Row> PIN = CleanPinterest.tag(CleanPinterest.PIN_KIND);
+  public static final TupleTag<Row> GEO = CleanPinterest.tag(CleanPinterest.GEO_KIND);
+  public static final TupleTag<Row> USER = CleanPinterest.tag(CleanPinterest.USER_KIND);
 
   public static final String POPULAR_CATEGORY_BY_COUNTRY = "popular_category_by_country";
   public static final String POSTS_PER_CATEGORY_BY_YEAR = "posts_per_category_by_year";

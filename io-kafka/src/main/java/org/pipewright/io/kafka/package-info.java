@@ -1,0 +1,8 @@
+/**
+ * Kafka sources on KafkaIO: records tagged with their kind and {@code topic/partition@offset}
+ * ({@link org.pipewright.io.kafka.ReadKafka}), restarts from committed offsets without auto-commit,
+ * offsets committed only after the sinks wrote ({@link org.pipewright.io.kafka.KafkaCommitStore} for
+ * {@code SafePoint}), and exact offset ranges for bounded reads ({@link
+ * org.pipewright.io.kafka.KafkaOffsets}).
+ */
+package org.pipewright.io.kafka;
