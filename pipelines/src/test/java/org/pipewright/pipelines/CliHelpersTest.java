@@ -1,0 +1,49 @@
+package org.pipewright.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.Test;
+
+/** The command-line text the pipelines print: help and progress lines. */
+public class CliHelpersTest {
+  @Test
+  public void helpShowsThePipelinesOwnOptionsFirstAndNoBeamSdkOptions() {
+    String help = Help.of(PinterestBatchOptions.class);
+    String[] lines = help.split("\n");
+    assertEquals("PinterestBatch options:", lines[0]);
+    assertEquals("  PinterestBatchOptions", lines[2]);
+    assertThat(help.indexOf("--input=String (required)"), lessThan(help.indexOf("--output=String (required)")));
+    assertThat(help, containsString("--outputFormat=String (default: parquet)"));
+    assertThat(help, containsString("--jdbcUrl=String"));
+    // Beam's own options are one pointer away, not 140 lines in front of ours
+    assertThat(help, not(containsString("--tempLocation=")));
+    assertThat(help, not(containsString("--stableUniqueNames")));
+    assertThat(help, containsString("--help=org.apache.beam.sdk.options.PipelineOptions"));
+    assertThat(lines.length, lessThan(60));
+  }
+
+  @Test
+  public void progressSaysWhatStageABatchJobIsIn() {
+    assertEquals("[reading]", Runs.stage(0, -1, false));
+    assertEquals("[reading]", Runs.stage(10, 0, false));
+    assertEquals("[reading done; de-duplicating, joining, writing]", Runs.stage(10, 10, false));
+    assertEquals("[waiting for records]", Runs.stage(10, 10, true));
+    assertEquals("[running]", Runs.stage(-1, -1, false));
+  }
+
+  @Test
+  public void progressCallsRowsBeforeDedupeValidAndSumsWritesOfOtherTables() {
+    Map<String, Long> counters = new java.util.TreeMap<>(Map.of(
+        "pin.read", 10L, "pin.clean", 8L, "pin.deadLetter", 2L, "pin.written", 6L,
+        "popular_category_by_country.written", 3L, "dead-letter.written", 2L, "pin.upserted", 6L));
+    assertEquals("pin read=10 valid=8 deadLetter=2  written: pin=6 other tables=5  pin.upserted=6",
+        Runs.progress(counters, List.of("pin")));
+    assertEquals("(this runner reports no metrics while running)", Runs.progress(null, List.of("pin")));
+  }
+}
