@@ -110,22 +110,58 @@ public abstract class Check {
 
   /** A verdict for counts of bad rows: passes at zero. */
   private static Verdict noneOf(String what) {
-    return new Verdict() {
-      @Override
-      public boolean passes(long observed) {
-        return observed == 0;
-      }
+    return new NoneOf(what);
+  }
 
-      @Override
-      public String describe(long observed) {
-        return rows(observed, what);
-      }
+  private static final class NoneOf implements Verdict {
+    private final String what;
 
-      @Override
-      public String expected() {
-        return rows(0, what);
-      }
-    };
+    NoneOf(String what) {
+      this.what = what;
+    }
+
+    @Override
+    public boolean passes(long observed) {
+      return observed == 0;
+    }
+
+    @Override
+    public String describe(long observed) {
+      return rows(observed, what);
+    }
+
+    @Override
+    public String expected() {
+      return rows(0, what);
+    }
+  }
+
+  /** A verdict for a count that must lie within inclusive bounds. */
+  private static final class Between implements Verdict {
+    private final long min;
+    private final long max;
+
+    Between(long min, long max) {
+      this.min = min;
+      this.max = max;
+    }
+
+    @Override
+    public boolean passes(long observed) {
+      return min <= observed && observed <= max;
+    }
+
+    @Override
+    public String describe(long observed) {
+      return rows(observed, "");
+    }
+
+    @Override
+    public String expected() {
+      return max == Long.MAX_VALUE
+          ? "at least " + rows(min, "")
+          : "between " + min + " and " + rows(max, "");
+    }
   }
 
   private static String rows(long n, String what) {
@@ -162,27 +198,8 @@ public abstract class Check {
 
     @Override
     protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
-      long min = this.min;
-      long max = this.max;
-      String expected =
-          max == Long.MAX_VALUE ? "at least " + rows(min, "") : "between " + min + " and " + rows(max, "");
       return judge(rows.apply("Count rows", Count.globally()), table, name(), severity,
-          new Verdict() {
-            @Override
-            public boolean passes(long observed) {
-              return min <= observed && observed <= max;
-            }
-
-            @Override
-            public String describe(long observed) {
-              return rows(observed, "");
-            }
-
-            @Override
-            public String expected() {
-              return expected;
-            }
-          });
+          new Between(min, max));
     }
   }
 
