@@ -66,7 +66,13 @@ public abstract class Check {
   protected abstract PCollection<Row> evaluate(
       PCollection<Row> rows, String table, Severity severity);
 
-  /** Turns a measured number into the pass or fail of a check, and into text for the result. */
+  /**
+   * Turns a measured number into the pass or fail of a check, and into text for the result.
+   *
+   * <p>A verdict is shipped to the workers, so write it as a static nested or top-level class: an
+   * anonymous class inside {@link #evaluate} would capture the enclosing {@code Check}, which is
+   * construction-time configuration and not serializable.
+   */
   public interface Verdict extends Serializable {
     /** Whether {@code observed} passes. */
     boolean passes(long observed);
