@@ -1,5 +1,7 @@
 package org.pipewright.transforms.core;
 
+import java.math.BigDecimal;
+import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Strict number parsing for raw text values; failures are {@link BadValueException}s. */
@@ -47,6 +49,29 @@ public final class Numbers {
       throw new BadValueException("'" + field + "' out of range [" + min + ", " + max + "]: " + text);
     }
     return value;
+  }
+
+  // Plain digits, or digits grouped by commas in threes ("1,299"); an optional fraction after a dot.
+  private static final Pattern GROUPED_DECIMAL =
+      Pattern.compile("[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?");
+
+  /**
+   * An optional exact decimal, as amounts are written by people and spreadsheets: {@code 12.50},
+   * {@code 1,299.00}, {@code -3}. Commas are accepted only as thousands separators in groups of
+   * three ({@code 1,29.00} is refused, as is a decimal comma {@code 12,5}: guessing would turn a
+   * European {@code 1,299} into 1.299). The scale is kept as written ({@code 12.50} has scale 2).
+   * Null in, null out; surrounding white space is ignored.
+   */
+  public static @Nullable BigDecimal decimalAmount(String field, @Nullable String text) {
+    if (text == null) {
+      return null;
+    }
+    String s = text.trim();
+    if (s.length() > 64 || !GROUPED_DECIMAL.matcher(s).matches()) {
+      throw new BadValueException(
+          "wrong type for '" + field + "': expected an amount like 1,299.00, got '" + text + "'");
+    }
+    return new BigDecimal(s.replace(",", ""));
   }
 
   private static @Nullable Long wholeNumber(String field, String text) {

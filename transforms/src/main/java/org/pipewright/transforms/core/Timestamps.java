@@ -1,5 +1,6 @@
 package org.pipewright.transforms.core;
 
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -60,6 +61,50 @@ public final class Timestamps {
       return new Instant(OffsetDateTime.of(local, offset).toInstant().toEpochMilli());
     } catch (java.time.DateTimeException e) {
       throw new BadValueException("unreadable timestamp '" + text + "'");
+    }
+  }
+
+  private static final DateTimeFormatter ISO_DATE =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
+
+  /**
+   * Parses a calendar date: ISO {@code 2026-03-01}, any of {@code otherFormats} (tried in order),
+   * or a full timestamp that {@link #parseUtc} accepts, whose UTC date is taken. Null in, null out.
+   * Resolution is strict, so {@code 2026-02-30} is refused rather than rolled over.
+   *
+   * <p>Pass only formats that cannot be confused with each other: with both {@code dd/MM/uuuu} and
+   * {@code MM/dd/uuuu}, {@code 03/04/2026} would silently depend on their order.
+   *
+   * <pre>{@code
+   * DateTimeFormatter dotted = DateTimeFormatter.ofPattern("dd.MM.uuuu")
+   *     .withResolverStyle(ResolverStyle.STRICT);
+   * Timestamps.parseDate("03.03.2026", dotted);   // 2026-03-03
+   * }</pre>
+   *
+   * @throws BadValueException when no format reads the text
+   */
+  public static @Nullable LocalDate parseDate(@Nullable String text, DateTimeFormatter... otherFormats) {
+    if (text == null) {
+      return null;
+    }
+    String s = text.trim();
+    try {
+      return LocalDate.parse(s, ISO_DATE);
+    } catch (java.time.DateTimeException e) {
+      // not ISO; try the others
+    }
+    for (DateTimeFormatter format : otherFormats) {
+      try {
+        return LocalDate.parse(s, format);
+      } catch (java.time.DateTimeException e) {
+        // try the next one
+      }
+    }
+    try {
+      Instant instant = parseUtc(s);
+      return java.time.Instant.ofEpochMilli(instant.getMillis()).atZone(ZoneOffset.UTC).toLocalDate();
+    } catch (BadValueException e) {
+      throw new BadValueException("unreadable date '" + text + "'");
     }
   }
 

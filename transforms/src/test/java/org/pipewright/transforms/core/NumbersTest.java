@@ -88,4 +88,19 @@ public class NumbersTest {
     assertEquals(7528L, Numbers.id("ind", "7528\u00a0"));
     assertEquals(7528L, Numbers.id("ind", " 7528 "));
   }
+
+  @Test
+  public void decimalAmountAcceptsThousandsSeparatorsAndKeepsTheScale() {
+    assertNull(Numbers.decimalAmount("amount", null));
+    assertEquals(new java.math.BigDecimal("12.50"), Numbers.decimalAmount("amount", "12.50"));
+    assertEquals(new java.math.BigDecimal("1299.00"), Numbers.decimalAmount("amount", " 1,299.00 "));
+    assertEquals(new java.math.BigDecimal("2500000"), Numbers.decimalAmount("amount", "2,500,000"));
+    assertEquals(new java.math.BigDecimal("-3"), Numbers.decimalAmount("amount", "-3"));
+    for (String bad : new String[] {"", "abc", "12,5", "1,29.00", "1.2.3", ",100", "1e5", "12."}) {
+      BadValueException e = org.junit.Assert.assertThrows(
+          BadValueException.class, () -> Numbers.decimalAmount("amount", bad));
+      assertEquals("wrong type for 'amount': expected an amount like 1,299.00, got '" + bad + "'",
+          e.getMessage());
+    }
+  }
 }

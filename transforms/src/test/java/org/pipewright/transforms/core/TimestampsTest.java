@@ -121,4 +121,21 @@ public class TimestampsTest {
       assertThrows(bad, BadValueException.class, () -> Timestamps.parseUtc(bad));
     }
   }
+
+  @Test
+  public void parseDateTriesIsoTheGivenFormatsThenATimestamp() {
+    java.time.format.DateTimeFormatter dotted = java.time.format.DateTimeFormatter
+        .ofPattern("dd.MM.uuuu").withResolverStyle(java.time.format.ResolverStyle.STRICT);
+    org.junit.Assert.assertNull(Timestamps.parseDate(null, dotted));
+    org.junit.Assert.assertEquals(java.time.LocalDate.of(2026, 3, 1), Timestamps.parseDate(" 2026-03-01 "));
+    org.junit.Assert.assertEquals(java.time.LocalDate.of(2026, 3, 3), Timestamps.parseDate("03.03.2026", dotted));
+    // A timestamp with an offset is taken at its UTC date.
+    org.junit.Assert.assertEquals(java.time.LocalDate.of(2026, 3, 1),
+        Timestamps.parseDate("2026-03-02T01:00:00+02:00"));
+    for (String bad : new String[] {"2026-13-01", "2026-02-30", "03.03.2026", "yesterday"}) {
+      BadValueException e = org.junit.Assert.assertThrows(
+          BadValueException.class, () -> Timestamps.parseDate(bad));
+      org.junit.Assert.assertEquals("unreadable date '" + bad + "'", e.getMessage());
+    }
+  }
 }
