@@ -1,42 +1,28 @@
 package org.pipewright.transforms.pinterest;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import static org.pipewright.transforms.pinterest.CategoryCounts.CountBy;
+import static org.pipewright.transforms.pinterest.CategoryCounts.PopularCategory;
+import static org.pipewright.transforms.pinterest.CategoryCounts.UsersJoinedByYear;
+import static org.pipewright.transforms.pinterest.FollowerMedians.MedianBy;
+import static org.pipewright.transforms.pinterest.PostJoin.JoinPosts;
+import static org.pipewright.transforms.pinterest.PostJoin.POST_GEO_TAG;
+import static org.pipewright.transforms.pinterest.PostJoin.POST_USER_TAG;
+import static org.pipewright.transforms.pinterest.QuerySteps.YearRange;
+import static org.pipewright.transforms.pinterest.TopUsers.CountryWithTopUser;
+import static org.pipewright.transforms.pinterest.TopUsers.TopUserByCountry;
+
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.MapCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
-import org.joda.time.ReadableInstant;
 import org.pipewright.transforms.core.Buckets;
 import org.pipewright.transforms.core.Checks;
-import org.pipewright.transforms.core.GroupCounts;
-import org.pipewright.transforms.core.GroupMedians;
-import org.pipewright.transforms.core.Timestamps;
-import org.pipewright.transforms.core.TopTies;
 
 /**
  * The nine Pinterest analytics over the clean pin, geo and user tables, with the seed project's
@@ -54,6 +40,10 @@ import org.pipewright.transforms.core.TopTies;
  * grouped by {@link Buckets} of the id. Every aggregate has a small number of groups (countries,
  * categories, years, age groups), so each is one {@code Combine.globally} with a compact per-group
  * accumulator (counts, best poster, value histograms) that runners pre-aggregate on every worker.
+ *
+ * <p>This class names the analytics and wires them together; the steps live beside it: {@code
+ * PostJoin} (the join), {@code CategoryCounts} (queries 1, 2, 5, 7), {@code TopUsers} (3, 4) and
+ * {@code FollowerMedians} (6, 8, 9), with {@code QuerySteps} shared by them.
  */
 public final class PinterestQueries {
   public static final TupleTag<Row> PIN = CleanPinterest.tag(CleanPinterest.PIN_KIND);
@@ -76,9 +66,9 @@ public final class PinterestQueries {
   static final int JOIN_YEAR_FROM = 2015;
   static final int JOIN_YEAR_TO = 2020;
 
-  private static final FieldType STR = FieldType.STRING.withNullable(true);
-  private static final FieldType LONG = FieldType.INT64.withNullable(true);
-  private static final FieldType INT = FieldType.INT32.withNullable(true);
+  static final FieldType STR = FieldType.STRING.withNullable(true);
+  static final FieldType LONG = FieldType.INT64.withNullable(true);
+  static final FieldType INT = FieldType.INT32.withNullable(true);
 
   /** Output schemas, in the order the analytics are numbered. */
   public static final Map<String, Schema> OUTPUTS = outputs();
@@ -90,15 +80,6 @@ public final class PinterestQueries {
   /** A pin joined with its user record: the columns the age and join-year queries need. */
   public static final Schema POST_USER =
       schema("category", STR, "follower_count", LONG, "age_group", STR, "join_year", INT);
-
-  private static final Schema PIN_PART =
-      schema("ind", FieldType.INT64, "category", STR, "poster_name", STR, "follower_count", LONG);
-  private static final Schema GEO_PART = schema("ind", FieldType.INT64, "country", STR, "post_year", INT);
-  private static final Schema USER_PART =
-      schema("ind", FieldType.INT64, "age_group", STR, "join_year", INT);
-
-  private static final TupleTag<Row> POST_GEO_TAG = new TupleTag<>("postGeo");
-  private static final TupleTag<Row> POST_USER_TAG = new TupleTag<>("postUser");
 
   private PinterestQueries() {}
 
@@ -163,90 +144,6 @@ public final class PinterestQueries {
     }
   }
 
-  // ---- the join ---------------------------------------------------------------------------
-
-  /**
-   * Inner joins of pins with geo and with users on {@code ind}, in one shuffle: the three projected
-   * tables are grouped by {@link Buckets} of the id and hash-joined within each bucket.
-   */
-  private static final class JoinPosts extends PTransform<PCollectionTuple, PCollectionTuple> {
-    private final int buckets;
-
-    JoinPosts(int buckets) {
-      this.buckets = buckets;
-    }
-
-    @Override
-    public PCollectionTuple expand(PCollectionTuple tables) {
-      for (TupleTag<Row> tag : List.of(PIN, GEO, USER)) {
-        Checks.checkArgument(tables.has(tag), "the input tuple has no '%s' table", tag.getId());
-      }
-      PCollectionTuple joined = KeyedPCollectionTuple
-          .of(PIN, project(tables.get(PIN), "pins", PIN_PART, buckets,
-              p -> new Object[] {p.getInt64("ind"), p.getString("category"), p.getString("poster_name"),
-                  p.getInt64("follower_count")}))
-          .and(GEO, project(tables.get(GEO), "geo", GEO_PART, buckets,
-              g -> new Object[] {g.getInt64("ind"), g.getString("country"), year(g.getDateTime("timestamp"))}))
-          .and(USER, project(tables.get(USER), "users", USER_PART, buckets,
-              u -> new Object[] {u.getInt64("ind"), AgeGroups.of(u.getInt32("age")),
-                  year(u.getDateTime("date_joined"))}))
-          .apply("Group buckets", CoGroupByKey.create())
-          .apply("Hash join", ParDo.of(new HashJoinFn())
-              .withOutputTags(POST_GEO_TAG, TupleTagList.of(POST_USER_TAG)));
-      joined.get(POST_GEO_TAG).setRowSchema(POST_GEO);
-      joined.get(POST_USER_TAG).setRowSchema(POST_USER);
-      return joined;
-    }
-  }
-
-  private interface Projection extends java.io.Serializable {
-    Object[] values(Row row);
-  }
-
-  private static PCollection<KV<Integer, Row>> project(
-      PCollection<Row> table, String name, Schema part, int buckets, Projection projection) {
-    return table
-        .apply("Project " + name, ParDo.of(new DoFn<Row, KV<Integer, Row>>() {
-          @ProcessElement
-          public void process(@Element Row row, OutputReceiver<KV<Integer, Row>> out) {
-            Row projected = Row.withSchema(part).attachValues(projection.values(row));
-            out.output(KV.of(Buckets.of(projected.getInt64(0), buckets), projected));
-          }
-        }))
-        .setCoder(KvCoder.of(VarIntCoder.of(), RowCoder.of(part)));
-  }
-
-  private static Integer year(ReadableInstant instant) {
-    return instant == null ? null : Timestamps.utcYear(instant);
-  }
-
-  private static final class HashJoinFn extends DoFn<KV<Integer, CoGbkResult>, Row> {
-    @ProcessElement
-    public void process(@Element KV<Integer, CoGbkResult> bucket, MultiOutputReceiver out) {
-      Map<Long, List<Row>> geo = byId(bucket.getValue().getAll(GEO));
-      Map<Long, List<Row>> users = byId(bucket.getValue().getAll(USER));
-      for (Row p : bucket.getValue().getAll(PIN)) {
-        Long id = p.getInt64(0);
-        for (Row g : geo.getOrDefault(id, List.of())) {
-          out.get(POST_GEO_TAG).output(Row.withSchema(POST_GEO)
-              .attachValues(g.getValue(1), p.getValue(1), p.getValue(2), p.getValue(3), g.getValue(2)));
-        }
-        for (Row u : users.getOrDefault(id, List.of())) {
-          out.get(POST_USER_TAG).output(Row.withSchema(POST_USER)
-              .attachValues(p.getValue(1), p.getValue(3), u.getValue(1), u.getValue(2)));
-        }
-      }
-    }
-
-    private static Map<Long, List<Row>> byId(Iterable<Row> rows) {
-      Map<Long, List<Row>> index = new HashMap<>();
-      for (Row row : rows) {
-        index.computeIfAbsent(row.getInt64(0), k -> new ArrayList<>(1)).add(row);
-      }
-      return index;
-    }
-  }
-
   // ---- the queries ------------------------------------------------------------------------
 
   /** 1. Most popular category per country, ties kept. Input: {@link #POST_GEO}. */
@@ -295,317 +192,7 @@ public final class PinterestQueries {
     return new MedianBy(MEDIAN_FOLLOWERS_BY_JOIN_YEAR_AND_AGE_GROUP, JOIN_YEARS, "age_group", "join_year");
   }
 
-  /** Keeps rows whose year field is within an inclusive range. */
-  private static final class YearRange implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    final String field;
-    final int from;
-    final int to;
-
-    YearRange(String field, int from, int to) {
-      this.field = field;
-      this.from = from;
-      this.to = to;
-    }
-
-    boolean contains(Row row) {
-      Integer year = row.getInt32(field);
-      return year != null && year >= from && year <= to;
-    }
-  }
-
-  private static final YearRange JOIN_YEARS = new YearRange("join_year", JOIN_YEAR_FROM, JOIN_YEAR_TO);
-
-  /** Projects {@code keys} of each row (dropping rows outside {@code range}, if given). */
-  private static final class KeyFn extends DoFn<Row, Row> {
-    private final Schema keySchema;
-    private final YearRange range;
-
-    KeyFn(Schema keySchema, YearRange range) {
-      this.keySchema = keySchema;
-      this.range = range;
-    }
-
-    @ProcessElement
-    public void process(@Element Row row, OutputReceiver<Row> out) {
-      if (range == null || range.contains(row)) {
-        out.output(key(row, keySchema));
-      }
-    }
-  }
-
-  private static Row key(Row row, Schema keySchema) {
-    Object[] values = new Object[keySchema.getFieldCount()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = row.getValue(keySchema.getField(i).getName());
-    }
-    return Row.withSchema(keySchema).attachValues(values);
-  }
-
-  private static PCollection<Map<Row, Long>> countGroups(
-      PCollection<Row> input, YearRange range, String... keys) {
-    Schema keySchema = project(input.getSchema(), keys);
-    return input
-        .apply("Key", ParDo.of(new KeyFn(keySchema, range)))
-        .setRowSchema(keySchema)
-        .apply("Count per group", Combine.globally(GroupCounts.of(keySchema)));
-  }
-
-  /** Counts rows per key fields; the output row is the key values followed by the count. */
-  private static final class CountBy extends PTransform<PCollection<Row>, PCollection<Row>> {
-    private final String outputName;
-    private final YearRange range;
-    private final String[] keys;
-
-    CountBy(String outputName, YearRange range, String... keys) {
-      this.outputName = outputName;
-      this.range = range;
-      this.keys = keys;
-    }
-
-    @Override
-    public PCollection<Row> expand(PCollection<Row> input) {
-      return countGroups(input, range, keys)
-          .apply("To rows", ParDo.of(new KeyValueRowsFn(OUTPUTS.get(outputName))))
-          .setRowSchema(OUTPUTS.get(outputName));
-    }
-  }
-
-  /** Emits one row per map entry: the key row's values followed by the value. */
-  private static final class KeyValueRowsFn extends DoFn<Map<Row, Long>, Row> {
-    private final Schema out;
-
-    KeyValueRowsFn(Schema out) {
-      this.out = out;
-    }
-
-    @ProcessElement
-    public void process(@Element Map<Row, Long> groups, OutputReceiver<Row> o) {
-      for (Map.Entry<Row, Long> e : groups.entrySet()) {
-        List<Object> values = new ArrayList<>(e.getKey().getValues());
-        values.add(e.getValue());
-        o.output(Row.withSchema(out).attachValues(values));
-      }
-    }
-  }
-
-  private static final class UsersJoinedByYear extends PTransform<PCollection<Row>, PCollection<Row>> {
-    @Override
-    public PCollection<Row> expand(PCollection<Row> users) {
-      Schema years = schema("join_year", INT);
-      return users
-          .apply("Join year", ParDo.of(new DoFn<Row, Row>() {
-            @ProcessElement
-            public void process(@Element Row u, OutputReceiver<Row> out) {
-              out.output(Row.withSchema(years).addValue(year(u.getDateTime("date_joined"))).build());
-            }
-          }))
-          .setRowSchema(years)
-          .apply("Count", new CountBy(USERS_JOINED_BY_YEAR, JOIN_YEARS, "join_year"));
-    }
-  }
-
-  /** Rank 1 (ties kept) of category counts within each group. */
-  private static final class PopularCategory extends PTransform<PCollection<Row>, PCollection<Row>> {
-    private final String groupField;
-    private final String outputName;
-
-    PopularCategory(String groupField, String outputName) {
-      this.groupField = groupField;
-      this.outputName = outputName;
-    }
-
-    @Override
-    public PCollection<Row> expand(PCollection<Row> input) {
-      Schema out = OUTPUTS.get(outputName);
-      return countGroups(input, null, groupField, "category")
-          .apply("Rank 1 with ties", ParDo.of(new DoFn<Map<Row, Long>, Row>() {
-            @ProcessElement
-            public void process(@Element Map<Row, Long> counts, OutputReceiver<Row> o) {
-              Map<String, List<KV<String, Long>>> top = new HashMap<>();
-              TopTies ties = TopTies.of();
-              counts.forEach((key, count) -> ties.addInput(
-                  top.computeIfAbsent(key.getString(0), k -> ties.createAccumulator()),
-                  KV.of(key.getString(1), count)));
-              top.forEach((group, best) -> best.forEach(kv ->
-                  o.output(Row.withSchema(out).attachValues(group, kv.getKey(), kv.getValue()))));
-            }
-          }))
-          .setRowSchema(out);
-    }
-  }
-
-  /** Orders (poster, followers): more followers first, then the smaller poster name. */
-  static final class ByFollowersThenName implements Comparator<KV<String, Long>>, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public int compare(KV<String, Long> a, KV<String, Long> b) {
-      Long fa = a.getValue();
-      Long fb = b.getValue();
-      if (fa == null || fb == null) {
-        if (fa != fb) {
-          return fa == null ? -1 : 1;
-        }
-      } else if (!fa.equals(fb)) {
-        return Long.compare(fa, fb);
-      }
-      String na = a.getKey();
-      String nb = b.getKey();
-      if (na == null || nb == null) {
-        return na == nb ? 0 : (na == null ? -1 : 1);
-      }
-      // Code-point order, reversed: the smaller name is the better one.
-      return -compareCodePoints(na, nb);
-    }
-
-    static int compareCodePoints(String a, String b) {
-      int i = 0;
-      int j = 0;
-      while (i < a.length() && j < b.length()) {
-        int ca = a.codePointAt(i);
-        int cb = b.codePointAt(j);
-        if (ca != cb) {
-          return Integer.compare(ca, cb);
-        }
-        i += Character.charCount(ca);
-        j += Character.charCount(cb);
-      }
-      return Integer.compare(a.length() - i, b.length() - j);
-    }
-  }
-
-  /** Per country, the best (poster, followers) by {@link ByFollowersThenName}. */
-  static final class BestPerCountry
-      extends Combine.CombineFn<KV<String, KV<String, Long>>, Map<String, KV<String, Long>>,
-          Map<String, KV<String, Long>>> {
-    private static final long serialVersionUID = 1L;
-    private static final ByFollowersThenName ORDER = new ByFollowersThenName();
-
-    @Override
-    public Map<String, KV<String, Long>> createAccumulator() {
-      return new HashMap<>();
-    }
-
-    @Override
-    public Map<String, KV<String, Long>> addInput(
-        Map<String, KV<String, Long>> best, KV<String, KV<String, Long>> input) {
-      best.merge(input.getKey(), input.getValue(), (a, b) -> ORDER.compare(a, b) >= 0 ? a : b);
-      return best;
-    }
-
-    @Override
-    public Map<String, KV<String, Long>> mergeAccumulators(Iterable<Map<String, KV<String, Long>>> accs) {
-      Map<String, KV<String, Long>> merged = createAccumulator();
-      for (Map<String, KV<String, Long>> acc : accs) {
-        acc.forEach((country, poster) -> addInput(merged, KV.of(country, poster)));
-      }
-      return merged;
-    }
-
-    @Override
-    public Map<String, KV<String, Long>> extractOutput(Map<String, KV<String, Long>> best) {
-      return best;
-    }
-
-    @Override
-    public Coder<Map<String, KV<String, Long>>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<KV<String, KV<String, Long>>> inputCoder) {
-      return MapCoder.of(NULLABLE_STRING, KvCoder.of(NULLABLE_STRING, NULLABLE_LONG));
-    }
-
-    @Override
-    public Coder<Map<String, KV<String, Long>>> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<KV<String, KV<String, Long>>> inputCoder) {
-      return getAccumulatorCoder(registry, inputCoder);
-    }
-  }
-
-  private static final NullableCoder<String> NULLABLE_STRING = NullableCoder.of(StringUtf8Coder.of());
-  private static final NullableCoder<Long> NULLABLE_LONG = NullableCoder.of(VarLongCoder.of());
-
-  private static final class TopUserByCountry extends PTransform<PCollection<Row>, PCollection<Row>> {
-    @Override
-    public PCollection<Row> expand(PCollection<Row> postGeo) {
-      Schema out = OUTPUTS.get(TOP_USER_BY_COUNTRY);
-      return postGeo
-          .apply("Key by country", ParDo.of(new DoFn<Row, KV<String, KV<String, Long>>>() {
-            @ProcessElement
-            public void process(@Element Row r, OutputReceiver<KV<String, KV<String, Long>>> o) {
-              o.output(KV.of(r.getString("country"),
-                  KV.of(r.getString("poster_name"), r.getInt64("follower_count"))));
-            }
-          }))
-          .setCoder(KvCoder.of(NULLABLE_STRING, KvCoder.of(NULLABLE_STRING, NULLABLE_LONG)))
-          .apply("Most followed", Combine.globally(new BestPerCountry()))
-          .apply("To rows", ParDo.of(new DoFn<Map<String, KV<String, Long>>, Row>() {
-            @ProcessElement
-            public void process(@Element Map<String, KV<String, Long>> best, OutputReceiver<Row> o) {
-              best.forEach((country, poster) ->
-                  o.output(Row.withSchema(out).attachValues(country, poster.getKey(), poster.getValue())));
-            }
-          }))
-          .setRowSchema(out);
-    }
-  }
-
-  private static final class CountryWithTopUser extends PTransform<PCollection<Row>, PCollection<Row>> {
-    @Override
-    public PCollection<Row> expand(PCollection<Row> topUsers) {
-      Schema out = OUTPUTS.get(COUNTRY_WITH_TOP_USER);
-      return topUsers
-          .apply("Country and followers", ParDo.of(new DoFn<Row, KV<String, Long>>() {
-            @ProcessElement
-            public void process(@Element Row r, OutputReceiver<KV<String, Long>> o) {
-              o.output(KV.of(r.getString("country"), r.getInt64("follower_count")));
-            }
-          }))
-          .setCoder(KvCoder.of(NULLABLE_STRING, NULLABLE_LONG))
-          .apply("Rank 1 with ties", Combine.globally(TopTies.of()))
-          .apply("To rows", ParDo.of(new DoFn<List<KV<String, Long>>, Row>() {
-            @ProcessElement
-            public void process(@Element List<KV<String, Long>> top, OutputReceiver<Row> o) {
-              for (KV<String, Long> kv : top) {
-                o.output(Row.withSchema(out).attachValues(kv.getKey(), kv.getValue()));
-              }
-            }
-          }))
-          .setRowSchema(out);
-    }
-  }
-
-  /** Lower median of follower counts per key fields (optionally within a year range). */
-  private static final class MedianBy extends PTransform<PCollection<Row>, PCollection<Row>> {
-    private final String outputName;
-    private final YearRange range;
-    private final String[] keys;
-
-    MedianBy(String outputName, YearRange range, String... keys) {
-      this.outputName = outputName;
-      this.range = range;
-      this.keys = keys;
-    }
-
-    @Override
-    public PCollection<Row> expand(PCollection<Row> input) {
-      Schema out = OUTPUTS.get(outputName);
-      Schema keySchema = project(input.getSchema(), keys);
-      YearRange years = range;
-      return input
-          .apply("Key", ParDo.of(new DoFn<Row, KV<Row, Long>>() {
-            @ProcessElement
-            public void process(@Element Row r, OutputReceiver<KV<Row, Long>> o) {
-              if (years == null || years.contains(r)) {
-                o.output(KV.of(key(r, keySchema), r.getInt64("follower_count")));
-              }
-            }
-          }))
-          .setCoder(KvCoder.of(RowCoder.of(keySchema), NULLABLE_LONG))
-          .apply("Lower median", Combine.globally(GroupMedians.of(keySchema)))
-          .apply("To rows", ParDo.of(new KeyValueRowsFn(out)))
-          .setRowSchema(out);
-    }
-  }
+  static final QuerySteps.YearRange JOIN_YEARS = new YearRange("join_year", JOIN_YEAR_FROM, JOIN_YEAR_TO);
 
   // ---- schemas ----------------------------------------------------------------------------
 
@@ -624,18 +211,10 @@ public final class PinterestQueries {
     return java.util.Collections.unmodifiableMap(m);
   }
 
-  private static Schema schema(Object... nameTypePairs) {
+  static Schema schema(Object... nameTypePairs) {
     Schema.Builder b = Schema.builder();
     for (int i = 0; i < nameTypePairs.length; i += 2) {
       b.addField((String) nameTypePairs[i], (FieldType) nameTypePairs[i + 1]);
-    }
-    return b.build();
-  }
-
-  private static Schema project(Schema schema, String... fields) {
-    Schema.Builder b = Schema.builder();
-    for (String f : fields) {
-      b.addField(schema.getField(f));
     }
     return b.build();
   }
