@@ -93,8 +93,9 @@ public final class PinterestBatch {
 
     for (int i = 0; i < KINDS.size(); i++) {
       String kind = KINDS.get(i);
-      PCollection<Row> raw =
-          pipeline.apply("Read " + kind, ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, inputPattern(options))));
+      PCollection<Row> raw = pipeline.apply("Read " + kind,
+          ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, inputPattern(options)))
+              .withMaxLineBytes(maxLineBytes(options.getMaxPayloadChars())));
       CleanResult cleaned = raw.apply("Clean " + kind, cleaners.get(i).withMaxPayloadChars(options.getMaxPayloadChars()));
       PCollection<Row> clean = cleaned.output();
       if (options.getDedupe()) {
@@ -129,6 +130,14 @@ public final class PinterestBatch {
     }
     summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
     return folders;
+  }
+
+  /**
+   * The reader's line limit for a payload limit: a line the cleaner could accept must get through
+   * (UTF-8 takes up to 4 bytes a character), yet the reader's buffer stays bounded.
+   */
+  static int maxLineBytes(int maxPayloadChars) {
+    return (int) Math.min(4L * maxPayloadChars, Integer.MAX_VALUE - 16);
   }
 
   /** Every file below {@code <kind>/}, or one day's partition of a landed archive. */

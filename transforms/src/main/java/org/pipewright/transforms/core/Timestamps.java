@@ -47,7 +47,7 @@ public final class Timestamps {
     if (text == null) {
       return null;
     }
-    String s = text.trim();
+    String s = Values.trim(text);
     // The two raw forms differ only in the separator; accept exactly one of them.
     if (s.length() > 10 && s.charAt(10) == ' ') {
       s = s.substring(0, 10) + 'T' + s.substring(11);
