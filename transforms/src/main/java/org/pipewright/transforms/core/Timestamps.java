@@ -60,6 +60,9 @@ public final class Timestamps {
       return new Instant(OffsetDateTime.of(local, offset).toInstant().toEpochMilli());
     } catch (java.time.DateTimeException e) {
       throw new BadValueException("unreadable timestamp '" + text + "'");
+    } catch (ArithmeticException e) {
+      // A legal year such as +999999999 has no epoch millisecond: out of range, not a crash.
+      throw new BadValueException("timestamp out of range '" + text + "'");
     }
   }
 
