@@ -17,8 +17,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * string. The rules, shared by every line-oriented reader:
  *
  * <ul>
- *   <li>a line ends at {@code \n}; one {@code \r} before it is removed (CRLF files), other
- *       {@code \r}s are data;
+ *   <li>a line ends at {@code \n} (or at the end of the stream); one {@code \r} at its end is
+ *       removed (CRLF files), other {@code \r}s are data;
  *   <li>a UTF-8 byte order mark at the start of the stream is removed (it is encoding noise, not
  *       data; anywhere else it is data);
  *   <li>a line longer than {@code maxLineBytes} is refused: {@link #refusal()} says so and {@link
@@ -42,8 +42,9 @@ final class BoundedLines {
   private int chunkPos;
   private int chunkEnd;
   private boolean eof;
+  private boolean started;
 
-  private byte[] line = new byte[1024];
+  private byte[] line;
   private int lineLength;
   private long lineBytesSeen;
 
@@ -59,6 +60,7 @@ final class BoundedLines {
   BoundedLines(InputStream in, int maxLineBytes) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
+    this.line = new byte[Math.min(1024, maxLineBytes + 1)];
   }
 
   /**
@@ -126,17 +128,27 @@ final class BoundedLines {
     if (eof) {
       return false;
     }
-    int n = in.read(chunk, 0, chunk.length);
-    while (n == 0) {
-      n = in.read(chunk, 0, chunk.length);
-    }
-    if (n < 0) {
-      eof = true;
-      return false;
+    int n = 0;
+    // The first fill reads at least the three bytes a byte order mark needs, however short the
+    // stream's reads, so that the mark is removed before any line limit applies.
+    int want = started ? 1 : BOM.length;
+    while (n < want) {
+      int r = in.read(chunk, n, chunk.length - n);
+      if (r < 0) {
+        eof = true;
+        break;
+      }
+      n += r;
     }
     chunkPos = 0;
     chunkEnd = n;
-    return true;
+    if (!started) {
+      started = true;
+      if (n >= BOM.length && chunk[0] == BOM[0] && chunk[1] == BOM[1] && chunk[2] == BOM[2]) {
+        chunkPos = BOM.length;
+      }
+    }
+    return chunkPos < chunkEnd || (!eof && fill());
   }
 
   private void append(byte[] bytes, int from, int length) {
@@ -158,11 +170,6 @@ final class BoundedLines {
     int from = 0;
     int length = lineLength;
     long size = lineBytesSeen;
-    if (number == 1 && startsWithBom()) {
-      from = BOM.length;
-      length -= BOM.length;
-      size -= BOM.length;
-    }
     if (size <= maxLineBytes + 1L && length > 0 && line[from + length - 1] == '\r') {
       length--;
       size--;
@@ -174,10 +181,6 @@ final class BoundedLines {
       return;
     }
     decode(from, length);
-  }
-
-  private boolean startsWithBom() {
-    return lineLength >= BOM.length && line[0] == BOM[0] && line[1] == BOM[1] && line[2] == BOM[2];
   }
 
   private void decode(int from, int length) {
