@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
@@ -98,7 +101,7 @@ public final class ReadJsonLines extends PTransform<PBegin, PCollection<Row>> {
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<Row> out) {
       String name = file.getMetadata().resourceId().toString();
       BoundedLines lines = null;
-      try (InputStream in = Channels.newInputStream(file.open())) {
+      try (InputStream in = open(file)) {
         lines = new BoundedLines(in, maxLineBytes);
         while (lines.next()) {
           String source = name + ":" + lines.number();
@@ -115,6 +118,17 @@ public final class ReadJsonLines extends PTransform<PBegin, PCollection<Row>> {
         String excerpt = lines == null ? "" : lines.pendingExcerpt();
         out.output(RawRecord.refused(name, excerpt, reason(name, read, lines == null, e)));
       }
+    }
+
+    private static InputStream open(FileIO.ReadableFile file) throws IOException {
+      if (file.getCompression() == Compression.GZIP) {
+        // Not Beam's gzip channel: its channel-to-stream adapter drops the bytes already inflated
+        // in the read that meets a truncation. GZIPInputStream hands them over first, so every
+        // complete line before the cut is kept.
+        return new GZIPInputStream(
+            Channels.newInputStream(FileSystems.open(file.getMetadata().resourceId())), 1 << 16);
+      }
+      return Channels.newInputStream(file.open());
     }
 
     private static String reason(String name, long linesRead, boolean notOpened, Exception e) {
