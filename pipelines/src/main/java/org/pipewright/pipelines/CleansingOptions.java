@@ -7,7 +7,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** Settings of the cleansing steps that batch and streaming share. */
 public interface CleansingOptions extends PipelineOptions {
   @Description("Records longer than this many characters are dead-lettered unparsed (the dead letter "
-      + "keeps their first 4096 characters).")
+      + "keeps their first 4096 characters). File sources also refuse lines over 4 bytes per character of this, "
+      + "without reading them whole.")
   @Default.Integer(1 << 20)
   int getMaxPayloadChars();
 

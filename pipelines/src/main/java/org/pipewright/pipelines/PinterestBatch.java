@@ -86,7 +86,8 @@ public final class PinterestBatch {
     PCollectionTuple raw = PCollectionTuple.empty(pipeline);
     for (String kind : KINDS) {
       PCollection<Row> records = pipeline.apply("Read " + kind,
-          ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, inputPattern(options))));
+          ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, inputPattern(options)))
+              .withMaxLineBytes(maxLineBytes(options.getMaxPayloadChars())));
       summary.count(kind, Summary.READ, records);
       raw = raw.and(CleanPinterest.tag(kind), records);
     }
@@ -122,6 +123,14 @@ public final class PinterestBatch {
     }
     summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
     return folders;
+  }
+
+  /**
+   * The reader's line limit for a payload limit: a line the cleaner could accept must get through
+   * (UTF-8 takes up to 4 bytes a character), yet the reader's buffer stays bounded.
+   */
+  static int maxLineBytes(int maxPayloadChars) {
+    return (int) Math.min(4L * maxPayloadChars, Integer.MAX_VALUE - 16);
   }
 
   /** Every file below {@code <kind>/}, or one day's partition of a landed archive. */

@@ -25,7 +25,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * Per-table record counts computed by the pipeline itself (so they are exact on every runner) and
  * written as {@code summary.json}: {@code {"pin": {"read", "clean", "duplicates", "deadLetter"}}}.
- * {@code read = clean + duplicates + deadLetter} holds by construction of the cleansing steps.
+ * {@code read = clean + duplicates + deadLetter} holds by construction of the cleansing steps. A
+ * file the reader could not finish (a truncated {@code .gz}, say) adds one record to {@code read}
+ * and one to {@code deadLetter}, besides the records read from it before the problem.
  */
 final class Summary {
   static final String READ = "read";

@@ -23,7 +23,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * is dropped and bad input never fails the pipeline. A payload longer than {@link
  * #withMaxPayloadChars} (default {@value #DEFAULT_MAX_PAYLOAD_CHARS}) is refused before it is
  * parsed; its dead letter keeps the first {@value #KEPT_PAYLOAD_CHARS} characters and says so, so
- * one huge record cannot exhaust memory or the dead-letter store. Counters {@code <kind>.read}, {@code
+ * one huge record cannot exhaust memory or the dead-letter store. A record its source already
+ * refused ({@link RawRecord#refused}) becomes a dead letter with the source's reason. Counters {@code <kind>.read}, {@code
  * <kind>.clean} and {@code <kind>.deadLetter} are reported in the {@value #METRICS_NAMESPACE}
  * namespace.
  *
@@ -112,32 +113,59 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
     @ProcessElement
     public void process(@Element Row record, MultiOutputReceiver out) {
       read.inc();
-      String payload = RawRecord.payload(record);
-      if (payload.length() > maxPayloadChars) {
+      Outcome outcome = cleanOne(cleaner, stepName, maxPayloadChars, record);
+      if (outcome.deadLetter != null) {
         dead.inc();
-        out.get(deadLetterTag).output(DeadLetter.of(cleaner.kind(), stepName,
-            "record too large: " + payload.length() + " characters (limit " + maxPayloadChars
-                + "); payload truncated to the first " + KEPT_PAYLOAD_CHARS + " characters",
-            RawRecord.source(record), payload.substring(0, Math.min(KEPT_PAYLOAD_CHARS, payload.length()))));
-        return;
+        out.get(deadLetterTag).output(outcome.deadLetter);
+      } else {
+        clean.inc();
+        out.get(outputTag).output(outcome.clean);
       }
-      Row cleaned;
-      try {
-        cleaned = cleaner.clean(RawJson.parseObject(payload));
-      } catch (BadValueException e) {
-        dead.inc();
-        out.get(deadLetterTag)
-            .output(DeadLetter.of(cleaner.kind(), stepName, e.getMessage(), record));
-        return;
-      } catch (RuntimeException e) {
-        // A bug in a cleaner must not lose the record either: keep it, with the cause.
-        dead.inc();
-        out.get(deadLetterTag)
-            .output(DeadLetter.of(cleaner.kind(), stepName, "unexpected error: " + e, record));
-        return;
-      }
-      clean.inc();
-      out.get(outputTag).output(cleaned);
+    }
+  }
+
+  /** What became of one record: exactly one of the two is set. */
+  static final class Outcome {
+    final Row clean;
+    final Row deadLetter;
+
+    private Outcome(Row clean, Row deadLetter) {
+      this.clean = clean;
+      this.deadLetter = deadLetter;
+    }
+
+    static Outcome clean(Row row) {
+      return new Outcome(row, null);
+    }
+
+    static Outcome dead(Row deadLetter) {
+      return new Outcome(null, deadLetter);
+    }
+  }
+
+  /**
+   * Cleans one {@link RawRecord}. Never throws for any input; package-private so that property
+   * tests can drive it with many thousands of inputs without a pipeline.
+   */
+  static Outcome cleanOne(RecordCleaner cleaner, String stepName, int maxPayloadChars, Row record) {
+    String sourceError = RawRecord.error(record);
+    if (sourceError != null) {
+      return Outcome.dead(DeadLetter.of(cleaner.kind(), stepName, sourceError, record));
+    }
+    String payload = RawRecord.payload(record);
+    if (payload.length() > maxPayloadChars) {
+      return Outcome.dead(DeadLetter.of(cleaner.kind(), stepName,
+          "record too large: " + payload.length() + " characters (limit " + maxPayloadChars
+              + "); payload truncated to the first " + KEPT_PAYLOAD_CHARS + " characters",
+          RawRecord.source(record), payload.substring(0, Math.min(KEPT_PAYLOAD_CHARS, payload.length()))));
+    }
+    try {
+      return Outcome.clean(cleaner.clean(RawJson.parseObject(payload)));
+    } catch (BadValueException e) {
+      return Outcome.dead(DeadLetter.of(cleaner.kind(), stepName, e.getMessage(), record));
+    } catch (RuntimeException | StackOverflowError e) {
+      // A bug in a cleaner (or input deeper than any limit foresaw) must not lose the record either.
+      return Outcome.dead(DeadLetter.of(cleaner.kind(), stepName, "unexpected error: " + e, record));
     }
   }
 }

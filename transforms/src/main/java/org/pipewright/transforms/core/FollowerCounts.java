@@ -23,7 +23,7 @@ public final class FollowerCounts {
     if (text == null) {
       return null;
     }
-    String s = text.trim();
+    String s = Values.trim(text);
     if (s.isEmpty()) {
       throw new BadValueException("empty follower count");
     }
@@ -41,7 +41,7 @@ public final class FollowerCounts {
       multiplier = MILLION;
       end--;
     }
-    String number = s.substring(0, end).trim();
+    String number = Values.trim(s.substring(0, end));
     if (!isDecimal(number)) {
       throw new BadValueException("unreadable follower count '" + text + "'");
     }

@@ -4,8 +4,20 @@ import java.math.BigDecimal;
 import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
-/** Strict number parsing for raw text values; failures are {@link BadValueException}s. */
+/**
+ * Strict number parsing for raw text values; failures are {@link BadValueException}s.
+ *
+ * <p>Only plain decimal text is a number: an optional sign ({@code -} or {@code +}), one or more
+ * ASCII digits, an optional fraction ({@code .} and one or more digits) and, for decimals, an
+ * optional exponent ({@code e} or {@code E}, optional sign, digits). Java's own parsers accept
+ * more ({@code 12d}, {@code 1f}, {@code 0x1p3}, {@code Infinity}, {@code NaN}, and Unicode digits
+ * in {@code Long.parseLong}); a source that sends those is sending something we cannot vouch for,
+ * so it is refused. Surrounding white space is removed with {@link Values#trim}.
+ */
 public final class Numbers {
+  /** Digits in a long that always fit: 18 nines are below {@link Long#MAX_VALUE}. */
+  private static final int SAFE_LONG_DIGITS = 18;
+
   private Numbers() {}
 
   /** A required non-negative whole-number id. */
@@ -14,7 +26,7 @@ public final class Numbers {
     if (text == null) {
       throw new BadValueException("missing id '" + field + "'");
     }
-    Long value = wholeNumber(field, text);
+    Long value = wholeNumber(text);
     if (value == null || value < 0) {
       throw new BadValueException("wrong type for '" + field + "': expected an id, got '" + text + "'");
     }
@@ -26,7 +38,7 @@ public final class Numbers {
     if (text == null) {
       return null;
     }
-    Long value = wholeNumber(field, text);
+    Long value = wholeNumber(text);
     if (value == null || value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
       throw new BadValueException(
           "wrong type for '" + field + "': expected a whole number, got '" + text + "'");
@@ -39,11 +51,14 @@ public final class Numbers {
     if (text == null) {
       return null;
     }
-    double value;
-    try {
-      value = Double.parseDouble(text.trim());
-    } catch (NumberFormatException e) {
+    String s = Values.trim(text);
+    if (!isPlainDecimal(s)) {
       throw new BadValueException("wrong type for '" + field + "': expected a number, got '" + text + "'");
+    }
+    // Safe: the grammar above is a subset of what parseDouble accepts.
+    double value = Double.parseDouble(s);
+    if (Double.isInfinite(value)) {
+      throw new BadValueException("'" + field + "' is too large for a double: " + text);
     }
     if (!(value >= min && value <= max)) {
       throw new BadValueException("'" + field + "' out of range [" + min + ", " + max + "]: " + text);
@@ -66,7 +81,7 @@ public final class Numbers {
     if (text == null) {
       return null;
     }
-    String s = text.trim();
+    String s = Values.trim(text);
     if (s.length() > 64 || !GROUPED_DECIMAL.matcher(s).matches()) {
       throw new BadValueException(
           "wrong type for '" + field + "': expected an amount like 1,299.00, got '" + text + "'");
@@ -74,18 +89,58 @@ public final class Numbers {
     return new BigDecimal(s.replace(",", ""));
   }
 
-  private static @Nullable Long wholeNumber(String field, String text) {
-    String s = text.trim();
-    int start = s.startsWith("-") ? 1 : 0;
-    if (s.length() == start || s.length() > 18) {
+  /**
+   * The whole number in {@code text} (trimmed), or null when it is not a plain whole number of at
+   * most 18 digits (longer ones may not fit a long; ids and counts never need them).
+   */
+  public static @Nullable Long wholeNumber(String text) {
+    String s = Values.trim(text);
+    int start = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
+    int digits = digits(s, start);
+    if (digits == 0 || digits > SAFE_LONG_DIGITS || start + digits != s.length()) {
       return null;
     }
-    for (int i = start; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return null;
-      }
-    }
     return Long.parseLong(s);
+  }
+
+  /**
+   * True for {@code [+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?}, checked by hand because this runs
+   * for every coordinate of every record.
+   */
+  public static boolean isPlainDecimal(String s) {
+    int i = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
+    int n = digits(s, i);
+    if (n == 0) {
+      return false;
+    }
+    i += n;
+    if (i < s.length() && s.charAt(i) == '.') {
+      n = digits(s, i + 1);
+      if (n == 0) {
+        return false;
+      }
+      i += 1 + n;
+    }
+    if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+        i++;
+      }
+      n = digits(s, i);
+      if (n == 0) {
+        return false;
+      }
+      i += n;
+    }
+    return i == s.length();
+  }
+
+  /** How many ASCII digits start at {@code from}. */
+  private static int digits(String s, int from) {
+    int i = from;
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i - from;
   }
 }

@@ -136,7 +136,12 @@ public final class RowJson {
         return Long.parseLong(integralText(name, node));
       case DOUBLE:
         if (node.isNumber()) {
-          return node.doubleValue();
+          double value = node.doubleValue();
+          // A JSON number beyond double's range reads as infinity: refuse it rather than store it.
+          if (Double.isInfinite(value)) {
+            throw new BadValueException("'" + name + "' is too large for a double: " + node.asText());
+          }
+          return value;
         }
         return Numbers.decimal(name, scalar(name, node), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
       case BOOLEAN:
@@ -168,11 +173,12 @@ public final class RowJson {
     if (node.isIntegralNumber() && node.canConvertToLong()) {
       return node.asText();
     }
-    String text = scalar(name, node).trim();
-    if (!text.matches("-?[0-9]{1,18}")) {
+    String text = Values.trim(scalar(name, node));
+    Long value = Numbers.wholeNumber(text);
+    if (value == null) {
       throw wrongType(name, "a whole number", node);
     }
-    return text;
+    return value.toString();
   }
 
   private static String scalar(String name, JsonNode node) {

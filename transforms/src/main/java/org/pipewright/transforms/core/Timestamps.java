@@ -48,7 +48,7 @@ public final class Timestamps {
     if (text == null) {
       return null;
     }
-    String s = text.trim();
+    String s = Values.trim(text);
     // The two raw forms differ only in the separator; accept exactly one of them.
     if (s.length() > 10 && s.charAt(10) == ' ') {
       s = s.substring(0, 10) + 'T' + s.substring(11);
@@ -61,6 +61,9 @@ public final class Timestamps {
       return new Instant(OffsetDateTime.of(local, offset).toInstant().toEpochMilli());
     } catch (java.time.DateTimeException e) {
       throw new BadValueException("unreadable timestamp '" + text + "'");
+    } catch (ArithmeticException e) {
+      // A legal year such as +999999999 has no epoch millisecond: out of range, not a crash.
+      throw new BadValueException("timestamp out of range '" + text + "'");
     }
   }
 
@@ -87,7 +90,7 @@ public final class Timestamps {
     if (text == null) {
       return null;
     }
-    String s = text.trim();
+    String s = Values.trim(text);
     try {
       return LocalDate.parse(s, ISO_DATE);
     } catch (java.time.DateTimeException e) {

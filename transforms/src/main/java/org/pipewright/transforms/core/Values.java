@@ -15,6 +15,16 @@ public final class Values {
    * Inner text is never changed.
    */
   public static @Nullable String clean(@Nullable String value) {
+    String trimmed = trim(value);
+    return trimmed == null || NULL_LIKE.contains(trimmed) ? null : trimmed;
+  }
+
+  /**
+   * Removes leading and trailing white space as {@link #isSpace} defines it; null in, null out.
+   * Every step that trims (numbers, timestamps, counts) uses this, so one value never means two
+   * things in two places: {@link String#trim()} would keep U+0085 and U+00A0, for example.
+   */
+  public static @Nullable String trim(@Nullable String value) {
     if (value == null) {
       return null;
     }
@@ -26,8 +36,17 @@ public final class Values {
     while (end > start && isSpace(value.charAt(end - 1))) {
       end--;
     }
-    String trimmed = (start == 0 && end == value.length()) ? value : value.substring(start, end);
-    return NULL_LIKE.contains(trimmed) ? null : trimmed;
+    return (start == 0 && end == value.length()) ? value : value.substring(start, end);
+  }
+
+  /** True when {@code text} is empty or only white space as {@link #isSpace} defines it. */
+  public static boolean isBlank(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!isSpace(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Like {@link #clean(String)}, and also null when the value is one of {@code placeholders}. */
@@ -36,7 +55,14 @@ public final class Values {
     return cleaned == null || placeholders.contains(cleaned) ? null : cleaned;
   }
 
-  static boolean isSpace(char c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u200B' || c == '\uFEFF';
+  /**
+   * The white space that trimming removes: Java white space ({@link Character#isWhitespace}, the
+   * ASCII controls), Unicode space separators ({@link Character#isSpaceChar}: U+00A0, U+2007,
+   * U+202F and the other no-break spaces included), U+0085 NEXT LINE (Unicode white space that
+   * neither Java method counts), and the invisible U+200B and U+FEFF that copy-paste leaves behind.
+   */
+  public static boolean isSpace(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c)
+        || c == '\u0085' || c == '\u200B' || c == '\uFEFF';
   }
 }

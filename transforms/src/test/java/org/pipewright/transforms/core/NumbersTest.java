@@ -103,4 +103,46 @@ public class NumbersTest {
           e.getMessage());
     }
   }
+
+  @Test
+  public void javaOnlyNumberFormsAreRefused() {
+    for (String javaOnly : new String[] {"12d", "12D", "1f", "1.5F", "0x1p3", "0x10", "Infinity",
+        "-Infinity", "NaN", "1_000", ".5", "5.", "1e", "1e+", "--1", "+-1", "1.2.3", " ", "\u0661"}) {
+      BadValueException e = assertThrows(javaOnly, BadValueException.class,
+          () -> Numbers.decimal("latitude", javaOnly, -1e9, 1e9));
+      assertEquals("wrong type for 'latitude': expected a number, got '" + javaOnly + "'", e.getMessage());
+    }
+  }
+
+  @Test
+  public void plainDecimalFormsAreAccepted() {
+    assertEquals(12.0, Numbers.decimal("latitude", "12", -90, 90), 0.0);
+    assertEquals(12.0, Numbers.decimal("latitude", "+12", -90, 90), 0.0);
+    assertEquals(-0.5, Numbers.decimal("latitude", "-0.5", -90, 90), 0.0);
+    assertEquals(12.5, Numbers.decimal("latitude", "1.25e1", -90, 90), 0.0);
+    assertEquals(12.5, Numbers.decimal("latitude", "125E-1", -90, 90), 0.0);
+    assertEquals(12.5, Numbers.decimal("latitude", "0.125e+2", -90, 90), 0.0);
+    assertEquals(12.5, Numbers.decimal("latitude", "\u008512.5\u0085", -90, 90), 0.0);
+  }
+
+  @Test
+  public void decimalBeyondDoubleIsRefusedNotInfinite() {
+    BadValueException e = assertThrows(BadValueException.class,
+        () -> Numbers.decimal("x", "1E+999", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+    assertEquals("'x' is too large for a double: 1E+999", e.getMessage());
+  }
+
+  @Test
+  public void wholeNumbersAreStrictToo() {
+    assertEquals(Long.valueOf(5), Numbers.wholeNumber("+5"));
+    assertEquals(Long.valueOf(-5), Numbers.wholeNumber("\u00A0-5\u202F"));
+    assertEquals(Long.valueOf(999_999_999_999_999_999L), Numbers.wholeNumber("999999999999999999"));
+    for (String bad : new String[] {"", "+", "-", "5L", "0x5", "1_000", "5.0", "1e3", "\u0661",
+        "1234567890123456789", "99999999999999999999999"}) {
+      assertNull(bad, Numbers.wholeNumber(bad));
+    }
+    BadValueException e = assertThrows(BadValueException.class, () -> Numbers.integer("age", "12d"));
+    assertEquals("wrong type for 'age': expected a whole number, got '12d'", e.getMessage());
+    assertEquals(Integer.valueOf(42), Numbers.integer("age", "\u008542\u2007"));
+  }
 }

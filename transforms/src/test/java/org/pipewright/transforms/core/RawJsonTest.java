@@ -131,4 +131,51 @@ public class RawJsonTest {
         assertThrows(BadValueException.class, () -> RawJson.toRow(node, RAW, Map.of("img_src", "b")));
     assertThat(e.getMessage(), containsString("'img_src'"));
   }
+
+  @Test
+  public void duplicateKeysAreRefused() {
+    BadValueException e = assertThrows(BadValueException.class,
+        () -> RawJson.parseObject("{\"a\": 1, \"b\": 2, \"a\": 3}"));
+    assertEquals("unparseable JSON: Duplicate field 'a'", e.getMessage());
+    // Nested objects are checked too: the record would otherwise depend on which value won.
+    assertThrows(BadValueException.class, () -> RawJson.parseObject("{\"a\": {\"x\": 1, \"x\": 1}}"));
+  }
+
+  @Test
+  public void tenThousandDeepNestingIsRefusedWithoutStackOverflow() {
+    String deep = "{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+    BadValueException e = assertThrows(BadValueException.class, () -> RawJson.parseObject(deep));
+    assertThat(e.getMessage(), startsWith("JSON exceeds a safety limit: Depth (1001) exceeds the maximum allowed nesting depth (1000)"));
+    String deepObjects = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
+    assertThrows(BadValueException.class, () -> RawJson.parseObject(deepObjects));
+    // Within the limit it parses.
+    assertTrue(RawJson.parseObject("{\"a\":" + "[".repeat(998) + "]".repeat(998) + "}").isObject());
+  }
+
+  @Test
+  public void numbersBeyondLongAndDoubleKeepTheirText() {
+    JsonNode node = RawJson.parseObject(
+        "{\"a\": 123456789012345678901234567890, \"b\": 1e999, \"c\": -2.50, \"d\": 1E-400}");
+    // Jackson reads a float beyond double's range as Infinity, whatever the number feature; the
+    // cleaners refuse that text, so the record is a dead letter either way (see NumbersTest).
+    assertEquals(raw("123456789012345678901234567890", "Infinity", "-2.50", "1E-400", null, null),
+        RawJson.toRow(node, RAW, Map.of()));
+  }
+
+  @Test
+  public void absurdNumbersAreBadValues() {
+    assertEquals("Infinity", RawJson.parseObject("{\"a\": 1e99999999999}").get("a").asText());
+    assertThrows(BadValueException.class, () -> RawJson.parseObject("{\"a\": " + "9".repeat(2000) + "}"));
+    assertThrows(BadValueException.class, () -> RawJson.parseObject("{\"a\": NaN}"));
+    assertThrows(BadValueException.class, () -> RawJson.parseObject("{\"a\": 0x10}"));
+  }
+
+  @Test
+  public void controlCharactersAndNulInStringsAreBadValues() {
+    BadValueException e = assertThrows(BadValueException.class, () -> RawJson.parseObject("{\"a\": \"x\u0000y\"}"));
+    assertThat(e.getMessage(), startsWith("unparseable JSON: Illegal unquoted character"));
+    assertThrows(BadValueException.class, () -> RawJson.parseObject("{\"a\": 1}\u0000"));
+    // An escaped NUL is valid JSON and kept as data.
+    assertEquals("x\u0000y", RawJson.parseObject("{\"a\": \"x\\u0000y\"}").get("a").asText());
+  }
 }

@@ -138,4 +138,16 @@ public class TimestampsTest {
       org.junit.Assert.assertEquals("unreadable date '" + bad + "'", e.getMessage());
     }
   }
+
+  @Test
+  public void yearsBeyondEpochMillisAreBadValuesNotCrashes() {
+    BadValueException e = assertThrows(BadValueException.class,
+        () -> Timestamps.parseUtc("+999999999-12-31T23:59:59"));
+    assertEquals("timestamp out of range '+999999999-12-31T23:59:59'", e.getMessage());
+  }
+
+  @Test
+  public void unicodeWhiteSpaceIsTrimmed() {
+    assertEquals(Timestamps.parseUtc("2020-08-28T03:52:47"), Timestamps.parseUtc("\u00852020-08-28 03:52:47\u202F"));
+  }
 }

@@ -1,7 +1,9 @@
 package org.pipewright.transforms.core;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
 
 import java.util.Set;
 import org.junit.Test;
@@ -84,5 +86,39 @@ public class ValuesTest {
   @Test
   public void withoutPlaceholdersOnlyTrims() {
     assertEquals("No Title Data Available", Values.clean(" No Title Data Available ", Set.of()));
+  }
+
+  @Test
+  public void trimsEveryUnicodeWhiteSpace() {
+    // NEXT LINE (U+0085) is white space to Unicode but to neither Character.isWhitespace nor
+    // isSpaceChar; no-break, figure and narrow no-break spaces only to isSpaceChar.
+    assertEquals("x", Values.clean("\u0085x\u0085"));
+    assertEquals("x", Values.clean("\u00A0\u2007\u202Fx\u202F\u2007\u00A0"));
+    assertEquals("x", Values.trim("\u0085\u2028\u2029\u001Cx\u0009\u000B\u000C"));
+    assertNull(Values.clean("\u0085"));
+    assertEquals("a\u0085b", Values.clean("a\u0085b"));
+  }
+
+  @Test
+  public void everyTrimmedCharacterIsWhiteSpaceAndEveryUnicodeWhiteSpaceIsTrimmed() {
+    for (char c = 0; c < Character.MAX_VALUE; c++) {
+      boolean unicodeSpace = Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+      if (unicodeSpace) {
+        assertTrue(Integer.toHexString(c), Values.isSpace(c));
+        assertEquals(Integer.toHexString(c), "v", Values.trim(c + "v" + c));
+      }
+    }
+    assertEquals("v", Values.trim("\u200B\uFEFFv"));
+    assertEquals("\u00E9", Values.trim("\u00E9"));
+  }
+
+  @Test
+  public void trimAndBlank() {
+    assertNull(Values.trim(null));
+    assertEquals("", Values.trim("\u0085 \u00A0"));
+    assertTrue(Values.isBlank(""));
+    assertTrue(Values.isBlank("\u0085\u00A0\u3000\r"));
+    assertFalse(Values.isBlank("\u0000"));
+    assertFalse(Values.isBlank(" x "));
   }
 }
