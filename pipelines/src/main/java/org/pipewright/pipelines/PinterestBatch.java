@@ -18,7 +18,6 @@ import org.pipewright.io.files.Format;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.ReadJsonLines;
 import org.pipewright.io.files.WriteRows;
-import org.pipewright.io.jdbc.JdbcOptions;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.Deduplicate;
@@ -51,6 +50,7 @@ public final class PinterestBatch {
   /** Runs the job; throws {@link UsageException} for bad options, inputs or outputs. */
   public static void run(String[] args) throws IOException {
     PinterestBatchOptions options = Cli.parse(args, PinterestBatchOptions.class);
+    PinterestTables.validate(options);
     Format format = Cli.format("outputFormat", options.getOutputFormat());
     if (options.getMaxPayloadChars() <= 0) {
       throw new UsageException("--maxPayloadChars must be > 0");
@@ -62,7 +62,7 @@ public final class PinterestBatch {
     if (options.getJdbcUrl() != null) {
       tables = PinterestTables.of(options);
       try {
-        JdbcOptions.check(tables.connection());
+        tables.connection().check();
         if (options.getCreateTables()) {
           tables.createBatchTables(KINDS);
         }
