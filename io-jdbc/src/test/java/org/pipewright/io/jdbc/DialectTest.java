@@ -61,23 +61,26 @@ public class DialectTest {
   }
 
   @Test
-  public void otherTypesAndQuotedNames() {
+  public void otherTypesAndColumnsQuotedAsSpelled() {
     Schema schema = Schema.builder()
         .addByteField("b")
         .addInt16Field("s")
         .addFloatField("f")
         .addDecimalField("d")
         .addIterableField("tags", FieldType.STRING)
-        .addStringField("we\"ird")
+        .addStringField("Mixed_Case")
         .build();
-    assertEquals("CREATE TABLE IF NOT EXISTS t (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"t\" (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
             + "\"f\" REAL NOT NULL, \"d\" NUMERIC NOT NULL, \"tags\" TEXT[] NOT NULL, "
-            + "\"we\"\"ird\" TEXT NOT NULL)",
+            + "\"Mixed_Case\" TEXT NOT NULL)",
         Dialect.POSTGRES.createTable("t", schema, List.of()));
-    assertEquals("CREATE TABLE IF NOT EXISTS t (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"t\" (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
             + "\"f\" REAL NOT NULL, \"d\" NUMERIC NOT NULL, \"tags\" VARCHAR(65535) NOT NULL, "
-            + "\"we\"\"ird\" VARCHAR(65535) NOT NULL)",
+            + "\"Mixed_Case\" VARCHAR(65535) NOT NULL)",
         Dialect.REDSHIFT.createTable("t", schema, List.of()));
+    // A column that is no plain identifier is refused rather than escaped.
+    Schema weird = Schema.builder().addStringField("we\"ird").build();
+    assertThrows(IllegalArgumentException.class, () -> Dialect.POSTGRES.createTable("t", weird, List.of()));
   }
 
   @Test

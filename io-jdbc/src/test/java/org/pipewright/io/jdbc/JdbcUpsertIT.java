@@ -238,7 +238,7 @@ public class JdbcUpsertIT {
 
   @Test
   public void wrongPasswordNamesServerAndSqlStateButNotThePassword() throws Exception {
-    String wrong = "Wr0ng-S3cret-" + dialect;
+    String wrong = "S3CRET-jdbc-4711";
     Path file = TMP.newFile("wrong-" + dialect).toPath();
     Files.writeString(file, wrong, StandardCharsets.UTF_8);
     JdbcConnection bad = JdbcConnection.to(POSTGRES.get().jdbcUrl()).withUser(POSTGRES.get().user())
