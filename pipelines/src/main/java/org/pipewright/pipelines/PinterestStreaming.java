@@ -69,9 +69,9 @@ public final class PinterestStreaming {
     }
     PinterestTables tables = PinterestTables.of(options);
     String source = source(options);
-    if (source.equals("kinesis")) {
-      kinesisRead(options); // a bad --kinesisInitialPosition is a usage error before any service is asked
-    }
+    // Bad --kafkaExtraTopics or --kinesisInitialPosition are usage errors before any service is asked.
+    KafkaSource kafka = source.equals("kafka") ? kafkaSource(options) : null;
+    ReadKinesis kinesis = source.equals("kinesis") ? kinesisRead(options) : null;
     JdbcCheckpointStore checkpoints = checkpoints(options, tables, source);
     Instant resume = null;
     try {
@@ -86,14 +86,14 @@ public final class PinterestStreaming {
     } catch (SQLException e) {
       throw new UsageException(e.getMessage());
     }
-    if (source.equals("kafka")) {
-      checkKafka(kafkaSource(options));
+    if (kafka != null) {
+      checkKafka(kafka);
     } else {
       if (resume != null) {
         System.out.println("resuming Kinesis at " + resume + " (checkpoint " + checkpointName(options, source) + ")");
       }
       try {
-        KinesisStreams.check(options.getKinesisEndpoint(), options.getKinesisRegion(), kinesisRead(options).streams());
+        KinesisStreams.check(options.getKinesisEndpoint(), options.getKinesisRegion(), kinesis.streams());
       } catch (IllegalStateException e) {
         throw new UsageException(e.getMessage());
       }
