@@ -184,6 +184,7 @@ public class PinterestLandingIT {
     String printed = captured.toString(StandardCharsets.UTF_8);
     out.print(printed);
     assertThat(printed, containsString("landed 60 records"));
+    assertThat(printed, containsString("sasl.jaas.config = [hidden]")); // the consumers' logged config
     assertThat(printed, containsString("summary: "));
     assertEquals(20L, new Warehouse(POSTGRES.get()).rows("sec_pin").size());
     assertThat(errors.get(0), containsString("password authentication failed for user \"" + POSTGRES.get().user()));
