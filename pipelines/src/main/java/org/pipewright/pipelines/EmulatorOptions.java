@@ -3,8 +3,6 @@ package org.pipewright.pipelines;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.pipewright.io.files.S3AccessOptions;
-import org.pipewright.io.kafka.KafkaOptions;
-import org.pipewright.io.kinesis.KinesisOptions;
 
 /** Options of the {@link Emulator}. */
 public interface EmulatorOptions extends S3AccessOptions, KafkaOptions, KinesisOptions {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.kafka.KafkaOffsets;
-import org.pipewright.io.kafka.KafkaOptions;
 import org.pipewright.io.kafka.KafkaSource;
 import org.pipewright.io.kinesis.KinesisStreams;
 import software.amazon.awssdk.core.SdkBytes;
@@ -76,18 +74,18 @@ abstract class EmulatorSink implements AutoCloseable {
     KafkaSource source = KafkaOptions.source(options, kinds, "-emulator");
     try (KafkaOffsets check = KafkaOffsets.open(source, java.time.Duration.ofSeconds(15))) {
       check.checkTopics();
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException | org.apache.kafka.common.KafkaException e) {
       throw new UsageException(e.getMessage());
     }
-    Properties props = new Properties();
-    props.putAll(KafkaOptions.properties(options));
+    Map<String, Object> props = new java.util.HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getKafkaBootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    KafkaProducer<String, String> producer = new KafkaProducer<>(props);
+    // The properties file (secrets) is read here, where the producer is made, and not kept.
+    KafkaProducer<String, String> producer = new KafkaProducer<>(source.propertiesFile().applyTo(props));
     String prefix = options.getKafkaTopicPrefix();
     AtomicReference<Exception> failure = new AtomicReference<>();
     return new EmulatorSink() {

@@ -17,7 +17,6 @@ import org.pipewright.io.files.Format;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.ReadJsonLines;
 import org.pipewright.io.files.WriteRows;
-import org.pipewright.io.jdbc.JdbcOptions;
 import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.transforms.pinterest.PinterestQueries;
 
@@ -47,6 +46,7 @@ public final class PinterestBatch {
   /** Runs the job; throws {@link UsageException} for bad options, inputs or outputs. */
   public static void run(String[] args) throws IOException {
     PinterestBatchOptions options = Cli.parse(args, PinterestBatchOptions.class);
+    PinterestTables.validate(options);
     Format format = Cli.format("outputFormat", options.getOutputFormat());
     if (options.getMaxPayloadChars() <= 0) {
       throw new UsageException("--maxPayloadChars must be > 0");
@@ -58,7 +58,7 @@ public final class PinterestBatch {
     if (options.getJdbcUrl() != null) {
       tables = PinterestTables.of(options);
       try {
-        JdbcOptions.check(tables.connection());
+        tables.connection().check();
         if (options.getCreateTables()) {
           tables.createBatchTables(KINDS);
         }

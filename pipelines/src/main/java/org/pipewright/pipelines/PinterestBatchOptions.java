@@ -3,7 +3,6 @@ package org.pipewright.pipelines;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
-import org.pipewright.io.jdbc.JdbcOptions;
 
 /** Options of {@link PinterestBatch}. */
 public interface PinterestBatchOptions extends OutputOptions, CleansingOptions, JdbcOptions {

@@ -33,7 +33,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Instant;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.kafka.KafkaOffsets;
-import org.pipewright.io.kafka.KafkaOptions;
 import org.pipewright.io.kafka.KafkaSource;
 import org.pipewright.io.kafka.ReadKafka;
 import org.pipewright.transforms.core.CleanRecords;
@@ -82,7 +81,7 @@ public final class PinterestLanding {
       for (TopicPartition tp : partitions) {
         ranges.put(tp, new long[] {starts.get(tp), ends.get(tp)});
       }
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException | org.apache.kafka.common.KafkaException e) {
       throw new UsageException(e.getMessage());
     }
     long total = ranges.values().stream().mapToLong(r -> Math.max(0, r[1] - r[0])).sum();
@@ -95,6 +94,19 @@ public final class PinterestLanding {
     Cli.requireWritable(options.getOutput());
 
     Pipeline pipeline = Pipeline.create(options);
+    build(pipeline, options, source, ranges);
+    Runs.run(pipeline, options.getProgressSeconds(), List.of());
+
+    try (KafkaOffsets offsets = KafkaOffsets.open(source, Duration.ofSeconds(15))) {
+      offsets.commit(ends);
+    }
+    System.out.println("landed " + total + " records; committed " + ends + " for group " + source.groupId());
+    return total;
+  }
+
+  /** Adds the landing of {@code ranges} to {@code pipeline}; touches no service. */
+  static void build(Pipeline pipeline, PinterestLandingOptions options, KafkaSource source,
+      Map<TopicPartition, long[]> ranges) {
     pipeline
         .apply("Read Kafka", ReadKafka.from(source).withOffsetRanges(ranges))
         .apply("Key by file", ParDo.of(new KeyFn(options.getRecordsPerFile())))
@@ -105,13 +117,6 @@ public final class PinterestLanding {
             .withAllowedLateness(org.joda.time.Duration.ZERO).discardingFiredPanes())
         .apply("Group by file", GroupByKey.create())
         .apply("Write files", ParDo.of(new WriteFileFn(options.getOutput())));
-    Runs.run(pipeline, options.getProgressSeconds(), List.of());
-
-    try (KafkaOffsets offsets = KafkaOffsets.open(source, Duration.ofSeconds(15))) {
-      offsets.commit(ends);
-    }
-    System.out.println("landed " + total + " records; committed " + ends + " for group " + source.groupId());
-    return total;
   }
 
   /** {@code kind/dt=D/topic+partition+chunk}: the file a record goes to, before its first offset. */

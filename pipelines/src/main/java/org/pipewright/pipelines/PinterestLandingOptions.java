@@ -4,7 +4,6 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
 import org.pipewright.io.files.S3AccessOptions;
-import org.pipewright.io.kafka.KafkaOptions;
 
 /** Options of {@link PinterestLanding}. */
 public interface PinterestLandingOptions extends KafkaOptions, S3AccessOptions {

@@ -3,7 +3,6 @@ package org.pipewright.pipelines;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -19,13 +18,10 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.transforms.core.SafePoint;
 import org.pipewright.io.jdbc.JdbcCheckpointStore;
-import org.pipewright.io.jdbc.JdbcOptions;
 import org.pipewright.io.kafka.KafkaCommitStore;
 import org.pipewright.io.kafka.KafkaOffsets;
-import org.pipewright.io.kafka.KafkaOptions;
 import org.pipewright.io.kafka.KafkaSource;
 import org.pipewright.io.kafka.ReadKafka;
-import org.pipewright.io.kinesis.KinesisOptions;
 import org.pipewright.io.kinesis.KinesisStreams;
 import org.pipewright.io.kinesis.ReadKinesis;
 import org.pipewright.transforms.core.RowJson;
@@ -69,17 +65,64 @@ public final class PinterestStreaming {
       throw new UsageException("--allowedLatenessSeconds, --earlyFiringSeconds and --maxDelaySeconds must be >= 0");
     }
     PinterestTables tables = PinterestTables.of(options);
+    String source = source(options);
+    // Bad --kafkaExtraTopics or --kinesisInitialPosition are usage errors before any service is asked.
+    KafkaSource kafka = source.equals("kafka") ? kafkaSource(options) : null;
+    ReadKinesis kinesis = source.equals("kinesis") ? kinesisRead(options) : null;
+    JdbcCheckpointStore checkpoints = checkpoints(options, tables, source);
+    Instant resume = null;
     try {
-      JdbcOptions.check(tables.connection());
+      tables.connection().check();
       if (options.getCreateTables()) {
         tables.createStreamingTables(PinterestBatch.KINDS);
+      }
+      checkpoints.createTable();
+      if (source.equals("kinesis")) {
+        resume = checkpoints.resumeTime().orElse(null);
       }
     } catch (SQLException e) {
       throw new UsageException(e.getMessage());
     }
+    if (kafka != null) {
+      checkKafka(kafka);
+    } else {
+      if (resume != null) {
+        System.out.println("resuming Kinesis at " + resume + " (checkpoint " + checkpointName(options, source) + ")");
+      }
+      try {
+        KinesisStreams.check(options.getKinesisEndpoint(), options.getKinesisRegion(), kinesis.streams());
+      } catch (IllegalStateException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, options, tables);
+    build(pipeline, options, tables, resume);
     Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS);
+  }
+
+  /** {@code kafka} or {@code kinesis}. */
+  static String source(PinterestStreamingOptions options) {
+    String source = options.getSource().trim().toLowerCase(java.util.Locale.ROOT);
+    if (!source.equals("kafka") && !source.equals("kinesis")) {
+      throw new UsageException("--source: use kafka or kinesis, got '" + options.getSource() + "'");
+    }
+    return source;
+  }
+
+  static String checkpointName(PinterestStreamingOptions options, String source) {
+    return options.getCheckpointName().isBlank() ? options.getTablePrefix() + source : options.getCheckpointName();
+  }
+
+  static JdbcCheckpointStore checkpoints(PinterestStreamingOptions options, PinterestTables tables, String source) {
+    return new JdbcCheckpointStore(tables.connection(), checkpointName(options, source), rewind(options));
+  }
+
+  static ReadKinesis kinesisRead(PinterestStreamingOptions options) {
+    try {
+      return KinesisOptions.read(options, PinterestBatch.KINDS);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /**
@@ -103,45 +146,26 @@ public final class PinterestStreaming {
         + options.getMaxDelaySeconds());
   }
 
-  static void build(Pipeline pipeline, PinterestStreamingOptions options, PinterestTables tables) throws Exception {
+  /**
+   * Adds the job to {@code pipeline} without touching any service (the checks are {@link #run}'s),
+   * so tests can inspect the graph. {@code kinesisResume}: where a Kinesis read resumes, or null.
+   */
+  static void build(Pipeline pipeline, PinterestStreamingOptions options, PinterestTables tables,
+      Instant kinesisResume) {
     PCollection<Row> raw;
     SafePoint.Store store;
-    String source = options.getSource().trim().toLowerCase(java.util.Locale.ROOT);
-    String name = options.getCheckpointName().isBlank() ? options.getTablePrefix() + source : options.getCheckpointName();
-    JdbcCheckpointStore checkpoints = new JdbcCheckpointStore(tables.connection(), name, rewind(options));
-    try {
-      checkpoints.createTable();
-    } catch (SQLException e) {
-      throw new UsageException(e.getMessage());
-    }
+    String source = source(options);
+    JdbcCheckpointStore checkpoints = checkpoints(options, tables, source);
     if (source.equals("kafka")) {
       KafkaSource kafka = kafkaSource(options);
       raw = pipeline.apply("Read Kafka", ReadKafka.from(kafka)
           .withMaxDelay(Duration.standardSeconds(options.getMaxDelaySeconds())));
       // The offsets are what a restart uses; the row shows how far the pipeline has got.
       store = new KafkaCommitStore(kafka, rewind(options)).and(checkpoints);
-    } else if (source.equals("kinesis")) {
-      ReadKinesis read;
-      Optional<Instant> resume;
-      try {
-        read = KinesisOptions.read(options, PinterestBatch.KINDS);
-        resume = checkpoints.resumeTime();
-      } catch (IllegalArgumentException | SQLException e) {
-        throw new UsageException(e.getMessage());
-      }
-      if (resume.isPresent()) {
-        System.out.println("resuming Kinesis at " + resume.get() + " (checkpoint " + name + ")");
-        read = read.startingAt(resume.get());
-      }
-      try {
-        KinesisStreams.check(options.getKinesisEndpoint(), options.getKinesisRegion(), read.streams());
-      } catch (IllegalStateException e) {
-        throw new UsageException(e.getMessage());
-      }
-      raw = pipeline.apply("Read Kinesis", read);
-      store = checkpoints;
     } else {
-      throw new UsageException("--source: use kafka or kinesis, got '" + options.getSource() + "'");
+      ReadKinesis read = kinesisRead(options);
+      raw = pipeline.apply("Read Kinesis", kinesisResume == null ? read : read.startingAt(kinesisResume));
+      store = checkpoints;
     }
 
     SplitByKind.Result byKind = raw.apply("Split by kind", SplitByKind.of(PinterestBatch.KINDS));
@@ -168,7 +192,9 @@ public final class PinterestStreaming {
           .apply("Publish dead letters", KafkaIO.<String, String>write()
               .withBootstrapServers(options.getKafkaBootstrapServers())
               .withTopic(options.getDeadLetterTopic())
-              .withProducerConfigUpdates(new java.util.HashMap<>(KafkaOptions.properties(options)))
+              // Secrets stay in the properties file, read by the producer on the worker: KafkaIO
+              // shows every entry of withProducerConfigUpdates as display data.
+              .withProducerFactoryFn(KafkaOptions.propertiesFile(options).<String, String>producerFactory())
               .withKeySerializer(StringSerializer.class)
               .withValueSerializer(StringSerializer.class));
     }
@@ -182,19 +208,21 @@ public final class PinterestStreaming {
   }
 
   static KafkaSource kafkaSource(PinterestStreamingOptions options) {
-    KafkaSource kafka;
     try {
-      kafka = KafkaOptions.source(options, PinterestBatch.KINDS, "-streaming");
+      return KafkaOptions.source(options, PinterestBatch.KINDS, "-streaming");
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+  }
+
+  /** Fails with one line unless the brokers answer and every topic exists; shows where reading starts. */
+  static void checkKafka(KafkaSource kafka) {
     try (KafkaOffsets offsets = KafkaOffsets.open(kafka, java.time.Duration.ofSeconds(15))) {
       offsets.checkTopics();
       System.out.println("reading " + kafka.describe() + " from offsets "
           + offsets.startPositions(offsets.partitions()));
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException | org.apache.kafka.common.KafkaException e) {
       throw new UsageException(e.getMessage());
     }
-    return kafka;
   }
 }

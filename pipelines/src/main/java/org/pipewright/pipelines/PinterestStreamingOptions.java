@@ -4,9 +4,6 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.options.Validation;
-import org.pipewright.io.jdbc.JdbcOptions;
-import org.pipewright.io.kafka.KafkaOptions;
-import org.pipewright.io.kinesis.KinesisOptions;
 
 /** Options of {@link PinterestStreaming}. */
 public interface PinterestStreamingOptions

@@ -9,9 +9,9 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.io.jdbc.Dialect;
 import org.pipewright.io.jdbc.JdbcConnection;
-import org.pipewright.io.jdbc.JdbcOptions;
 import org.pipewright.io.jdbc.JdbcReplace;
 import org.pipewright.io.jdbc.JdbcUpsert;
+import org.pipewright.io.jdbc.SqlIdentifiers;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.pinterest.CountPostsLive;
 import org.pipewright.transforms.pinterest.PinterestQueries;
@@ -35,11 +35,40 @@ final class PinterestTables {
     this.dialect = dialect;
   }
 
-  static PinterestTables of(JdbcOptions options) {
+  /** Every table name after the prefix, the longest deciding how long the prefix may be. */
+  static List<String> suffixes() {
+    List<String> names = new java.util.ArrayList<>(PinterestBatch.KINDS);
+    names.add(DEAD_LETTER);
+    names.add(LIVE);
+    names.addAll(PinterestQueries.OUTPUTS.keySet());
+    return names;
+  }
+
+  /**
+   * Refuses a table prefix that would not make every table name a plain SQL identifier of at most
+   * {@value SqlIdentifiers#MAX_LENGTH} characters ({@link SqlIdentifiers}), and a JDBC URL with a
+   * password in it (it would show in every option dump). Called right after parsing, before any
+   * file, service or pipeline is touched.
+   */
+  static void validate(JdbcOptions options) {
     String prefix = options.getTablePrefix();
-    if (!prefix.matches("[A-Za-z_][A-Za-z0-9_]*") && !prefix.isEmpty()) {
-      throw new UsageException("--tablePrefix must be letters, digits and _, got '" + prefix + "'");
+    for (String suffix : suffixes()) {
+      if (prefix == null || !SqlIdentifiers.isValid(prefix + suffix)) {
+        int room = SqlIdentifiers.MAX_LENGTH - suffixes().stream().mapToInt(String::length).max().getAsInt();
+        throw new UsageException("--tablePrefix must be letters, digits and _, not starting with a digit, at most "
+            + room + " characters (table names are SQL identifiers), got '" + prefix + "'");
+      }
     }
+    String url = options.getJdbcUrl();
+    if (url != null && url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*")) {
+      throw new UsageException("--jdbcUrl must not contain the password: set " + JdbcConnection.PASSWORD_ENV
+          + " or --jdbcPasswordFile");
+    }
+  }
+
+  static PinterestTables of(JdbcOptions options) {
+    validate(options);
+    String prefix = options.getTablePrefix();
     Dialect dialect;
     try {
       dialect = Dialect.parse(options.getJdbcDialect());

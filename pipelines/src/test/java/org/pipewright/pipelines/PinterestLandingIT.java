@@ -1,8 +1,12 @@
 package org.pipewright.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,6 +120,78 @@ public class PinterestLandingIT {
     Map<String, List<String>> before = warehouse.snapshot(tables);
     batchToWarehouse(in, "second");
     assertEquals(before, warehouse.snapshot(tables));
+  }
+
+  /**
+   * A real landing and a real batch into PostgreSQL with a Kafka properties file and a database
+   * password that are recognisable secrets, then a wrong password and an unreachable broker: what
+   * the runs print and log, and the error messages, never show a secret.
+   */
+  @Test
+  public void secretsStayOutOfOutputLogsAndErrorMessages() throws Exception {
+    String kafkaSecret = "S3CRET-kafka-4711";
+    String jdbcSecret = "S3CRET-jdbc-4711";
+    Path kafkaProperties = TMP.newFile("secret-kafka.properties").toPath();
+    // The PLAINTEXT test broker ignores the SASL login, but every client reads and logs its config.
+    Files.writeString(kafkaProperties, "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+        + " required username=\"etl\" password=\"" + kafkaSecret + "\";\n");
+    Path passwordFile = TMP.newFile("secret-jdbc.password").toPath();
+    Files.writeString(passwordFile, jdbcSecret + "\n");
+    try (java.sql.Connection c = POSTGRES.get().connect(); java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE secret_etl LOGIN PASSWORD '" + jdbcSecret + "'");
+    }
+    String prefix = "sec";
+    KAFKA.get().createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
+    Path emulated = TMP.newFolder("secret-emulated").toPath();
+    Emulator.run(new String[] {"--output=" + emulated, "--posts=20", "--seed=5", "--duplicateRate=0",
+        "--malformedRate=0"});
+    Map<String, List<String>> lines = new TreeMap<>();
+    for (String kind : PinterestBatch.KINDS) {
+      lines.put(kind, Files.readAllLines(emulated.resolve(kind).resolve("part-00000.jsonl")));
+    }
+    produce(prefix, lines, 0, 1000, DAY1);
+    Path archive = TMP.getRoot().toPath().resolve("secret-archive");
+    List<String> jdbc = List.of("--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcPasswordFile=" + passwordFile);
+
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
+    System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    List<String> errors = new ArrayList<>();
+    try {
+      assertTrue(PinterestLanding.run(new String[] {"--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(),
+          "--kafkaTopicPrefix=" + prefix, "--kafkaGroup=" + prefix, "--output=" + archive,
+          "--progressSeconds=1", "--kafkaPropertiesFile=" + kafkaProperties}) > 0);
+      List<String> batch = new ArrayList<>(List.of("--input=" + archive, "--output=" + TMP.newFolder("secret-out"),
+          "--outputFormat=json", "--progressSeconds=1", "--createTables=true", "--tablePrefix=sec_",
+          "--jdbcUser=secret_etl"));
+      batch.addAll(jdbc);
+      PinterestBatch.run(batch.toArray(new String[0]));
+
+      List<String> wrongUser = new ArrayList<>(List.of("--input=" + archive, "--output=" + TMP.newFolder("secret-no"),
+          "--jdbcUser=" + POSTGRES.get().user()));
+      wrongUser.addAll(jdbc);
+      errors.add(assertThrows(UsageException.class, () -> PinterestBatch.run(wrongUser.toArray(new String[0])))
+          .getMessage());
+      errors.add(assertThrows(UsageException.class, () -> PinterestLanding.run(new String[] {
+          "--kafkaBootstrapServers=127.0.0.1:" + Jobs.freePort(), "--output=" + archive,
+          "--kafkaPropertiesFile=" + kafkaProperties})).getMessage());
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    String printed = captured.toString(StandardCharsets.UTF_8);
+    out.print(printed);
+    assertThat(printed, containsString("landed 60 records"));
+    assertThat(printed, containsString("sasl.jaas.config = [hidden]")); // the consumers' logged config
+    assertThat(printed, containsString("summary: "));
+    assertEquals(20L, new Warehouse(POSTGRES.get()).rows("sec_pin").size());
+    assertThat(errors.get(0), containsString("password authentication failed for user \"" + POSTGRES.get().user()));
+    assertThat(errors.get(1), containsString("cannot reach Kafka at 127.0.0.1:"));
+    for (String text : List.of(printed, errors.get(0), errors.get(1))) {
+      assertThat(text, not(containsString("S3CRET")));
+    }
   }
 
   private static Path batchToWarehouse(Path in, String name) throws Exception {

@@ -16,6 +16,9 @@ import org.apache.beam.sdk.schemas.Schema.FieldType;
  * <p>A merge expression decides a column's new value when the key exists; {@code {old}} and {@code
  * {new}} stand for the stored and the incoming value, e.g. {@code GREATEST({old}, {new})}. Columns
  * without one take the incoming value.
+ *
+ * <p>Every table and column name is checked and quoted here ({@link SqlIdentifiers}: tables folded
+ * to lower case, columns as spelled), so callers pass plain names.
  */
 public enum Dialect {
   POSTGRES,
@@ -43,11 +46,12 @@ public enum Dialect {
             + (f.getType().getNullable() && !keys.contains(f.getName()) ? "" : " NOT NULL"))
         .collect(Collectors.joining(", "));
     String key = keys.isEmpty() ? "" : ", PRIMARY KEY (" + quotedList(keys) + ")";
-    return "CREATE TABLE IF NOT EXISTS " + table + " (" + columns + key + ")";
+    return "CREATE TABLE IF NOT EXISTS " + quoteTable(table) + " (" + columns + key + ")";
   }
 
   /** PostgreSQL: one parameterised statement per row that inserts or merges by key. */
-  String upsert(String table, Schema schema, List<String> keys, Map<String, String> merges) {
+  String upsert(String tableName, Schema schema, List<String> keys, Map<String, String> merges) {
+    String table = quoteTable(tableName);
     List<String> others = nonKeys(schema, keys);
     String update = others.stream()
         .map(n -> quote(n) + " = " + mergeValue(n, merges, STORED + "." + quote(n), "EXCLUDED." + quote(n)))
@@ -58,8 +62,10 @@ public enum Dialect {
   }
 
   /** Redshift: the statements that move a loaded staging table into {@code table}. */
-  List<String> mergeStaged(String table, String stage, Schema schema, List<String> keys,
+  List<String> mergeStaged(String tableName, String stageName, Schema schema, List<String> keys,
       Map<String, String> merges) {
+    String table = quoteTable(tableName);
+    String stage = quoteTable(stageName);
     String match = keys.stream()
         .map(k -> table + "." + quote(k) + " = " + STAGED + "." + quote(k))
         .collect(Collectors.joining(" AND "));
@@ -80,7 +86,7 @@ public enum Dialect {
   }
 
   String insert(String table, Schema schema) {
-    return "INSERT INTO " + table + " (" + columnList(schema) + ") VALUES (" + params(schema) + ")";
+    return "INSERT INTO " + quoteTable(table) + " (" + columnList(schema) + ") VALUES (" + params(schema) + ")";
   }
 
   private static String mergeValue(String column, Map<String, String> merges, String old, String incoming) {
@@ -104,8 +110,18 @@ public enum Dialect {
     return names.stream().map(Dialect::quote).collect(Collectors.joining(", "));
   }
 
+  /** A column name, quoted as spelled; both dialects quote with ANSI double quotes. */
+  public String quoteIdentifier(String column) {
+    return quote(column);
+  }
+
+  /** A table name ({@code schema.table} allowed), folded to lower case and quoted. */
+  public String quoteTable(String table) {
+    return SqlIdentifiers.quoteTable(table);
+  }
+
   static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    return SqlIdentifiers.quote(identifier);
   }
 
   /** The column type; Redshift has no arrays and a 256-byte TEXT, so both become VARCHAR(65535). */

@@ -21,6 +21,7 @@ import org.pipewright.transforms.core.SafePoint;
 public final class JdbcCheckpointStore implements SafePoint.Store {
   private static final long serialVersionUID = 1L;
   public static final String TABLE = "pipewright_checkpoint";
+  private static final String QUOTED = SqlIdentifiers.quoteTable(TABLE);
 
   private final JdbcConnection connection;
   private final String name;
@@ -35,7 +36,7 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
   /** Creates the table if needed. */
   public void createTable() throws SQLException {
     try (Connection c = connection.open(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (\"name\" VARCHAR(256) NOT NULL PRIMARY KEY, "
+      s.execute("CREATE TABLE IF NOT EXISTS " + QUOTED + " (\"name\" VARCHAR(256) NOT NULL PRIMARY KEY, "
           + "\"safe_time\" TIMESTAMP WITH TIME ZONE NOT NULL, \"resume_time\" TIMESTAMP WITH TIME ZONE NOT NULL, "
           + "\"saved_at\" TIMESTAMP WITH TIME ZONE NOT NULL)");
     }
@@ -44,7 +45,7 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
   /** The stored resume time, if this pipeline saved one. */
   public Optional<Instant> resumeTime() throws SQLException {
     try (Connection c = connection.open();
-        PreparedStatement s = c.prepareStatement("SELECT \"resume_time\" FROM " + TABLE + " WHERE \"name\" = ?")) {
+        PreparedStatement s = c.prepareStatement("SELECT \"resume_time\" FROM " + QUOTED + " WHERE \"name\" = ?")) {
       s.setString(1, name);
       try (ResultSet r = s.executeQuery()) {
         return r.next() ? Optional.of(new Instant(r.getTimestamp(1).getTime())) : Optional.empty();
@@ -64,7 +65,7 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
     try (Connection c = connection.open()) {
       c.setAutoCommit(true);
       // Saves come from one worker in order, so the newest simply replaces the last.
-      try (PreparedStatement update = c.prepareStatement("UPDATE " + TABLE
+      try (PreparedStatement update = c.prepareStatement("UPDATE " + QUOTED
           + " SET \"safe_time\" = ?, \"resume_time\" = ?, \"saved_at\" = now() WHERE \"name\" = ?")) {
         update.setTimestamp(1, safe);
         update.setTimestamp(2, resume);
@@ -73,7 +74,7 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
           return;
         }
       }
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + TABLE
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + QUOTED
           + " (\"name\", \"safe_time\", \"resume_time\", \"saved_at\") VALUES (?, ?, ?, now())")) {
         insert.setString(1, name);
         insert.setTimestamp(2, safe);

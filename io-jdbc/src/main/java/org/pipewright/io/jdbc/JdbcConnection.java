@@ -80,6 +80,13 @@ public final class JdbcConnection implements Serializable {
     }
   }
 
+  /** Opens and closes one connection; the message names the server, never the password. */
+  public void check() throws SQLException {
+    try (Connection c = open()) {
+      c.isValid(5);
+    }
+  }
+
   private @Nullable String password() throws SQLException {
     if (passwordFile != null) {
       try {

@@ -41,6 +41,7 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
     this.dialect = dialect;
   }
 
+  /** Replaces {@code table}: an SQL identifier, optionally {@code schema.table} (see {@link SqlIdentifiers}). */
   public static JdbcReplace table(String table) {
     JdbcUpsert.checkTableName(table);
     return new JdbcReplace(table, List.of(), null, Dialect.POSTGRES);
@@ -49,6 +50,9 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
   /** The primary key used by {@link #createTable}. */
   public JdbcReplace withKeys(String... keys) {
     checkArgument(keys.length > 0, "at least one key column is needed");
+    for (String key : keys) {
+      SqlIdentifiers.checkIdentifier("key column", key);
+    }
     return new JdbcReplace(table, List.of(keys), connection, dialect);
   }
 
@@ -68,6 +72,9 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
   public PCollection<Void> expand(PCollection<Row> rows) {
     checkArgument(connection != null, "JdbcReplace of %s needs withConnection(...)", table);
     Schema schema = rows.getSchema();
+    for (String column : schema.getFieldNames()) {
+      SqlIdentifiers.checkIdentifier("column of " + table, column);
+    }
     JdbcWriter writer = new JdbcWriter(table, schema, keys, Map.of(), connection, dialect, JdbcWriter.Mode.REPLACE);
     // In the global window an empty input still yields one (empty) list, so an answer that became
     // empty empties the table instead of leaving the previous run's rows behind.

@@ -35,7 +35,7 @@ import org.pipewright.transforms.core.CleanRecords;
  * timestamp has been committed, which is what {@code SafePoint} waits for.
  *
  * <pre>{@code
- * pins.apply("Upsert pins", JdbcUpsert.into("pinterest_pin").withKeys("ind")
+ * orders.apply("Upsert orders", JdbcUpsert.into("shop_orders").withKeys("order_id")
  *     .withConnection(JdbcConnection.to("jdbc:postgresql://db:5432/warehouse").withUser("etl")));
  * }</pre>
  */
@@ -59,18 +59,24 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
     this.batchSize = batchSize;
   }
 
+  /**
+   * Writes into {@code table}: an SQL identifier, optionally {@code schema.table}, folded to lower
+   * case and quoted (see {@link SqlIdentifiers}); anything else is refused here.
+   */
   public static JdbcUpsert into(String table) {
     checkTableName(table);
     return new JdbcUpsert(table, List.of(), Map.of(), null, Dialect.POSTGRES, DEFAULT_BATCH_SIZE);
   }
 
   static void checkTableName(String table) {
-    checkArgument(table != null && table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?"),
-        "table must be a plain SQL identifier (optionally schema.table), got '%s'", table);
+    SqlIdentifiers.checkTable(table);
   }
 
   public JdbcUpsert withKeys(String... keys) {
     checkArgument(keys.length > 0, "at least one key column is needed");
+    for (String key : keys) {
+      SqlIdentifiers.checkIdentifier("key column", key);
+    }
     return new JdbcUpsert(table, List.of(keys), merges, connection, dialect, batchSize);
   }
 
@@ -81,7 +87,7 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
    * smaller result arrives late or is replayed.
    */
   public JdbcUpsert withMerge(String column, String expression) {
-    checkArgument(column != null && !column.isEmpty(), "column must not be empty");
+    SqlIdentifiers.checkIdentifier("merge column", column);
     checkArgument(expression != null && (expression.contains("{old}") || expression.contains("{new}")),
         "merge expression for %s must use {old} and/or {new}", column);
     Map<String, String> copy = new LinkedHashMap<>(merges);
@@ -107,6 +113,9 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
     checkArgument(connection != null, "JdbcUpsert into %s needs withConnection(...)", table);
     checkArgument(!keys.isEmpty(), "JdbcUpsert into %s needs withKeys(...)", table);
     Schema schema = rows.getSchema();
+    for (String column : schema.getFieldNames()) {
+      SqlIdentifiers.checkIdentifier("column of " + table, column);
+    }
     for (String column : keys) {
       checkArgument(schema.hasField(column), "key '%s' is not a column of %s", column, schema);
     }

@@ -98,22 +98,22 @@ final class JdbcWriter implements Serializable {
     try {
       if (mode == Mode.REPLACE) {
         try (Statement s = open.createStatement()) {
-          s.executeUpdate("DELETE FROM " + table);
+          s.executeUpdate("DELETE FROM " + dialect.quoteTable(table));
         }
         insert(dialect.insert(table, schema), rows);
       } else if (dialect == Dialect.POSTGRES) {
         insert(dialect.upsert(table, schema, keys, merges), rows);
       } else {
-        String stage = "pw_stage_" + table.replace('.', '_');
+        String stage = stageName(table);
         try (Statement s = open.createStatement()) {
-          s.execute("CREATE TEMP TABLE " + stage + " (LIKE " + table + ")");
+          s.execute("CREATE TEMP TABLE " + dialect.quoteTable(stage) + " (LIKE " + dialect.quoteTable(table) + ")");
         }
         insert(dialect.insert(stage, schema), rows);
         try (Statement s = open.createStatement()) {
           for (String sql : dialect.mergeStaged(table, stage, schema, keys, merges)) {
             s.executeUpdate(sql);
           }
-          s.execute("DROP TABLE " + stage);
+          s.execute("DROP TABLE " + dialect.quoteTable(stage));
         }
       }
       open.commit();
@@ -125,6 +125,12 @@ final class JdbcWriter implements Serializable {
       }
       throw e;
     }
+  }
+
+  /** The session's staging table for {@code table}, cut to the identifier length limit. */
+  static String stageName(String table) {
+    String stage = "pw_stage_" + table.replace('.', '_');
+    return stage.length() <= SqlIdentifiers.MAX_LENGTH ? stage : stage.substring(0, SqlIdentifiers.MAX_LENGTH);
   }
 
   private void insert(String sql, Collection<Row> rows) throws SQLException {

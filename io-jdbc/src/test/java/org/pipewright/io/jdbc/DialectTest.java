@@ -26,7 +26,7 @@ public class DialectTest {
 
   @Test
   public void postgresCreateTableWithKey() {
-    assertEquals("CREATE TABLE IF NOT EXISTS pin (\"ind\" BIGINT NOT NULL, \"name\" TEXT, "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"pin\" (\"ind\" BIGINT NOT NULL, \"name\" TEXT, "
             + "\"coordinates\" DOUBLE PRECISION[], \"posts\" INTEGER NOT NULL, "
             + "\"ts\" TIMESTAMP WITH TIME ZONE, \"active\" BOOLEAN, PRIMARY KEY (\"ind\"))",
         Dialect.POSTGRES.createTable("pin", SCHEMA, List.of("ind")));
@@ -34,7 +34,7 @@ public class DialectTest {
 
   @Test
   public void postgresCreateTableWithoutKeyHasNoPrimaryKey() {
-    assertEquals("CREATE TABLE IF NOT EXISTS public.pin (\"ind\" BIGINT NOT NULL, \"name\" TEXT, "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"public\".\"pin\" (\"ind\" BIGINT NOT NULL, \"name\" TEXT, "
             + "\"coordinates\" DOUBLE PRECISION[], \"posts\" INTEGER NOT NULL, "
             + "\"ts\" TIMESTAMP WITH TIME ZONE, \"active\" BOOLEAN)",
         Dialect.POSTGRES.createTable("public.pin", SCHEMA, List.of()));
@@ -42,7 +42,7 @@ public class DialectTest {
 
   @Test
   public void keyColumnsAreNotNullEvenWhenTheFieldIsNullable() {
-    assertEquals("CREATE TABLE IF NOT EXISTS pin (\"ind\" BIGINT NOT NULL, \"name\" TEXT NOT NULL, "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"pin\" (\"ind\" BIGINT NOT NULL, \"name\" TEXT NOT NULL, "
             + "\"coordinates\" DOUBLE PRECISION[], \"posts\" INTEGER NOT NULL, "
             + "\"ts\" TIMESTAMP WITH TIME ZONE, \"active\" BOOLEAN, PRIMARY KEY (\"ind\", \"name\"))",
         Dialect.POSTGRES.createTable("pin", SCHEMA, List.of("ind", "name")));
@@ -50,34 +50,37 @@ public class DialectTest {
 
   @Test
   public void redshiftCreateTableStoresStringsAndArraysAsVarchar65535() {
-    assertEquals("CREATE TABLE IF NOT EXISTS pin (\"ind\" BIGINT NOT NULL, \"name\" VARCHAR(65535), "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"pin\" (\"ind\" BIGINT NOT NULL, \"name\" VARCHAR(65535), "
             + "\"coordinates\" VARCHAR(65535), \"posts\" INTEGER NOT NULL, "
             + "\"ts\" TIMESTAMP WITH TIME ZONE, \"active\" BOOLEAN, PRIMARY KEY (\"ind\"))",
         Dialect.REDSHIFT.createTable("pin", SCHEMA, List.of("ind")));
-    assertEquals("CREATE TABLE IF NOT EXISTS pin (\"ind\" BIGINT NOT NULL, \"name\" VARCHAR(65535), "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"pin\" (\"ind\" BIGINT NOT NULL, \"name\" VARCHAR(65535), "
             + "\"coordinates\" VARCHAR(65535), \"posts\" INTEGER NOT NULL, "
             + "\"ts\" TIMESTAMP WITH TIME ZONE, \"active\" BOOLEAN)",
         Dialect.REDSHIFT.createTable("pin", SCHEMA, List.of()));
   }
 
   @Test
-  public void otherTypesAndQuotedNames() {
+  public void otherTypesAndColumnsQuotedAsSpelled() {
     Schema schema = Schema.builder()
         .addByteField("b")
         .addInt16Field("s")
         .addFloatField("f")
         .addDecimalField("d")
         .addIterableField("tags", FieldType.STRING)
-        .addStringField("we\"ird")
+        .addStringField("Mixed_Case")
         .build();
-    assertEquals("CREATE TABLE IF NOT EXISTS t (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"t\" (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
             + "\"f\" REAL NOT NULL, \"d\" NUMERIC NOT NULL, \"tags\" TEXT[] NOT NULL, "
-            + "\"we\"\"ird\" TEXT NOT NULL)",
+            + "\"Mixed_Case\" TEXT NOT NULL)",
         Dialect.POSTGRES.createTable("t", schema, List.of()));
-    assertEquals("CREATE TABLE IF NOT EXISTS t (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
+    assertEquals("CREATE TABLE IF NOT EXISTS \"t\" (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
             + "\"f\" REAL NOT NULL, \"d\" NUMERIC NOT NULL, \"tags\" VARCHAR(65535) NOT NULL, "
-            + "\"we\"\"ird\" VARCHAR(65535) NOT NULL)",
+            + "\"Mixed_Case\" VARCHAR(65535) NOT NULL)",
         Dialect.REDSHIFT.createTable("t", schema, List.of()));
+    // A column that is no plain identifier is refused rather than escaped.
+    Schema weird = Schema.builder().addStringField("we\"ird").build();
+    assertThrows(IllegalArgumentException.class, () -> Dialect.POSTGRES.createTable("t", weird, List.of()));
   }
 
   @Test
@@ -90,7 +93,7 @@ public class DialectTest {
 
   @Test
   public void postgresUpsertWithMerge() {
-    assertEquals("INSERT INTO pin AS cur (\"ind\", \"name\", \"coordinates\", \"posts\", \"ts\", \"active\") "
+    assertEquals("INSERT INTO \"pin\" AS cur (\"ind\", \"name\", \"coordinates\", \"posts\", \"ts\", \"active\") "
             + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (\"ind\") DO UPDATE SET \"name\" = EXCLUDED.\"name\", "
             + "\"coordinates\" = EXCLUDED.\"coordinates\", \"posts\" = GREATEST(cur.\"posts\", EXCLUDED.\"posts\"), "
             + "\"ts\" = EXCLUDED.\"ts\", \"active\" = EXCLUDED.\"active\"",
@@ -100,10 +103,10 @@ public class DialectTest {
   @Test
   public void postgresUpsertWithoutMergeAndWithCompositeKey() {
     Schema schema = Schema.builder().addStringField("category").addInt32Field("age").addInt64Field("n").build();
-    assertEquals("INSERT INTO top AS cur (\"category\", \"age\", \"n\") VALUES (?, ?, ?) "
+    assertEquals("INSERT INTO \"top\" AS cur (\"category\", \"age\", \"n\") VALUES (?, ?, ?) "
             + "ON CONFLICT (\"category\", \"age\") DO UPDATE SET \"n\" = EXCLUDED.\"n\"",
         Dialect.POSTGRES.upsert("top", schema, List.of("category", "age"), Map.of()));
-    assertEquals("INSERT INTO top AS cur (\"category\", \"age\", \"n\") VALUES (?, ?, ?) "
+    assertEquals("INSERT INTO \"top\" AS cur (\"category\", \"age\", \"n\") VALUES (?, ?, ?) "
             + "ON CONFLICT (\"category\", \"age\", \"n\") DO NOTHING",
         Dialect.POSTGRES.upsert("top", schema, List.of("category", "age", "n"), Map.of()));
   }
@@ -111,12 +114,12 @@ public class DialectTest {
   @Test
   public void redshiftMergeStagedUpdatesThenInsertsMissingKeys() {
     assertEquals(List.of(
-            "UPDATE pin SET \"name\" = stg.\"name\", \"coordinates\" = stg.\"coordinates\", "
-                + "\"posts\" = GREATEST(pin.\"posts\", stg.\"posts\"), \"ts\" = stg.\"ts\", "
-                + "\"active\" = stg.\"active\" FROM pw_stage_pin stg WHERE pin.\"ind\" = stg.\"ind\"",
-            "INSERT INTO pin (\"ind\", \"name\", \"coordinates\", \"posts\", \"ts\", \"active\") "
+            "UPDATE \"pin\" SET \"name\" = stg.\"name\", \"coordinates\" = stg.\"coordinates\", "
+                + "\"posts\" = GREATEST(\"pin\".\"posts\", stg.\"posts\"), \"ts\" = stg.\"ts\", "
+                + "\"active\" = stg.\"active\" FROM \"pw_stage_pin\" stg WHERE \"pin\".\"ind\" = stg.\"ind\"",
+            "INSERT INTO \"pin\" (\"ind\", \"name\", \"coordinates\", \"posts\", \"ts\", \"active\") "
                 + "SELECT stg.\"ind\", stg.\"name\", stg.\"coordinates\", stg.\"posts\", stg.\"ts\", stg.\"active\" "
-                + "FROM pw_stage_pin stg WHERE NOT EXISTS (SELECT 1 FROM pin WHERE pin.\"ind\" = stg.\"ind\")"),
+                + "FROM \"pw_stage_pin\" stg WHERE NOT EXISTS (SELECT 1 FROM \"pin\" WHERE \"pin\".\"ind\" = stg.\"ind\")"),
         Dialect.REDSHIFT.mergeStaged("pin", "pw_stage_pin", SCHEMA, List.of("ind"), GREATEST_POSTS));
   }
 
@@ -124,23 +127,23 @@ public class DialectTest {
   public void redshiftMergeStagedWithCompositeKeyAndKeysOnly() {
     Schema schema = Schema.builder().addStringField("category").addInt32Field("age").addInt64Field("n").build();
     assertEquals(List.of(
-            "UPDATE top SET \"n\" = stg.\"n\" FROM s stg "
-                + "WHERE top.\"category\" = stg.\"category\" AND top.\"age\" = stg.\"age\"",
-            "INSERT INTO top (\"category\", \"age\", \"n\") SELECT stg.\"category\", stg.\"age\", stg.\"n\" "
-                + "FROM s stg WHERE NOT EXISTS (SELECT 1 FROM top "
-                + "WHERE top.\"category\" = stg.\"category\" AND top.\"age\" = stg.\"age\")"),
+            "UPDATE \"top\" SET \"n\" = stg.\"n\" FROM \"s\" stg "
+                + "WHERE \"top\".\"category\" = stg.\"category\" AND \"top\".\"age\" = stg.\"age\"",
+            "INSERT INTO \"top\" (\"category\", \"age\", \"n\") SELECT stg.\"category\", stg.\"age\", stg.\"n\" "
+                + "FROM \"s\" stg WHERE NOT EXISTS (SELECT 1 FROM \"top\" "
+                + "WHERE \"top\".\"category\" = stg.\"category\" AND \"top\".\"age\" = stg.\"age\")"),
         Dialect.REDSHIFT.mergeStaged("top", "s", schema, List.of("category", "age"), Map.of()));
     // Nothing to update when every column is a key: only the insert of new keys.
     assertEquals(List.of(
-            "INSERT INTO top (\"category\", \"age\", \"n\") SELECT stg.\"category\", stg.\"age\", stg.\"n\" "
-                + "FROM s stg WHERE NOT EXISTS (SELECT 1 FROM top WHERE top.\"category\" = stg.\"category\" "
-                + "AND top.\"age\" = stg.\"age\" AND top.\"n\" = stg.\"n\")"),
+            "INSERT INTO \"top\" (\"category\", \"age\", \"n\") SELECT stg.\"category\", stg.\"age\", stg.\"n\" "
+                + "FROM \"s\" stg WHERE NOT EXISTS (SELECT 1 FROM \"top\" WHERE \"top\".\"category\" = stg.\"category\" "
+                + "AND \"top\".\"age\" = stg.\"age\" AND \"top\".\"n\" = stg.\"n\")"),
         Dialect.REDSHIFT.mergeStaged("top", "s", schema, List.of("category", "age", "n"), Map.of()));
   }
 
   @Test
   public void plainInsert() {
-    assertEquals("INSERT INTO pin (\"ind\", \"name\", \"coordinates\", \"posts\", \"ts\", \"active\") "
+    assertEquals("INSERT INTO \"pin\" (\"ind\", \"name\", \"coordinates\", \"posts\", \"ts\", \"active\") "
         + "VALUES (?, ?, ?, ?, ?, ?)", Dialect.REDSHIFT.insert("pin", SCHEMA));
   }
 

@@ -238,7 +238,7 @@ public class JdbcUpsertIT {
 
   @Test
   public void wrongPasswordNamesServerAndSqlStateButNotThePassword() throws Exception {
-    String wrong = "Wr0ng-S3cret-" + dialect;
+    String wrong = "S3CRET-jdbc-4711";
     Path file = TMP.newFile("wrong-" + dialect).toPath();
     Files.writeString(file, wrong, StandardCharsets.UTF_8);
     JdbcConnection bad = JdbcConnection.to(POSTGRES.get().jdbcUrl()).withUser(POSTGRES.get().user())
@@ -319,7 +319,7 @@ public class JdbcUpsertIT {
     Files.writeString(password, "reader-pw", StandardCharsets.UTF_8);
     JdbcConnection readOnly = JdbcConnection.to(POSTGRES.get().jdbcUrl()).withUser(reader)
         .withPasswordFile(password.toString());
-    JdbcOptions.check(readOnly); // it can connect; it just may not write
+    readOnly.check(); // it can connect; it just may not write
 
     Exception e = assertThrows(Exception.class, () -> write(first, PIN, List.of(pin(1L, "x", 1, null, null, null)),
         JdbcUpsert.into(table).withKeys("ind").withConnection(readOnly).withDialect(dialect)));
@@ -338,7 +338,7 @@ public class JdbcUpsertIT {
     }
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=3";
     JdbcConnection nowhere = JdbcConnection.to(url).withUser("someone");
-    SQLException e = assertThrows(SQLException.class, () -> JdbcOptions.check(nowhere));
+    SQLException e = assertThrows(SQLException.class, nowhere::check);
     assertThat(e.getMessage(), containsString("cannot connect to " + url + " as someone: "));
     assertEquals("08001", e.getSQLState()); // connection refused: transient, JdbcWriter retries it
     assertEquals(true, JdbcWriter.isTransient(e));

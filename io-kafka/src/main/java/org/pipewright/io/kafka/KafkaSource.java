@@ -1,6 +1,7 @@
 package org.pipewright.io.kafka;
 
 import static org.pipewright.transforms.core.Checks.checkArgument;
+import static org.pipewright.transforms.core.Checks.checkNotNull;
 
 import java.io.Serializable;
 import java.util.HashMap;
@@ -12,9 +13,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Where to read: the brokers, which topic holds which record kind, the consumer group, and any
- * extra client properties (SASL, TLS, ...). Secrets in those properties are passed through to the
- * client only; {@link #toString} and {@link #describe} never show them.
+ * Where to read: the brokers, which topic holds which record kind, the consumer group, and where
+ * any extra client settings (SASL, TLS, ...) are kept: a {@link KafkaPropertiesFile}, read where
+ * each client is created. This object holds no secret, so serializing it into the pipeline or
+ * printing it shows none.
  */
 public final class KafkaSource implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,14 +24,14 @@ public final class KafkaSource implements Serializable {
   private final String bootstrapServers;
   private final Map<String, String> topicKinds;
   private final String groupId;
-  private final Map<String, String> properties;
+  private final KafkaPropertiesFile propertiesFile;
 
   private KafkaSource(String bootstrapServers, Map<String, String> topicKinds, String groupId,
-      Map<String, String> properties) {
+      KafkaPropertiesFile propertiesFile) {
     this.bootstrapServers = bootstrapServers;
     this.topicKinds = topicKinds;
     this.groupId = groupId;
-    this.properties = properties;
+    this.propertiesFile = propertiesFile;
   }
 
   /** Topics {@code <prefix>.<kind>} for each kind, read by consumer group {@code groupId}. */
@@ -40,19 +42,26 @@ public final class KafkaSource implements Serializable {
     for (String kind : kinds) {
       topics.put(prefix + "." + kind, kind);
     }
-    return new KafkaSource(bootstrapServers, Map.copyOf(topics), groupId, Map.of());
+    return new KafkaSource(bootstrapServers, Map.copyOf(topics), groupId, KafkaPropertiesFile.none());
   }
 
   /** Also reads {@code topic} as records of {@code kind} (a kind no step knows is dead-lettered). */
   public KafkaSource withTopic(String topic, String kind) {
     Map<String, String> topics = new LinkedHashMap<>(topicKinds);
     topics.put(topic, kind);
-    return new KafkaSource(bootstrapServers, Map.copyOf(topics), groupId, properties);
+    return new KafkaSource(bootstrapServers, Map.copyOf(topics), groupId, propertiesFile);
   }
 
-  /** Extra consumer/producer properties, e.g. {@code security.protocol=SASL_SSL}. */
-  public KafkaSource withProperties(Map<String, String> properties) {
-    return new KafkaSource(bootstrapServers, topicKinds, groupId, Map.copyOf(properties));
+  /**
+   * Extra client settings ({@code security.protocol=SASL_SSL}, {@code sasl.jaas.config=...}) from
+   * {@code file}, read where each consumer or producer is created.
+   */
+  public KafkaSource withPropertiesFile(KafkaPropertiesFile file) {
+    return new KafkaSource(bootstrapServers, topicKinds, groupId, checkNotNull(file, "file"));
+  }
+
+  public KafkaPropertiesFile propertiesFile() {
+    return propertiesFile;
   }
 
   public String bootstrapServers() {
@@ -78,21 +87,25 @@ public final class KafkaSource implements Serializable {
   }
 
   /**
-   * Consumer settings: our group, no auto-commit (progress is committed only after the data is
-   * written, see {@code SafePoint}), start at the earliest offset when the group has none.
+   * The consumer settings that are not secret, as KafkaIO shows them: our group, no auto-commit
+   * (progress is committed only after the data is written, see {@code SafePoint}), start at the
+   * earliest offset when the group has none (the properties file may say otherwise).
    */
   public Map<String, Object> consumerConfig() {
-    Map<String, Object> config = new HashMap<>(properties);
+    Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     return config;
   }
 
-  /** Properties for a plain client (consumer or admin) of these brokers. */
+  /**
+   * Properties for a plain client (consumer or admin) of these brokers, the properties file read
+   * now: call it where the client is created, and do not keep or print the result.
+   */
   public Properties clientProperties() {
     Properties props = new Properties();
-    props.putAll(consumerConfig());
+    props.putAll(propertiesFile.applyTo(consumerConfig()));
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -37,7 +37,8 @@ import org.pipewright.transforms.core.TaggedRecord;
  * partition range; KafkaIO's finite read does not run on Spark).
  *
  * <pre>{@code
- * KafkaSource source = KafkaSource.of("broker:9092", "pinterest", List.of("pin", "geo", "user"), "etl");
+ * KafkaSource source = KafkaSource.of("broker:9092", "shop", List.of("order", "refund"), "etl")
+ *     .withPropertiesFile(KafkaPropertiesFile.at("/etc/etl/kafka.properties"));
  * PCollection<Row> raw = p.apply("Read Kafka", ReadKafka.from(source));
  * }</pre>
  */
@@ -93,7 +94,10 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
             .withTopics(source.topics())
             .withKeyDeserializer(StringDeserializer.class)
             .withValueDeserializer(StringDeserializer.class)
+            // Only non-secret settings here: KafkaIO shows each of them as display data. The
+            // properties file (secrets) is read by the consumer factory, on the worker.
             .withConsumerConfigUpdates(source.consumerConfig())
+            .withConsumerFactoryFn(source.propertiesFile().consumerFactory())
             .withTimestampPolicyFactory(EventTimePolicy.factory(maxDelay)))
         .apply("To records", ParDo.of(new TagFn(source)))
         .setRowSchema(TaggedRecord.SCHEMA);

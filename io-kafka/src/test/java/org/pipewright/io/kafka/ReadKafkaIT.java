@@ -3,6 +3,7 @@ package org.pipewright.io.kafka;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
@@ -154,7 +155,50 @@ public class ReadKafkaIT {
 
   @Test
   public void unboundedReadStartsAtTheCommittedOffsetsAndStampsRecordsWithTheKafkaTimestamps() throws Exception {
-    KafkaSource source = source("unbounded");
+    // A properties file with a secret the PLAINTEXT broker ignores: KafkaIO's consumers read it on
+    // the worker (their logged configuration shows it, hidden), and no log line shows the secret.
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("kafka", ".properties");
+    java.nio.file.Files.writeString(file, "sasl.jaas.config=org.apache.kafka.common.security.plain."
+        + "PlainLoginModule required username=\"etl\" password=\"S3CRET-kafka-4711\";\n");
+    KafkaSource source = source("unbounded").withPropertiesFile(KafkaPropertiesFile.at(file.toString()));
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = System.err;
+    System.setErr(new java.io.PrintStream(new TeeStream(err, log), true, "UTF-8"));
+    try {
+      readUnbounded(source);
+    } finally {
+      System.setErr(err);
+      java.nio.file.Files.delete(file);
+    }
+    String logged = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(logged, containsString("sasl.jaas.config = [hidden]"));
+    assertThat(logged, not(containsString("S3CRET")));
+  }
+
+  /** Writes to two streams: the test's log and the captured copy. */
+  private static final class TeeStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public synchronized void write(int c) throws java.io.IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int off, int len) throws java.io.IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
+  }
+
+  private void readUnbounded(KafkaSource source) throws Exception {
     try (KafkaOffsets offsets = KafkaOffsets.open(source, TIMEOUT)) {
       offsets.commit(offsets(GEO0, 1L, PIN0, 2L, PIN1, 1L));
     }

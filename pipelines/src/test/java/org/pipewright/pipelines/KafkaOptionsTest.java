@@ -1,4 +1,4 @@
-package org.pipewright.io.kafka;
+package org.pipewright.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -13,6 +13,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.pipewright.io.kafka.KafkaSource;
 
 public class KafkaOptionsTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
@@ -30,8 +31,9 @@ public class KafkaOptionsTest {
 
     KafkaSource source = KafkaOptions.source(options, List.of("pin", "geo"), "-streaming");
 
-    assertEquals(JAAS, source.consumerConfig().get("sasl.jaas.config"));
+    assertEquals(JAAS, source.clientProperties().get("sasl.jaas.config"));
     assertEquals("SASL_SSL", source.clientProperties().get("security.protocol"));
+    assertThat(source.consumerConfig().toString(), not(containsString("s3cret")));
     assertEquals(false, source.consumerConfig().get("enable.auto.commit"));
     assertEquals("g-streaming", source.groupId());
     assertEquals(List.of("p.comment", "p.geo", "p.pin"), source.topics());
@@ -39,6 +41,20 @@ public class KafkaOptionsTest {
     assertEquals("Kafka at b1:9093,b2:9093 (topics [p.comment, p.geo, p.pin], group g-streaming)", source.describe());
     assertThat(source.toString(), not(containsString("s3cret")));
     assertThat(options.toString(), not(containsString("s3cret")));
+  }
+
+  @Test
+  public void withoutTheOptionTheEnvironmentVariableNamesTheFileWhereAClientIsMade() {
+    KafkaOptions options = PipelineOptionsFactory.create().as(KafkaOptions.class);
+    assertEquals("properties file named by $PIPEWRIGHT_KAFKA_PROPERTIES_FILE",
+        KafkaOptions.propertiesFile(options).describe());
+  }
+
+  @Test
+  public void theDefaultsAreThePinterestTopics() {
+    KafkaOptions options = PipelineOptionsFactory.create().as(KafkaOptions.class);
+    assertEquals(List.of("pinterest.geo", "pinterest.pin", "pinterest.user"),
+        KafkaOptions.source(options, PinterestBatch.KINDS, "").topics());
   }
 
   @Test
@@ -50,7 +66,8 @@ public class KafkaOptionsTest {
 
     KafkaOptions missing = PipelineOptionsFactory.fromArgs("--kafkaPropertiesFile=/nonexistent/kafka.properties")
         .as(KafkaOptions.class);
-    e = assertThrows(IllegalArgumentException.class, () -> KafkaOptions.source(missing, List.of("pin"), ""));
+    KafkaSource source = KafkaOptions.source(missing, List.of("pin"), "");
+    e = assertThrows(IllegalArgumentException.class, source::clientProperties);
     assertThat(e.getMessage(), containsString("cannot read Kafka properties file /nonexistent/kafka.properties"));
   }
 }

@@ -1,15 +1,15 @@
-package org.pipewright.io.jdbc;
+package org.pipewright.pipelines;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.pipewright.io.jdbc.JdbcConnection;
 
 /**
- * Where a pipeline writes its tables. The password is never an option: it is read from the
- * environment variable {@value JdbcConnection#PASSWORD_ENV} or from {@code --jdbcPasswordFile}
- * where the connection is opened, so it stays out of option dumps, display data and logs.
+ * Where the Pinterest jobs write their tables (default prefix {@code pinterest_}). The password is
+ * never an option: it is read from the environment variable {@value JdbcConnection#PASSWORD_ENV} or
+ * from {@code --jdbcPasswordFile} where the connection is opened, so it stays out of option dumps,
+ * display data and logs.
  */
 public interface JdbcOptions extends PipelineOptions {
   @Description("JDBC URL of the warehouse, e.g. jdbc:postgresql://127.0.0.1:5432/postgres. No password "
@@ -41,7 +41,8 @@ public interface JdbcOptions extends PipelineOptions {
 
   void setCreateTables(boolean value);
 
-  @Description("Prefix of every table name, e.g. pinterest_ gives pinterest_pin.")
+  @Description("Prefix of every table name, e.g. pinterest_ gives pinterest_pin: letters, digits and _, "
+      + "not starting with a digit (table names are SQL identifiers, folded to lower case).")
   @Default.String("pinterest_")
   String getTablePrefix();
 
@@ -52,12 +53,5 @@ public interface JdbcOptions extends PipelineOptions {
     JdbcConnection connection = JdbcConnection.to(options.getJdbcUrl()).withUser(options.getJdbcUser());
     return options.getJdbcPasswordFile() == null ? connection
         : connection.withPasswordFile(options.getJdbcPasswordFile());
-  }
-
-  /** Opens and closes one connection; the message names the server, never the password. */
-  static void check(JdbcConnection connection) throws SQLException {
-    try (Connection c = connection.open()) {
-      c.isValid(5);
-    }
   }
 }

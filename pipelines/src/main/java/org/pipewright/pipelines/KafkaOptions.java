@@ -1,22 +1,18 @@
-package org.pipewright.io.kafka;
+package org.pipewright.pipelines;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.pipewright.io.kafka.KafkaPropertiesFile;
+import org.pipewright.io.kafka.KafkaSource;
 
 /**
- * Kafka settings. Client properties with secrets (SASL JAAS config, key store passwords) go in a
- * properties file named by {@code --kafkaPropertiesFile} or the environment variable {@value
- * #PROPERTIES_ENV}: they reach the Kafka clients only, never option dumps or logs.
+ * Kafka settings of the Pinterest jobs (defaults: topics {@code pinterest.pin/.geo/.user}). Client
+ * properties with secrets (SASL JAAS config, key store passwords) go in a properties file named by
+ * {@code --kafkaPropertiesFile} or the environment variable {@value #PROPERTIES_ENV}: only the path
+ * (or the variable's name) is configuration; each client reads the file where it is created, so the
+ * secrets never reach option dumps, the pipeline graph, display data or logs.
  */
 public interface KafkaOptions extends PipelineOptions {
   String PROPERTIES_ENV = "PIPEWRIGHT_KAFKA_PROPERTIES_FILE";
@@ -49,15 +45,16 @@ public interface KafkaOptions extends PipelineOptions {
   void setKafkaGroup(String value);
 
   @Description("Java properties file of extra Kafka client settings (security.protocol, "
-      + "sasl.jaas.config, ssl.*). Default: the file named by PIPEWRIGHT_KAFKA_PROPERTIES_FILE, if set.")
+      + "sasl.jaas.config, ssl.*), read where each client is created. Default: the file named by "
+      + "PIPEWRIGHT_KAFKA_PROPERTIES_FILE, if set.")
   String getKafkaPropertiesFile();
 
   void setKafkaPropertiesFile(String value);
 
-  /** The source these options describe. */
+  /** The source these options describe; the properties file is not read here. */
   static KafkaSource source(KafkaOptions options, List<String> kinds, String groupSuffix) {
     KafkaSource source = KafkaSource.of(options.getKafkaBootstrapServers(), options.getKafkaTopicPrefix(),
-        kinds, options.getKafkaGroup() + groupSuffix).withProperties(properties(options));
+        kinds, options.getKafkaGroup() + groupSuffix).withPropertiesFile(propertiesFile(options));
     for (String pair : options.getKafkaExtraTopics().split(",")) {
       if (!pair.isBlank()) {
         String[] topicKind = pair.split("=", 2);
@@ -70,20 +67,12 @@ public interface KafkaOptions extends PipelineOptions {
     return source;
   }
 
-  static Map<String, String> properties(KafkaOptions options) {
-    String file = options.getKafkaPropertiesFile() != null ? options.getKafkaPropertiesFile()
-        : System.getenv(PROPERTIES_ENV);
-    Map<String, String> map = new LinkedHashMap<>();
-    if (file == null || file.isBlank()) {
-      return map;
-    }
-    Properties props = new Properties();
-    try (Reader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-      props.load(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read Kafka properties file " + file + ": " + e.getMessage());
-    }
-    props.stringPropertyNames().forEach(k -> map.put(k, props.getProperty(k)));
-    return map;
+  /**
+   * {@code --kafkaPropertiesFile}, or else the file {@value #PROPERTIES_ENV} names where a client is
+   * created (so a worker may have its own copy at its own path).
+   */
+  static KafkaPropertiesFile propertiesFile(KafkaOptions options) {
+    String file = options.getKafkaPropertiesFile();
+    return file != null && !file.isBlank() ? KafkaPropertiesFile.at(file) : KafkaPropertiesFile.namedBy(PROPERTIES_ENV);
   }
 }

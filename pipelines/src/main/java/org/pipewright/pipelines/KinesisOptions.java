@@ -1,10 +1,14 @@
-package org.pipewright.io.kinesis;
+package org.pipewright.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.pipewright.io.kinesis.ReadKinesis;
 
-/** Kinesis settings; credentials come from the AWS default credential chain. */
+/**
+ * Kinesis settings of the Pinterest jobs (default streams {@code pinterest-pin/-geo/-user});
+ * credentials come from the AWS default credential chain, never from options.
+ */
 public interface KinesisOptions extends PipelineOptions {
   @Description("Stream prefix: records are read from <prefix>-pin, <prefix>-geo and <prefix>-user.")
   @Default.String("pinterest")

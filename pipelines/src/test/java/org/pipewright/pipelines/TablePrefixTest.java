@@ -1,0 +1,68 @@
+package org.pipewright.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.Test;
+
+/** Table prefixes are SQL identifiers, checked before anything runs. */
+public class TablePrefixTest {
+  static final String HOSTILE = "x; DROP TABLE y; --";
+
+  private static JdbcOptions options(String... args) {
+    return PipelineOptionsFactory.fromArgs(args).as(JdbcOptions.class);
+  }
+
+  @Test
+  public void theDefaultAndPlainPrefixesAreAccepted() {
+    assertEquals("pinterest_", options().getTablePrefix());
+    for (String prefix : new String[] {"pinterest_", "", "Wh_", "_x1", "p".repeat(20)}) {
+      PinterestTables.validate(options("--tablePrefix=" + prefix));
+    }
+  }
+
+  @Test
+  public void hostileOrTooLongPrefixesAndPasswordsInTheUrlAreRefused() {
+    // The longest table name after the prefix has 43 characters, so 20 are left of the 63.
+    for (String prefix : new String[] {HOSTILE, "1x_", "a-b", "p".repeat(21)}) {
+      UsageException e = assertThrows(UsageException.class,
+          () -> PinterestTables.validate(options("--tablePrefix=" + prefix)));
+      assertEquals("--tablePrefix must be letters, digits and _, not starting with a digit, at most 20 characters "
+          + "(table names are SQL identifiers), got '" + prefix + "'", e.getMessage());
+    }
+    UsageException e = assertThrows(UsageException.class, () -> PinterestTables.validate(
+        options("--jdbcUrl=jdbc:postgresql://db/x?user=etl&password=S3CRET-jdbc-4711")));
+    assertEquals("--jdbcUrl must not contain the password: set PIPEWRIGHT_JDBC_PASSWORD or --jdbcPasswordFile",
+        e.getMessage());
+  }
+
+  @Test
+  public void batchMainRefusesAHostilePrefixWithOneErrorLineAndExitCode2() throws Exception {
+    assertRefused("org.pipewright.pipelines.PinterestBatch", "--input=/nonexistent", "--output=/nonexistent",
+        "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/x");
+  }
+
+  @Test
+  public void streamingMainRefusesAHostilePrefixWithOneErrorLineAndExitCode2() throws Exception {
+    assertRefused("org.pipewright.pipelines.PinterestStreaming", "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/x",
+        "--kafkaBootstrapServers=127.0.0.1:1");
+  }
+
+  /** Runs {@code main} in its own JVM (it calls System.exit) on this test's class path. */
+  private static void assertRefused(String mainClass, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(BundledJar.javaBin(), "-cp",
+        System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of(args));
+    command.add("--tablePrefix=" + HOSTILE);
+    BundledJar.Result result = BundledJar.finish(new ProcessBuilder(command).redirectErrorStream(true).start(), 2);
+    assertEquals(result.output, 2, result.exitCode);
+    List<String> lines = result.output.strip().lines().toList();
+    assertEquals(result.output, 1, lines.size());
+    assertThat(lines.get(0), startsWith("error: --tablePrefix must be letters, digits and _"));
+  }
+}
