@@ -1,7 +1,7 @@
 package org.pipewright.io.files;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
@@ -47,6 +47,7 @@ public final class ReadRows extends PTransform<PBegin, CleanResult> {
     return new ReadRows(kind, filepattern, schema, format);
   }
 
+  /** Returns a copy that reads files of {@code format} (JSON lines by default). */
   public ReadRows withFormat(Format format) {
     return new ReadRows(kind, filepattern, schema, checkNotNull(format, "format"));
   }

@@ -1,7 +1,7 @@
 package org.pipewright.io.files;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
@@ -54,6 +54,7 @@ public final class WriteRows extends PTransform<PCollection<Row>, PDone> {
     return new WriteRows(directory, Format.JSON, 0);
   }
 
+  /** Returns a copy that writes {@code format}: JSON lines (the default) or Parquet. */
   public WriteRows withFormat(Format format) {
     return new WriteRows(directory, checkNotNull(format, "format"), numShards);
   }

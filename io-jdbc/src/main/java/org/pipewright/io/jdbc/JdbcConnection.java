@@ -1,6 +1,6 @@
 package org.pipewright.io.jdbc;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -42,6 +42,7 @@ public final class JdbcConnection implements Serializable {
     return new JdbcConnection(url, null, PASSWORD_ENV, null);
   }
 
+  /** Returns a copy that logs in as {@code user}. */
   public JdbcConnection withUser(String user) {
     return new JdbcConnection(url, user, passwordEnv, passwordFile);
   }

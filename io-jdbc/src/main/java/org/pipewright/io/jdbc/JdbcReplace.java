@@ -1,7 +1,7 @@
 package org.pipewright.io.jdbc;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -56,10 +56,12 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
     return new JdbcReplace(table, List.of(keys), connection, dialect);
   }
 
+  /** Returns a copy that writes through {@code connection} (URL, user, where the password is read). */
   public JdbcReplace withConnection(JdbcConnection connection) {
     return new JdbcReplace(table, keys, checkNotNull(connection, "connection"), dialect);
   }
 
+  /** Returns a copy that writes SQL for {@code dialect} (PostgreSQL by default). */
   public JdbcReplace withDialect(Dialect dialect) {
     return new JdbcReplace(table, keys, connection, checkNotNull(dialect, "dialect"));
   }

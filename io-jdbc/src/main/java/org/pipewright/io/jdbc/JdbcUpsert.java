@@ -1,7 +1,7 @@
 package org.pipewright.io.jdbc;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -72,6 +72,10 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
     SqlIdentifiers.checkTable(table);
   }
 
+  /**
+   * Returns a copy that upserts by the key columns {@code keys} (SQL identifiers, at least one): a row
+   * whose key exists updates it, any other row is inserted.
+   */
   public JdbcUpsert withKeys(String... keys) {
     checkArgument(keys.length > 0, "at least one key column is needed");
     for (String key : keys) {
@@ -95,14 +99,20 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
     return new JdbcUpsert(table, keys, Map.copyOf(copy), connection, dialect, batchSize);
   }
 
+  /** Returns a copy that writes through {@code connection} (URL, user, where the password is read). */
   public JdbcUpsert withConnection(JdbcConnection connection) {
     return new JdbcUpsert(table, keys, merges, checkNotNull(connection, "connection"), dialect, batchSize);
   }
 
+  /**
+   * Returns a copy that writes SQL for {@code dialect}: PostgreSQL {@code ON CONFLICT} (the default)
+   * or Redshift's staging table with update and insert in one transaction.
+   */
   public JdbcUpsert withDialect(Dialect dialect) {
     return new JdbcUpsert(table, keys, merges, connection, checkNotNull(dialect, "dialect"), batchSize);
   }
 
+  /** Returns a copy that writes {@code batchSize} rows per statement batch and transaction. */
   public JdbcUpsert withBatchSize(int batchSize) {
     checkArgument(batchSize > 0, "batchSize must be > 0, got %s", batchSize);
     return new JdbcUpsert(table, keys, merges, connection, dialect, batchSize);

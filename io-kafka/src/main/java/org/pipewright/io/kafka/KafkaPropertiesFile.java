@@ -1,6 +1,6 @@
 package org.pipewright.io.kafka;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.io.IOException;
 import java.io.Reader;

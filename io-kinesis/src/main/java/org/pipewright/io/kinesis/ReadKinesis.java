@@ -1,6 +1,6 @@
 package org.pipewright.io.kinesis;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -69,10 +69,12 @@ public final class ReadKinesis extends PTransform<PBegin, PCollection<Row>> {
     return new ReadKinesis(List.of(stream), null, null, null, null, false);
   }
 
+  /** Returns a copy that talks to {@code endpoint} instead of AWS (a local stand-in, a VPC endpoint). */
   public ReadKinesis withEndpoint(String endpoint) {
     return new ReadKinesis(streams, kinds, endpoint, region, start, latest);
   }
 
+  /** Returns a copy that uses the AWS region {@code region}. */
   public ReadKinesis withRegion(String region) {
     return new ReadKinesis(streams, kinds, endpoint, region, start, latest);
   }

@@ -1,7 +1,7 @@
 package org.pipewright.transforms.core;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -13,6 +13,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pipewright.transforms.internal.Checks;
 
 /**
  * Decodes and cleans {@link RawRecord}s of one kind with a {@link RecordCleaner}.

@@ -1,6 +1,6 @@
 package org.pipewright.transforms.core;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -18,6 +18,8 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.pipewright.transforms.internal.Buckets;
+import org.pipewright.transforms.internal.Checks;
 
 /**
  * Removes exact re-sends: rows that are equal in every field are kept once.

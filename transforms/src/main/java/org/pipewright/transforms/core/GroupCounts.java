@@ -10,6 +10,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.values.Row;
+import org.pipewright.transforms.internal.Checks;
 
 /**
  * Counts rows per group, where each input row is the group key ({@code country, category}, ...).

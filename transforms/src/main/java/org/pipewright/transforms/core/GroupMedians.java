@@ -14,6 +14,7 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.pipewright.transforms.internal.Checks;
 
 /**
  * The exact lower median of whole numbers per group: the element at 1-based position {@code

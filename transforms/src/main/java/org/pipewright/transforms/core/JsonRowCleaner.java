@@ -1,10 +1,11 @@
 package org.pipewright.transforms.core;
 
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
+import org.pipewright.transforms.internal.Checks;
 
 /**
  * Reads already-clean JSON records of a known schema (see {@link RowJson}); a record with a value

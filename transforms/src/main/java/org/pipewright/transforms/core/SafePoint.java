@@ -1,7 +1,7 @@
 package org.pipewright.transforms.core;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -33,6 +33,7 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
+import org.pipewright.transforms.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,10 @@ public final class SafePoint extends PTransform<PCollectionList<Void>, PDone> {
         Duration.standardSeconds(10));
   }
 
+  /**
+   * Returns a copy that records its progress at most once per {@code interval} (ten seconds by
+   * default).
+   */
   public SafePoint withInterval(Duration interval) {
     checkArgument(interval != null && interval.getMillis() > 0, "interval must be > 0");
     return new SafePoint(clock, store, interval);

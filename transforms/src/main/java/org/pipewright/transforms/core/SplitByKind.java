@@ -1,6 +1,6 @@
 package org.pipewright.transforms.core;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +20,7 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pipewright.transforms.internal.Checks;
 
 /**
  * Routes {@link TaggedRecord}s to one collection of {@link RawRecord}s per known kind. A record of

@@ -1,6 +1,6 @@
 package org.pipewright.transforms.pinterest;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package org.pipewright.transforms.pinterest;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +13,8 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.SetState;
 import org.apache.beam.sdk.state.StateSpec;
@@ -40,8 +40,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.pipewright.transforms.core.Buckets;
 import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.transforms.internal.Buckets;
 
 /**
  * The live aggregate of the streaming pipeline: posts per category per country per event-time
@@ -122,11 +122,16 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
         Duration.standardSeconds(10), null, Buckets.DEFAULT);
   }
 
+  /** Returns a copy that counts per event-time window of this length (one minute by default). */
   public CountPostsLive withWindow(Duration window) {
     checkArgument(window != null && window.getMillis() > 0, "window must be > 0");
     return new CountPostsLive(window, allowedLateness, earlyFirings, retention, buckets);
   }
 
+  /**
+   * Returns a copy that still counts posts this late after their window's end (five minutes by
+   * default); later ones are dropped by the runner.
+   */
   public CountPostsLive withAllowedLateness(Duration allowedLateness) {
     checkArgument(allowedLateness != null && allowedLateness.getMillis() >= 0, "allowedLateness must be >= 0");
     return new CountPostsLive(window, allowedLateness, earlyFirings, retention, buckets);

@@ -21,8 +21,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
-import org.pipewright.transforms.core.Buckets;
-import org.pipewright.transforms.core.Checks;
+import org.pipewright.transforms.internal.Buckets;
+import org.pipewright.transforms.internal.Checks;
 
 /**
  * The nine Pinterest analytics over the clean pin, geo and user tables, with the seed project's

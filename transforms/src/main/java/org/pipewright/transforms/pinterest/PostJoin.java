@@ -32,8 +32,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.pipewright.transforms.core.Buckets;
-import org.pipewright.transforms.core.Checks;
+import org.pipewright.transforms.internal.Buckets;
+import org.pipewright.transforms.internal.Checks;
 
 /** Inner joins of pins with their geo and user records, for the queries that need both. */
 final class PostJoin {

@@ -1,7 +1,7 @@
 package org.pipewright.transforms.quality;
 
-import static org.pipewright.transforms.core.Checks.checkArgument;
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import java.io.Serializable;
 import java.math.BigDecimal;

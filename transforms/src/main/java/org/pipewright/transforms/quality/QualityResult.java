@@ -1,6 +1,6 @@
 package org.pipewright.transforms.quality;
 
-import static org.pipewright.transforms.core.Checks.checkNotNull;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;

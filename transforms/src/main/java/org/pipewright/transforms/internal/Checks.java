@@ -1,4 +1,4 @@
-package org.pipewright.transforms.core;
+package org.pipewright.transforms.internal;
 
 /** Argument checks for {@code withX} methods and {@code expand()}; messages use {@code %s}. */
 public final class Checks {

@@ -1,4 +1,4 @@
-package org.pipewright.transforms.core;
+package org.pipewright.transforms.internal;
 
 /**
  * Spreads record ids over a bounded number of shuffle keys. Grouping by bucket instead of by id
