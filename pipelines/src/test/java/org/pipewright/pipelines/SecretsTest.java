@@ -23,6 +23,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.pipewright.io.files.Format;
+import org.pipewright.testing.GraphScan;
 
 /**
  * Secrets never leave their source: with a Kafka properties file holding a SASL password, a JDBC

@@ -6,21 +6,16 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.runners.TransformHierarchy;
-import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.pipewright.testing.GraphScan;
 
 /** The properties file is read where a client is made; nothing in the pipeline holds its content. */
 public class KafkaPropertiesFileTest {
@@ -80,40 +75,14 @@ public class KafkaPropertiesFileTest {
     pipeline.apply("Read", ReadKafka.from(KafkaSource.of("127.0.0.1:9", "t", List.of("a"), "g-secrets")
         .withPropertiesFile(KafkaPropertiesFile.at(file.toString()))));
 
-    StringBuilder display = new StringBuilder();
-    pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
-      @Override
-      public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
-        if (node.getTransform() != null) {
-          display.append(DisplayData.from(node.getTransform())).append('\n');
-        }
-        return CompositeBehavior.ENTER_TRANSFORM;
-      }
-
-      @Override
-      public void visitPrimitiveTransform(TransformHierarchy.Node node) {
-        display.append(DisplayData.from(node.getTransform())).append('\n');
-      }
-    });
+    String display = GraphScan.displayData(pipeline);
     // KafkaIO's display data is there (so the walk sees consumer settings), the secret is not.
-    assertThat(display.toString(), containsString("g-secrets"));
-    assertThat(display.toString(), not(containsString(SECRET)));
+    assertThat(display, containsString("g-secrets"));
+    assertThat(display, not(containsString(SECRET)));
 
-    // What a runner ships: every transform Java-serialized (uncompressed, so strings show as such).
-    StringBuilder serialized = new StringBuilder();
-    pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
-      @Override
-      public void visitPrimitiveTransform(TransformHierarchy.Node node) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-          out.writeObject(node.getTransform());
-        } catch (IOException e) {
-          throw new AssertionError(node.getFullName() + " is not serializable", e);
-        }
-        serialized.append(new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1));
-      }
-    });
-    assertThat(serialized.toString(), containsString(file.toString())); // the path travels ...
-    assertThat(serialized.toString(), not(containsString(SECRET))); // ... the content does not
+    // What a runner ships: every transform Java-serialized
+    String serialized = GraphScan.serialized(pipeline);
+    assertThat(serialized, containsString(file.toString())); // the path travels ...
+    assertThat(serialized, not(containsString(SECRET))); // ... the content does not
   }
 }

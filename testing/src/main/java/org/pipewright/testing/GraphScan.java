@@ -1,4 +1,4 @@
-package org.pipewright.pipelines;
+package org.pipewright.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,12 +8,15 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 
-/** What a built pipeline graph shows and ships, as text to search. */
-final class GraphScan {
+/**
+ * What a built pipeline graph shows and ships, as text to search: tests use it to prove that no
+ * secret reaches display data (runner UIs, logs) or the serialized transforms a runner ships.
+ */
+public final class GraphScan {
   private GraphScan() {}
 
   /** {@code DisplayData.from(transform)} of every composite and primitive transform, one per line. */
-  static String displayData(Pipeline pipeline) {
+  public static String displayData(Pipeline pipeline) {
     StringBuilder all = new StringBuilder();
     pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
       @Override
@@ -36,7 +39,7 @@ final class GraphScan {
    * Every primitive transform (with its DoFns, sources and their configuration) Java-serialized, as
    * runners ship them, without Beam's compression so that strings can be found.
    */
-  static String serialized(Pipeline pipeline) {
+  public static String serialized(Pipeline pipeline) {
     StringBuilder all = new StringBuilder();
     pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
       @Override
