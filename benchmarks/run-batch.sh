@@ -4,7 +4,9 @@
 # Env:   BENCH_RUNNERS="direct spark flink"   which runners (each needs its bundled jar, below)
 #        BENCH_DIR=dir    keeps the generated data (and outputs, logs) between runs
 #        BENCH_HEAP=8g    the JVM's -Xmx
-# Prints one Markdown table row per size and runner; results in benchmarks/README.md were made with it.
+# Prints one Markdown table row per size and runner, and first the yardstick: the same job as a plain
+# Java program on one thread (pipelines/src/test/.../BatchYardstick.java), timed the same way, with
+# every runner's time as a multiple of it. Results in benchmarks/README.md were made with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,9 @@ for r in "${runners[@]}"; do
   [[ -f "${jar[$r]}" ]] || { echo "missing ${jar[$r]}: mvn -B -DskipTests -P${profile[$r]} package" >&2; exit 1; }
 done
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
+yardstick_cp="$target/test-classes:${jar[direct]}"
+[[ -f "$target/test-classes/org/pipewright/pipelines/BatchYardstick.class" && -f "${jar[direct]}" ]] \
+  || { echo "missing the yardstick or ${jar[direct]}: mvn -B -DskipTests package" >&2; exit 1; }
 # Spark on Java 17 needs its --add-opens flags (the root pom's java17.opens); the others ignore them.
 read -r -a opens <<<"$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
 export SPARK_LOCAL_IP=127.0.0.1
@@ -32,12 +37,20 @@ heap=${BENCH_HEAP:-8g}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 
-echo "| posts | raw records | runner | wall s | records/s | peak RSS MiB |"
-echo "|------:|------------:|--------|-------:|----------:|-------------:|"
+echo "| posts | raw records | runner | wall s | records/s | peak RSS MiB | vs yardstick |"
+echo "|------:|------------:|--------|-------:|----------:|-------------:|-------------:|"
 for posts in "${sizes[@]}"; do
   in="$work/in-$posts"
   [ -d "$in" ] || java -cp "${jar[${runners[0]}]}" org.pipewright.pipelines.Emulator --output="$in" --posts="$posts" --seed=1 >/dev/null
   records=$(cat "$in"/*/*.jsonl | wc -l)
+  # The yardstick first: one thread, no Beam, the same outputs (as JSON lines) and summary
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$work/rss-$posts-yardstick" java -Xmx"$heap" -cp "$yardstick_cp" \
+    org.pipewright.pipelines.BatchYardstick "$in" "$work/out-$posts-yardstick" > "$work/log-$posts-yardstick" 2>&1
+  end=$(date +%s.%N)
+  base=$(echo "$end - $start" | bc -l)
+  rss=$(( $(tail -1 "$work/rss-$posts-yardstick") / 1024 ))
+  printf "| %d | %d | %s | %.1f | %.0f | %d | 1.0x |\n" "$posts" "$records" "yardstick" "$base" "$(echo "$records / $base" | bc -l)" "$rss"
   for r in "${runners[@]}"; do
     out="$work/out-$posts-$r"
     tmp="$work/tmp-$r"
@@ -51,17 +64,17 @@ for posts in "${sizes[@]}"; do
       end=$(date +%s.%N)
       wall=$(echo "$end - $start" | bc -l)
       rss=$(( $(tail -1 "$work/rss-$posts-$r") / 1024 ))
-      printf "| %d | %d | %s | %.1f | %.0f | %d |\n" "$posts" "$records" "$r" "$wall" "$(echo "$records / $wall" | bc -l)" "$rss"
+      printf "| %d | %d | %s | %.1f | %.0f | %d | %.1fx |\n" "$posts" "$records" "$r" "$wall" "$(echo "$records / $wall" | bc -l)" "$rss" "$(echo "$wall / $base" | bc -l)"
     else
-      printf "| %d | %d | %s | failed: see %s | | |\n" "$posts" "$records" "$r" "$work/log-$posts-$r"
+      printf "| %d | %d | %s | failed: see %s | | | |\n" "$posts" "$records" "$r" "$work/log-$posts-$r"
     fi
     rm -rf "$tmp"
   done
   # The same data must give the same counts on every runner, or the timings compare different work.
   for r in "${runners[@]}"; do
     f="$work/out-$posts-$r/summary.json"
-    if [[ -f "$f" ]] && ! cmp -s "$f" "$work/out-$posts-${runners[0]}/summary.json"; then
-      echo "WARNING: $r's summary.json differs from ${runners[0]}'s for $posts posts" >&2
+    if [[ -f "$f" ]] && ! cmp -s "$f" "$work/out-$posts-yardstick/summary.json"; then
+      echo "WARNING: $r's summary.json differs from the yardstick's for $posts posts" >&2
     fi
   done
 done

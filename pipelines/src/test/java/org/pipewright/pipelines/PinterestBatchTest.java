@@ -51,6 +51,31 @@ public class PinterestBatchTest {
         "--progressSeconds=0"});
   }
 
+  /**
+   * The benchmarks' plain-Java yardstick does the same work: on the same input it gives the same
+   * clean tables, analytics and summary, so the benchmarks compare like with like.
+   */
+  @Test
+  public void theYardstickGivesTheSameOutputs() throws Exception {
+    Path yard = TMP.newFolder("yardstick").toPath();
+    BatchYardstick.main(new String[] {input.toString(), yard.toString()});
+    assertEquals(Outputs.summary(out), Outputs.summary(yard));
+    List<String> tables = new java.util.ArrayList<>();
+    for (String kind : PinterestBatch.KINDS) {
+      tables.add("clean/" + kind);
+    }
+    for (String name : org.pipewright.transforms.pinterest.PinterestQueries.OUTPUTS.keySet()) {
+      tables.add("analytics/" + name);
+    }
+    for (String table : tables) {
+      List<String> expected = new java.util.ArrayList<>(Outputs.lines(out.resolve(table)));
+      List<String> actual = new java.util.ArrayList<>(Outputs.lines(yard.resolve(table)));
+      expected.sort(null);
+      actual.sort(null);
+      assertEquals(table, expected, actual);
+    }
+  }
+
   @Test
   public void summaryAccountsForEveryRecord() throws Exception {
     JsonNode summary = Outputs.summary(out);

@@ -21,6 +21,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.Deduplicate;
+import org.pipewright.transforms.core.RecordCleaner;
 
 /**
  * Cleans the three Pinterest record kinds ({@value #PIN_KIND}, {@value #GEO_KIND}, {@value
@@ -94,15 +95,27 @@ public final class CleanPinterest extends PTransform<PCollectionTuple, CleanPint
     }
   }
 
+  /** The pure cleaning rules of one kind, for use outside a pipeline. */
+  public static RecordCleaner recordCleaner(String kind) {
+    switch (checkKind(kind)) {
+      case PIN_KIND:
+        return new PinCleaner();
+      case GEO_KIND:
+        return new GeoCleaner();
+      default:
+        return new UserCleaner();
+    }
+  }
+
   /** The cleaning step of one kind alone. */
   public static CleanRecords cleaner(String kind) {
     switch (checkKind(kind)) {
       case PIN_KIND:
-        return CleanRecords.with(new PinCleaner()).withStepName("CleanPins");
+        return CleanRecords.with(recordCleaner(kind)).withStepName("CleanPins");
       case GEO_KIND:
-        return CleanRecords.with(new GeoCleaner()).withStepName("CleanGeo");
+        return CleanRecords.with(recordCleaner(kind)).withStepName("CleanGeo");
       default:
-        return CleanRecords.with(new UserCleaner()).withStepName("CleanUsers");
+        return CleanRecords.with(recordCleaner(kind)).withStepName("CleanUsers");
     }
   }
 

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
@@ -61,10 +62,14 @@ public final class PinterestQueries {
   public static final String MEDIAN_FOLLOWERS_BY_JOIN_YEAR_AND_AGE_GROUP =
       "median_followers_by_join_year_and_age_group";
 
-  static final int POST_YEAR_FROM = 2018;
-  static final int POST_YEAR_TO = 2022;
-  static final int JOIN_YEAR_FROM = 2015;
-  static final int JOIN_YEAR_TO = 2020;
+  /** Posts are counted per year from {@value} ... */
+  public static final int POST_YEAR_FROM = 2018;
+  /** ... to {@value} (inclusive). */
+  public static final int POST_YEAR_TO = 2022;
+  /** Users are counted per join year from {@value} ... */
+  public static final int JOIN_YEAR_FROM = 2015;
+  /** ... to {@value} (inclusive). */
+  public static final int JOIN_YEAR_TO = 2020;
 
   static final FieldType STR = FieldType.STRING.withNullable(true);
   static final FieldType LONG = FieldType.INT64.withNullable(true);
@@ -82,6 +87,14 @@ public final class PinterestQueries {
       schema("category", STR, "follower_count", LONG, "age_group", STR, "join_year", INT);
 
   private PinterestQueries() {}
+
+  /**
+   * The order of query 3: more followers first, then the smaller poster name (code points); nulls
+   * last. For code outside a pipeline that must rank posters the same way.
+   */
+  public static java.util.Comparator<KV<String, Long>> posterOrder() {
+    return new TopUsers.ByFollowersThenName();
+  }
 
   /** The output tag of the analytics named {@code name} (one of {@link #OUTPUTS}' keys). */
   public static TupleTag<Row> output(String name) {
