@@ -46,4 +46,19 @@ public class CliHelpersTest {
         Runs.progress(counters, List.of("pin")));
     assertEquals("(this runner reports no metrics while running)", Runs.progress(null, List.of("pin")));
   }
+
+  @Test
+  public void theDirectRunnerSkipsItsPerElementChecksUnlessToldOtherwise() {
+    org.apache.beam.runners.direct.DirectOptions fast = Cli.parse(
+        new String[] {"--input=in", "--output=out"}, PinterestBatchOptions.class)
+        .as(org.apache.beam.runners.direct.DirectOptions.class);
+    assertEquals(false, fast.isEnforceImmutability());
+    assertEquals(false, fast.isEnforceEncodability());
+    assertEquals(false, fast.isBlockOnRun());
+    org.apache.beam.runners.direct.DirectOptions checked = Cli.parse(
+        new String[] {"--input=in", "--output=out", "--enforceImmutability=true"}, PinterestBatchOptions.class)
+        .as(org.apache.beam.runners.direct.DirectOptions.class);
+    assertEquals(true, checked.isEnforceImmutability());
+    assertEquals(false, checked.isEnforceEncodability());
+  }
 }
