@@ -165,9 +165,21 @@ final class JdbcWriter implements Serializable {
               ((Collection<?>) value).toArray()));
         }
         break;
+      case STRING:
+        s.setString(index, storable((String) value));
+        break;
       default:
         s.setObject(index, value);
     }
+  }
+
+  /**
+   * PostgreSQL and Redshift text cannot hold U+0000 (the write fails for the whole batch), yet a
+   * dead letter's payload may carry a raw NUL byte and a JSON string may escape one: it is stored
+   * as U+FFFD instead, so that one odd record cannot stop the sink.
+   */
+  static String storable(String text) {
+    return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
   }
 
   private static int sqlType(FieldType type) {

@@ -135,6 +135,16 @@ public class JdbcUpsertIT {
             + "' AND column_name = 'coordinates'"));
   }
 
+  @Test
+  public void aNulCharacterIsStoredAsAReplacementCharacterInsteadOfFailingTheBatch() throws Exception {
+    String table = table("pin_nul");
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
+    sink.createTable(PIN);
+    write(first, PIN, List.of(pin(1L, "a\u0000b", 1, null, null, null), pin(2L, "plain", 2, null, null, null)), sink);
+    assertEquals(List.of(Arrays.asList(1L, "a\uFFFDb"), Arrays.asList(2L, "plain")),
+        query("SELECT \"ind\", \"title\" FROM " + table + " ORDER BY \"ind\""));
+  }
+
   // ---- (b) idempotence and duplicates ----------------------------------------------------
 
   @Test
