@@ -174,6 +174,13 @@ public abstract class Check {
     return n + (n == 1 ? " row" : " rows") + (what.isEmpty() ? "" : " " + what);
   }
 
+  /** How many of {@code rows} are {@code bad}, as one number (0 when there are none). */
+  static PCollection<Long> countWhere(PCollection<Row> rows, String what, SerializableFunction<Row, Boolean> bad) {
+    return rows
+        .apply("Flag " + what, MapElements.into(TypeDescriptors.longs()).via((Row row) -> bad.apply(row) ? 1L : 0L))
+        .apply("Count " + what, Sum.longsGlobally());
+  }
+
   private static int columnIndex(Schema schema, String column) {
     checkArgument(schema.hasField(column), "column '%s' is not in schema %s", column, schema);
     return schema.indexOf(column);
@@ -233,10 +240,7 @@ public abstract class Check {
     @Override
     protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
       int index = columnIndex(rows.getSchema(), column);
-      PCollection<Long> nulls =
-          rows.apply("Flag nulls", MapElements.into(TypeDescriptors.longs())
-                  .via((Row row) -> row.getValue(index) == null ? 1L : 0L))
-              .apply("Count nulls", Sum.longsGlobally());
+      PCollection<Long> nulls = countWhere(rows, "nulls", row -> row.getValue(index) == null);
       return judge(nulls, table, name(), severity, noneOf("with null " + column));
     }
   }
@@ -338,25 +342,22 @@ public abstract class Check {
       BigDecimal max = this.max;
       double minD = min.doubleValue();
       double maxD = max.doubleValue();
-      PCollection<Long> outside =
-          rows.apply("Flag out of range", MapElements.into(TypeDescriptors.longs())
-                  .via((Row row) -> {
-                    Object value = row.getValue(index);
-                    if (value == null) {
-                      return 0L;
-                    }
-                    boolean inside;
-                    if (value instanceof Double || value instanceof Float) {
-                      double d = ((Number) value).doubleValue();
-                      inside = d >= minD && d <= maxD;
-                    } else {
-                      BigDecimal v = value instanceof BigDecimal
-                          ? (BigDecimal) value : BigDecimal.valueOf(((Number) value).longValue());
-                      inside = v.compareTo(min) >= 0 && v.compareTo(max) <= 0;
-                    }
-                    return inside ? 0L : 1L;
-                  }))
-              .apply("Count out of range", Sum.longsGlobally());
+      PCollection<Long> outside = countWhere(rows, "out of range", row -> {
+        Object value = row.getValue(index);
+        if (value == null) {
+          return false;
+        }
+        boolean inside;
+        if (value instanceof Double || value instanceof Float) {
+          double d = ((Number) value).doubleValue();
+          inside = d >= minD && d <= maxD;
+        } else {
+          BigDecimal v = value instanceof BigDecimal
+              ? (BigDecimal) value : BigDecimal.valueOf(((Number) value).longValue());
+          inside = v.compareTo(min) >= 0 && v.compareTo(max) <= 0;
+        }
+        return !inside;
+      });
       String range = "[" + min.toPlainString() + ", " + max.toPlainString() + "]";
       return judge(outside, table, name(), severity, noneOf("outside " + range));
     }
@@ -396,13 +397,10 @@ public abstract class Check {
     protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
       int index = columnIndex(rows.getSchema(), column);
       Set<String> allowed = Set.copyOf(values);
-      PCollection<Long> outside =
-          rows.apply("Flag not in set", MapElements.into(TypeDescriptors.longs())
-                  .via((Row row) -> {
-                    Object value = row.getValue(index);
-                    return value == null || allowed.contains(value.toString()) ? 0L : 1L;
-                  }))
-              .apply("Count not in set", Sum.longsGlobally());
+      PCollection<Long> outside = countWhere(rows, "not in set", row -> {
+        Object value = row.getValue(index);
+        return value != null && !allowed.contains(value.toString());
+      });
       return judge(outside, table, name(), severity,
           noneOf("not in {" + String.join(", ", values) + "}"));
     }
