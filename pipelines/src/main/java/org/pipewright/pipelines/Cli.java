@@ -52,6 +52,18 @@ final class Cli {
       // Flink's batch GroupByKey is one-pass unless told otherwise and fails at ~1M posts.
       "FlinkRunner", List.of("--reIterableGroupByKeyResult=true"));
 
+  /** {@code args} plus each of the {@link #RUNNER_DEFAULTS} of {@code runner} that they do not set. */
+  static String[] withRunnerDefaults(String[] args, String runner) {
+    List<String> withDefaults = new java.util.ArrayList<>(Arrays.asList(args));
+    for (String flag : RUNNER_DEFAULTS.getOrDefault(runner, List.of())) {
+      String name = flag.substring(0, flag.indexOf('='));
+      if (Arrays.stream(args).noneMatch(a -> a.equals(name) || a.startsWith(name + "="))) {
+        withDefaults.add(flag);
+      }
+    }
+    return withDefaults.toArray(new String[0]);
+  }
+
   /**
    * Parses and validates options. {@code --help} prints the options of {@code type} and exits.
    * Adds the {@link #RUNNER_DEFAULTS} of the chosen runner.
@@ -69,15 +81,9 @@ final class Cli {
     } catch (IllegalArgumentException e) {
       throw new UsageException(firstLine(e.getMessage()));
     }
-    List<String> withDefaults = new java.util.ArrayList<>(Arrays.asList(args));
-    for (String flag : RUNNER_DEFAULTS.getOrDefault(options.getRunner().getSimpleName(), List.of())) {
-      String name = flag.substring(0, flag.indexOf('='));
-      if (Arrays.stream(args).noneMatch(a -> a.equals(name) || a.startsWith(name + "="))) {
-        withDefaults.add(flag);
-      }
-    }
-    if (withDefaults.size() > args.length) {
-      options = PipelineOptionsFactory.fromArgs(withDefaults.toArray(new String[0])).withValidation().as(type);
+    String[] withDefaults = withRunnerDefaults(args, options.getRunner().getSimpleName());
+    if (withDefaults.length > args.length) {
+      options = PipelineOptionsFactory.fromArgs(withDefaults).withValidation().as(type);
     }
     S3AccessOptions.apply(options.as(S3AccessOptions.class));
     FileSystems.setDefaultPipelineOptions(options);

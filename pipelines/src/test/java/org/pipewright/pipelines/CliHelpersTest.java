@@ -49,16 +49,13 @@ public class CliHelpersTest {
 
   @Test
   public void theDirectRunnerSkipsItsPerElementChecksUnlessToldOtherwise() {
-    org.apache.beam.runners.direct.DirectOptions fast = Cli.parse(
-        new String[] {"--input=in", "--output=out"}, PinterestBatchOptions.class)
-        .as(org.apache.beam.runners.direct.DirectOptions.class);
-    assertEquals(false, fast.isEnforceImmutability());
-    assertEquals(false, fast.isEnforceEncodability());
-    assertEquals(false, fast.isBlockOnRun());
-    org.apache.beam.runners.direct.DirectOptions checked = Cli.parse(
-        new String[] {"--input=in", "--output=out", "--enforceImmutability=true"}, PinterestBatchOptions.class)
-        .as(org.apache.beam.runners.direct.DirectOptions.class);
-    assertEquals(true, checked.isEnforceImmutability());
-    assertEquals(false, checked.isEnforceEncodability());
+    assertEquals(List.of("--input=in", "--blockOnRun=false", "--enforceImmutability=false",
+            "--enforceEncodability=false"),
+        List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "DirectRunner")));
+    assertEquals(List.of("--enforceImmutability=true", "--blockOnRun=false", "--enforceEncodability=false"),
+        List.of(Cli.withRunnerDefaults(new String[] {"--enforceImmutability=true"}, "DirectRunner")));
+    assertEquals(List.of("--reIterableGroupByKeyResult=true"),
+        List.of(Cli.withRunnerDefaults(new String[0], "FlinkRunner")));
+    assertEquals(List.of("--input=in"), List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "SparkRunner")));
   }
 }
