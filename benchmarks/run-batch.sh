@@ -41,7 +41,7 @@ echo "| posts | raw records | runner | wall s | records/s | peak RSS MiB | vs ya
 echo "|------:|------------:|--------|-------:|----------:|-------------:|-------------:|"
 for posts in "${sizes[@]}"; do
   in="$work/in-$posts"
-  [ -d "$in" ] || java -cp "${jar[${runners[0]}]}" org.pipewright.pipelines.Emulator --output="$in" --posts="$posts" --seed=1 >/dev/null
+  [ -d "$in" ] || java -cp "${jar[direct]}" org.pipewright.pipelines.Emulator --output="$in" --posts="$posts" --seed=1 >/dev/null
   records=$(cat "$in"/*/*.jsonl | wc -l)
   # The yardstick first: one thread, no Beam, the same outputs (as JSON lines) and summary
   start=$(date +%s.%N)

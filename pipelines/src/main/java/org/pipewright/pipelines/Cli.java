@@ -3,6 +3,7 @@ package org.pipewright.pipelines;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
@@ -50,12 +51,19 @@ final class Cli {
           "--enforceEncodability=false"),
       // The bucketed joins read a large group twice (a CoGbkResult past its in-memory cache);
       // Flink's batch GroupByKey is one-pass unless told otherwise and fails at ~1M posts.
-      "FlinkRunner", List.of("--reIterableGroupByKeyResult=true"));
+      // fasterCopy: no deep copy of each element between chained steps (they never mutate their
+      // input, which the unit tests check on the Direct runner); it also silences Flink's warning.
+      "FlinkRunner", List.of("--reIterableGroupByKeyResult=true", "--fasterCopy=true"));
 
   /** {@code args} plus each of the {@link #RUNNER_DEFAULTS} of {@code runner} that they do not set. */
   static String[] withRunnerDefaults(String[] args, String runner) {
+    return withUnset(args, RUNNER_DEFAULTS.getOrDefault(runner, List.of()));
+  }
+
+  /** {@code args} plus each {@code --name=value} of {@code flags} whose name they do not set. */
+  static String[] withUnset(String[] args, List<String> flags) {
     List<String> withDefaults = new java.util.ArrayList<>(Arrays.asList(args));
-    for (String flag : RUNNER_DEFAULTS.getOrDefault(runner, List.of())) {
+    for (String flag : flags) {
       String name = flag.substring(0, flag.indexOf('='));
       if (Arrays.stream(args).noneMatch(a -> a.equals(name) || a.startsWith(name + "="))) {
         withDefaults.add(flag);
@@ -64,12 +72,52 @@ final class Cli {
     return withDefaults.toArray(new String[0]);
   }
 
+  /** Where a bundled jar names the runner it uses when the command line names none. */
+  static final String DEFAULT_RUNNER_RESOURCE = "/META-INF/pipewright/default-runner.args";
+
+  /**
+   * {@code args} with the bundled jar's default runner (embedded Flink) unless they name one. Only
+   * the bundled jars carry the resource: tests and {@code mvn exec:java} keep Beam's default, the
+   * Direct runner (Flink's engine cannot load job classes from exec:java's class loader).
+   */
+  static String[] withBundleDefaults(String[] args) {
+    if (Arrays.stream(args).anyMatch(a -> a.startsWith("--runner="))) {
+      return args;
+    }
+    try (java.io.InputStream in = Cli.class.getResourceAsStream(DEFAULT_RUNNER_RESOURCE)) {
+      return in == null ? args : withUnset(args, defaultRunnerArgs(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + DEFAULT_RUNNER_RESOURCE + " from the jar", e);
+    }
+  }
+
+  /** The {@code --name=value} lines of a default-runner resource ({@code #} starts a comment line). */
+  static List<String> defaultRunnerArgs(String resource) {
+    List<String> flags = new java.util.ArrayList<>();
+    for (String line : resource.split("\\R")) {
+      String flag = line.trim();
+      if (!flag.isEmpty() && !flag.startsWith("#")) {
+        if (!flag.startsWith("--") || flag.indexOf('=') < 0) {
+          throw new IllegalStateException(DEFAULT_RUNNER_RESOURCE + ": expected --name=value, got '" + flag + "'");
+        }
+        flags.add(flag);
+      }
+    }
+    return flags;
+  }
+
   /**
    * Parses and validates options. {@code --help} prints the options of {@code type} and exits.
-   * Adds the {@link #RUNNER_DEFAULTS} of the chosen runner.
+   * Adds the bundled jar's default runner ({@link #withBundleDefaults}) and the {@link
+   * #RUNNER_DEFAULTS} of the chosen runner.
    */
-  static <T extends PipelineOptions> T parse(String[] args, Class<T> type) {
+  static <T extends PipelineOptions> T parse(String[] givenArgs, Class<T> type) {
     PipelineOptionsFactory.register(type);
+    String[] args = withBundleDefaults(givenArgs);
+    if (args.length > givenArgs.length) {
+      System.out.println("runner: " + String.join(" ", Arrays.asList(args).subList(givenArgs.length, args.length))
+          + " (this jar's default; --runner=DirectRunner for Beam's test runner)");
+    }
     if (Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("--help=" + type.getName())
         || a.equals("--help=" + type.getSimpleName()))) {
       System.out.print(Help.of(type));

@@ -88,7 +88,6 @@ public final class PinterestBatch {
       PCollection<Row> records = pipeline.apply("Read " + kind,
           ReadJsonLines.from(OutputDirs.join(options.getInput(), kind, inputPattern(options)))
               .withMaxLineBytes(maxLineBytes(options.getMaxPayloadChars())));
-      summary.count(kind, Summary.READ, records);
       raw = raw.and(CleanPinterest.tag(kind), records);
     }
     CleanPinterest.Result cleaned = raw.apply("Clean", CleanPinterest.all()

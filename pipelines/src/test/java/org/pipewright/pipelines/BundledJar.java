@@ -59,6 +59,10 @@ final class BundledJar {
     }
     List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-cp", jar, mainClass));
     command.addAll(args);
+    // The jar's own default is embedded Flink; these tests are about the job, on Beam's test runner.
+    if (args.stream().noneMatch(a -> a.startsWith("--runner="))) {
+      command.add("--runner=DirectRunner");
+    }
     return command;
   }
 

@@ -54,8 +54,22 @@ public class CliHelpersTest {
         List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "DirectRunner")));
     assertEquals(List.of("--enforceImmutability=true", "--blockOnRun=false", "--enforceEncodability=false"),
         List.of(Cli.withRunnerDefaults(new String[] {"--enforceImmutability=true"}, "DirectRunner")));
-    assertEquals(List.of("--reIterableGroupByKeyResult=true"),
+    assertEquals(List.of("--reIterableGroupByKeyResult=true", "--fasterCopy=true"),
         List.of(Cli.withRunnerDefaults(new String[0], "FlinkRunner")));
     assertEquals(List.of("--input=in"), List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "SparkRunner")));
+  }
+
+  @Test
+  public void aBundledJarsDefaultRunnerAppliesOnlyWhenTheCommandLineNamesNone() {
+    List<String> flags = Cli.defaultRunnerArgs("# comment\n--runner=FlinkRunner\n\n  --flinkMaster=[local]  \n");
+    assertEquals(List.of("--runner=FlinkRunner", "--flinkMaster=[local]"), flags);
+    assertEquals(List.of("--input=in", "--flinkMaster=x", "--runner=FlinkRunner"),
+        List.of(Cli.withUnset(new String[] {"--input=in", "--flinkMaster=x"}, flags)));
+    // The test class path has no bundled-jar resource: Beam's own default (Direct) stays.
+    assertEquals(List.of("--input=in"), List.of(Cli.withBundleDefaults(new String[] {"--input=in"})));
+    assertEquals(List.of("--runner=SparkRunner"), List.of(Cli.withBundleDefaults(new String[] {"--runner=SparkRunner"})));
+    IllegalStateException bad = org.junit.Assert.assertThrows(IllegalStateException.class,
+        () -> Cli.defaultRunnerArgs("runner FlinkRunner"));
+    assertEquals(Cli.DEFAULT_RUNNER_RESOURCE + ": expected --name=value, got 'runner FlinkRunner'", bad.getMessage());
   }
 }

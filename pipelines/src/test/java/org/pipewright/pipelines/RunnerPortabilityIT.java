@@ -1,6 +1,7 @@
 package org.pipewright.pipelines;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public class RunnerPortabilityIT {
   public static void runOnDirect() throws Exception {
     input = TMP.newFolder("in").toPath();
     Emulator.run(new String[] {"--output=" + input, "--posts=1500", "--seed=17", "--malformedRate=0.02"});
-    direct = outputs(run("bundled", List.of("--runner=DirectRunner")));
+    direct = outputs(run("bundled-direct", "bundled", List.of("--runner=DirectRunner")));
   }
 
   @Test
@@ -43,24 +44,36 @@ public class RunnerPortabilityIT {
   }
 
   @Test
+  public void withoutRunnerTheBundledJarRunsOnEmbeddedFlinkWithTheSameOutputs() throws Exception {
+    Path out = run("bundled", List.of());
+    assertEquals(direct, outputs(out));
+    String log = Files.readString(TMP.getRoot().toPath().resolve("bundled.log"));
+    assertTrue(log, log.contains("runner: --runner=FlinkRunner --flinkMaster=[local] (this jar's default"));
+  }
+
+  @Test
   public void flinkGivesTheSameOutputs() throws Exception {
     assertEquals(direct, outputs(run("flink-bundled", List.of("--runner=FlinkRunner", "--flinkMaster=[local]"))));
   }
 
   private static Path run(String jarName, List<String> runner) throws Exception {
+    return run(jarName, jarName, runner);
+  }
+
+  private static Path run(String name, String jarName, List<String> runner) throws Exception {
     Path jar = BundledJar.runnerJar(jarName);
-    Path out = TMP.getRoot().toPath().resolve("out-" + jarName);
+    Path out = TMP.getRoot().toPath().resolve("out-" + name);
     List<String> args = new ArrayList<>(List.of("--input=" + input, "--output=" + out, "--outputFormat=json",
         "--progressSeconds=0"));
     args.addAll(runner);
-    Path log = TMP.getRoot().toPath().resolve(jarName + ".log");
+    Path log = TMP.getRoot().toPath().resolve(name + ".log");
     Process process = BundledJar.runnerProcess(jar, TMP.getRoot().toPath(), "org.pipewright.pipelines.PinterestBatch", args)
         .redirectOutput(log.toFile()).start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly().waitFor();
-      fail(jarName + " did not finish within 10 minutes:\n" + Files.readString(log));
+      fail(name + " did not finish within 10 minutes:\n" + Files.readString(log));
     }
-    assertEquals(jarName + " failed:\n" + Files.readString(log), 0, process.exitValue());
+    assertEquals(name + " failed:\n" + Files.readString(log), 0, process.exitValue());
     return out;
   }
 

@@ -26,12 +26,12 @@ public final class RawRecord {
   private RawRecord() {}
 
   public static Row of(@Nullable String source, String payload) {
-    return Row.withSchema(SCHEMA).addValues(source, payload, null).build();
+    return Row.withSchema(SCHEMA).attachValues(source, payload, null);
   }
 
   /** A record the source could not deliver whole: {@code excerpt} is what it kept, {@code reason} why. */
   public static Row refused(@Nullable String source, String excerpt, String reason) {
-    return Row.withSchema(SCHEMA).addValues(source, excerpt, reason).build();
+    return Row.withSchema(SCHEMA).attachValues(source, excerpt, reason);
   }
 
   public static @Nullable String source(Row record) {

@@ -41,12 +41,10 @@ public final class GeoCleaner extends RawRowCleaner {
     if ((lat == null) != (lon == null)) {
       throw new BadValueException("only one of latitude and longitude is present");
     }
-    return Row.withSchema(PinterestSchemas.GEO)
-        .addValues(
-            Numbers.id("ind", raw.getString("ind")),
-            Values.clean(raw.getString("country")),
-            lat == null ? null : Arrays.asList(lat, lon),
-            Timestamps.parseUtc(Values.clean(raw.getString("timestamp"))))
-        .build();
+    return Row.withSchema(PinterestSchemas.GEO).attachValues(
+        Numbers.id("ind", raw.getString("ind")),
+        Values.clean(raw.getString("country")),
+        lat == null ? null : Arrays.asList(lat, lon),
+        Timestamps.parseUtc(Values.clean(raw.getString("timestamp"))));
   }
 }

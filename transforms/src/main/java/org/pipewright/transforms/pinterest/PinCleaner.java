@@ -44,20 +44,18 @@ public final class PinCleaner extends RawRowCleaner {
 
   @Override
   public Row cleanRaw(Row raw) {
-    return Row.withSchema(PinterestSchemas.PIN)
-        .addValues(
-            Numbers.id("index", raw.getString("index")),
-            Values.clean(raw.getString("unique_id")),
-            Values.clean(raw.getString("title"), TITLE_PLACEHOLDERS),
-            Values.clean(raw.getString("description"), DESCRIPTION_PLACEHOLDERS),
-            FollowerCounts.parse(Values.clean(raw.getString("follower_count"), USER_PLACEHOLDERS)),
-            Values.clean(raw.getString("poster_name"), USER_PLACEHOLDERS),
-            Values.clean(raw.getString("tag_list"), TAG_PLACEHOLDERS),
-            Values.clean(raw.getString("is_image_or_video")),
-            Values.clean(raw.getString("image_src"), IMAGE_PLACEHOLDERS),
-            saveLocation(Values.clean(raw.getString("save_location"))),
-            Values.clean(raw.getString("category")))
-        .build();
+    return Row.withSchema(PinterestSchemas.PIN).attachValues(
+        Numbers.id("index", raw.getString("index")),
+        Values.clean(raw.getString("unique_id")),
+        Values.clean(raw.getString("title"), TITLE_PLACEHOLDERS),
+        Values.clean(raw.getString("description"), DESCRIPTION_PLACEHOLDERS),
+        FollowerCounts.parse(Values.clean(raw.getString("follower_count"), USER_PLACEHOLDERS)),
+        Values.clean(raw.getString("poster_name"), USER_PLACEHOLDERS),
+        Values.clean(raw.getString("tag_list"), TAG_PLACEHOLDERS),
+        Values.clean(raw.getString("is_image_or_video")),
+        Values.clean(raw.getString("image_src"), IMAGE_PLACEHOLDERS),
+        saveLocation(Values.clean(raw.getString("save_location"))),
+        Values.clean(raw.getString("category")));
   }
 
   static String saveLocation(String value) {

@@ -40,13 +40,11 @@ public final class UserCleaner extends RawRowCleaner {
     if (age != null && (age < 0 || age > MAX_AGE)) {
       throw new BadValueException("age out of range [0, " + MAX_AGE + "]: " + age);
     }
-    return Row.withSchema(PinterestSchemas.USER)
-        .addValues(
-            Numbers.id("ind", raw.getString("ind")),
-            userName(Values.clean(raw.getString("first_name")), Values.clean(raw.getString("last_name"))),
-            age,
-            Timestamps.parseUtc(Values.clean(raw.getString("date_joined"))))
-        .build();
+    return Row.withSchema(PinterestSchemas.USER).attachValues(
+        Numbers.id("ind", raw.getString("ind")),
+        userName(Values.clean(raw.getString("first_name")), Values.clean(raw.getString("last_name"))),
+        age,
+        Timestamps.parseUtc(Values.clean(raw.getString("date_joined"))));
   }
 
   static String userName(String first, String last) {
