@@ -58,9 +58,20 @@ final class BoundedLines {
   private @Nullable String refusal;
 
   BoundedLines(InputStream in, int maxLineBytes) {
+    this(in, maxLineBytes, 1);
+  }
+
+  /**
+   * Lines of a stream that starts at line {@code firstLine} of a file (a range of it, starting right
+   * after a {@code \n}): numbers count on from there, and only a stream at line 1 can have a byte
+   * order mark.
+   */
+  BoundedLines(InputStream in, int maxLineBytes, long firstLine) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
     this.line = new byte[Math.min(1024, maxLineBytes + 1)];
+    this.number = firstLine - 1;
+    this.started = firstLine > 1;
   }
 
   /**
@@ -109,7 +120,7 @@ final class BoundedLines {
     return refusal;
   }
 
-  /** Complete lines read so far. */
+  /** Complete lines read so far (from the start of the file, for a range). */
   long linesRead() {
     return number;
   }
