@@ -40,7 +40,9 @@ public final class StreamingBenchmark {
     Path work = Files.createTempDirectory("pipewright-bench");
     try (LocalKafka kafka = LocalKafka.start(work.resolve("kafka"));
         LocalPostgres postgres = LocalPostgres.start(work.resolve("postgres"))) {
-      if (args[0].equals("backlog")) {
+      if (args[0].equals("idle")) {
+        idle(kafka, postgres, work, Integer.parseInt(args[1]));
+      } else if (args[0].equals("backlog")) {
         backlog(kafka, postgres, work, Long.parseLong(args[1]));
       } else {
         int seconds = Integer.parseInt(args[0]);
@@ -110,6 +112,69 @@ public final class StreamingBenchmark {
     }
   }
 
+  /**
+   * CPU used by each job while its topics stay empty: from when its tables exist (plus 30 s to let
+   * start-up settle) for {@code seconds}, read from the process' user and system clock ticks.
+   */
+  private static void idle(LocalKafka kafka, LocalPostgres postgres, Path work, int seconds) throws Exception {
+    System.out.println("| job | idle for s | CPU s | CPU % of one core |");
+    System.out.println("|-----|----------:|------:|------------------:|");
+    for (String job : jobs()) {
+      String prefix = "idle" + job;
+      kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
+      Path log = work.resolve(prefix + ".log");
+      Process process = start(job, prefix, prefix + "_", kafka, postgres, work, log);
+      try {
+        awaitTable(postgres, prefix + "_geo", process, log);
+        Thread.sleep(30_000); // start-up work (job deployment, the JIT compiling it) is not idling
+        long before = cpuTicks(process.pid());
+        Map<String, Long> threadsBefore = threadTicks(process.pid());
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L); // measuring an idle process: there is nothing to wait for
+        double cpu = (cpuTicks(process.pid()) - before) / 100.0; // USER_HZ is 100 on Linux
+        Map<String, Long> busiest = new java.util.TreeMap<>();
+        threadTicks(process.pid()).forEach((t, ticks) -> {
+          long used = ticks - threadsBefore.getOrDefault(t, 0L);
+          if (used >= 20) {
+            busiest.put(t, used);
+          }
+        });
+        System.out.println("busiest threads (ticks): " + busiest);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        check(process, log);
+        System.out.printf(java.util.Locale.ROOT, "| %s | %.0f | %.2f | %.1f |%n", job, elapsed, cpu, 100 * cpu / elapsed);
+      } finally {
+        process.destroy();
+        process.waitFor(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** utime + stime per thread ("name/tid"). */
+  private static Map<String, Long> threadTicks(long pid) throws Exception {
+    Map<String, Long> ticks = new java.util.HashMap<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.put(name + "/" + task.getFileName(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+        } catch (java.io.IOException gone) {
+          // the thread ended
+        }
+      }
+    }
+    return ticks;
+  }
+
+  /** utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15). */
+  private static long cpuTicks(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
   /** When the first row and when the {@code expected}-th distinct row was in the three clean tables. */
   private static long[] awaitRows(LocalPostgres postgres, String tables, long expected, Process job, Path log)
       throws Exception {
@@ -149,6 +214,7 @@ public final class StreamingBenchmark {
     CompletableFuture<Void> sendTimes = CompletableFuture.runAsync(() -> noteSendTimes(kafka, prefix, sent, done));
     try {
       awaitTable(postgres, prefix + "_geo", streaming, log);
+      awaitRunning(job, postgres, prefix + "_", streaming, log);
       long start = System.nanoTime();
       CompletableFuture<Emulator.Stats> emulator = CompletableFuture.supplyAsync(() -> {
         try {
@@ -240,6 +306,22 @@ public final class StreamingBenchmark {
           sent.putIfAbsent(Long.parseLong(r.key()), r.timestamp());
         }
       }
+    }
+  }
+
+  /**
+   * Until the job reads: the yardstick says so once it has its partitions, a pipeline once its safe
+   * point has saved a first checkpoint row (the Flink job is deployed and its timers fire). Sending
+   * earlier would count the job's start-up as latency.
+   */
+  private static void awaitRunning(String job, LocalPostgres postgres, String checkpoint, Process process, Path log)
+      throws Exception {
+    Warehouse warehouse = new Warehouse(postgres);
+    while (job.equals("yardstick") ? !Files.readString(log).contains("ready")
+        : warehouse.count("SELECT count(*) FROM " + org.pipewright.io.jdbc.JdbcCheckpointStore.TABLE
+            + " WHERE name = '" + checkpoint + "'") < 1) {
+      check(process, log);
+      Thread.sleep(200);
     }
   }
 

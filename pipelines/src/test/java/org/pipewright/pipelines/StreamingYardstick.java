@@ -79,8 +79,13 @@ public final class StreamingYardstick {
         Connection db = jdbc.open()) {
       db.setAutoCommit(false);
       consumer.subscribe(List.copyOf(cleaners.keySet()));
+      boolean ready = false;
       while (true) {
         ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+        if (!ready && !consumer.assignment().isEmpty()) {
+          System.out.println("ready"); // the benchmark starts sending now
+          ready = true;
+        }
         if (records.isEmpty()) {
           continue;
         }
