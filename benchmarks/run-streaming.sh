@@ -1,29 +1,56 @@
 #!/usr/bin/env bash
-# Streaming throughput (records/s) and end-to-end latency (p50/p99, emulator send -> row in
-# PostgreSQL) of PinterestStreaming at a few offered rates, on the Direct runner or on Flink.
-# Usage: [BENCH_RUNNER=direct|flink] benchmarks/run-streaming.sh [SECONDS [RATE ...]]
-#        (default: direct, 60 s at 100 300 1000 records/s; Spark cannot run the streaming job)
-# Starts its own Kafka broker and PostgreSQL (module testing); prints one Markdown row per rate.
+# Streaming benchmarks of PinterestStreaming on the Direct runner or on Flink [local], each next to
+# the plain-Java yardstick (StreamingYardstick: KafkaConsumer -> the project's cleaners -> multi-row
+# JDBC upserts) measured in the same run.
+#
+# Rate mode: throughput and end-to-end latency (p50/p99, emulator send -> row in PostgreSQL) at a
+# few offered rates.
+#   [BENCH_RUNNER=direct|flink] benchmarks/run-streaming.sh [SECONDS [RATE ...]]
+#   (default: direct, 60 s at 100 300 1000 records/s; Spark cannot run the streaming job)
+# Backlog mode: loads RECORDS raw records (all three kinds) into Kafka first, then lets the
+# yardstick and then the pipeline drain them from the start; records/s from the first row in
+# PostgreSQL to the last expected one, with a "vs yardstick" ratio.
+#   [BENCH_RUNNER=direct|flink] benchmarks/run-streaming.sh backlog [RECORDS]   (default 1000000)
+# Environment: BENCH_YARDSTICK=false skips the yardstick; BENCH_OPTIONS="--opt=v ..." adds pipeline
+# options; BENCH_JVM="-XX:StartFlightRecording=..." adds JVM flags to the Flink job.
+# Starts its own Kafka broker and PostgreSQL (module testing); prints Markdown rows. Timed runs take
+# the shared lock /tmp/bench.lock so they never overlap another benchmark on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${1:-60}
-shift || true
-rates=("$@")
-[ ${#rates[@]} -gt 0 ] || rates=(100 300 1000)
+if [ "${1:-}" = backlog ]; then
+  args=(backlog "${2:-1000000}")
+else
+  seconds=${1:-60}
+  shift || true
+  rates=("$@")
+  [ ${#rates[@]} -gt 0 ] || rates=(100 300 1000)
+  args=("$seconds" "${rates[@]}")
+fi
 
 runner=${BENCH_RUNNER:-direct}
 case "$runner" in
   direct | flink) ;;
   *) echo "error: BENCH_RUNNER must be direct or flink, not '$runner'" >&2; exit 2 ;;
 esac
-jar=pipelines/target/pipewright-pipelines-bundled.jar
-[ -f "$jar" ] || mvn -q -B -ntp -DskipTests install
-if [ "$runner" = flink ] && [ ! -f pipelines/target/pipewright-pipelines-flink-bundled.jar ]; then
-  mvn -q -B -ntp -DskipTests -Pflink-runner -pl pipelines -am package
+# -am: every module from this checkout's sources, never a stale copy from ~/.m2.
+mvn -q -B -ntp -o -DskipTests -pl pipelines -am package
+if [ "$runner" = flink ]; then
+  # Its own profile (one Kryo per class path) and a separate jar; the Direct jar stays in place.
+  cp pipelines/target/pipewright-pipelines-bundled.jar pipelines/target/direct-bundled.keep
+  mvn -q -B -ntp -o -DskipTests -Pflink-runner -pl pipelines -am package
+  mv pipelines/target/direct-bundled.keep pipelines/target/pipewright-pipelines-bundled.jar
 fi
+mvn -q -B -ntp -o -pl pipelines -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath
 opens=$(grep -o '<java17.opens>[^<]*' pom.xml | sed 's/<java17.opens>//')
-mvn -q -B -ntp -o -pl pipelines test-compile exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=org.pipewright.pipelines.StreamingBenchmark \
-  -Dexec.args="$seconds ${rates[*]}" -Dpipewright.bundledJar="$PWD/$jar" \
-  -Dpipewright.benchRunner="$runner" -Dpipewright.java17Opens="$opens" 2>&1 | grep '^|'
+flock /tmp/bench.lock java -Xmx2g \
+  -cp "pipelines/target/test-classes:pipelines/target/classes:$(cat pipelines/target/bench.classpath)" \
+  -Dpipewright.bundledJar="$PWD/pipelines/target/pipewright-pipelines-bundled.jar" \
+  -Dpipewright.testClasses="$PWD/pipelines/target/test-classes" \
+  -Dpipewright.benchRunner="$runner" -Dpipewright.benchYardstick="${BENCH_YARDSTICK:-true}" \
+  -Dpipewright.benchOptions="${BENCH_OPTIONS:-}" -Dpipewright.benchJvm="${BENCH_JVM:-}" \
+  -Dpipewright.java17Opens="$opens" \
+  org.pipewright.pipelines.StreamingBenchmark "${args[@]}" > pipelines/target/bench-streaming.log 2>&1 \
+  || { tail -40 pipelines/target/bench-streaming.log >&2; exit 1; }
+grep -E '^\||^backlog' pipelines/target/bench-streaming.log

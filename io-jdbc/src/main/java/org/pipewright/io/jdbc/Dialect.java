@@ -49,15 +49,23 @@ public enum Dialect {
     return "CREATE TABLE IF NOT EXISTS " + quoteTable(table) + " (" + columns + key + ")";
   }
 
-  /** PostgreSQL: one parameterised statement per row that inserts or merges by key. */
+  /** PostgreSQL: one parameterised statement that inserts or merges one row by key. */
   String upsert(String tableName, Schema schema, List<String> keys, Map<String, String> merges) {
+    return upsert(tableName, schema, keys, merges, 1);
+  }
+
+  /**
+   * PostgreSQL: one statement that inserts or merges {@code rows} rows by key. The keys of the rows
+   * must differ: ON CONFLICT cannot touch one row twice in a statement.
+   */
+  String upsert(String tableName, Schema schema, List<String> keys, Map<String, String> merges, int rows) {
     String table = quoteTable(tableName);
     List<String> others = nonKeys(schema, keys);
     String update = others.stream()
         .map(n -> quote(n) + " = " + mergeValue(n, merges, STORED + "." + quote(n), "EXCLUDED." + quote(n)))
         .collect(Collectors.joining(", "));
-    return "INSERT INTO " + table + " AS " + STORED + " (" + columnList(schema) + ") VALUES ("
-        + params(schema) + ") ON CONFLICT (" + quotedList(keys) + ") DO "
+    return "INSERT INTO " + table + " AS " + STORED + " (" + columnList(schema) + ") VALUES "
+        + values(schema, rows) + " ON CONFLICT (" + quotedList(keys) + ") DO "
         + (others.isEmpty() ? "NOTHING" : "UPDATE SET " + update);
   }
 
@@ -86,7 +94,21 @@ public enum Dialect {
   }
 
   String insert(String table, Schema schema) {
-    return "INSERT INTO " + quoteTable(table) + " (" + columnList(schema) + ") VALUES (" + params(schema) + ")";
+    return insert(table, schema, 1);
+  }
+
+  /** One statement that inserts {@code rows} rows (multi-row VALUES: PostgreSQL and Redshift). */
+  String insert(String table, Schema schema, int rows) {
+    return "INSERT INTO " + quoteTable(table) + " (" + columnList(schema) + ") VALUES " + values(schema, rows);
+  }
+
+  private static String values(Schema schema, int rows) {
+    String row = "(" + params(schema) + ")";
+    StringBuilder values = new StringBuilder(rows * (row.length() + 2));
+    for (int i = 0; i < rows; i++) {
+      values.append(i == 0 ? "" : ", ").append(row);
+    }
+    return values.toString();
   }
 
   private static String mergeValue(String column, Map<String, String> merges, String old, String incoming) {

@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.values.Row;
@@ -27,6 +29,8 @@ import org.pipewright.transforms.core.RowJson;
 final class JdbcWriter implements Serializable {
   private static final long serialVersionUID = 1L;
   static final int MAX_ATTEMPTS = 8;
+  static final int MAX_ROWS_PER_STATEMENT = 1000;
+  private static final int MAX_PARAMETERS = 32767;
   /** SQL state classes worth retrying: connection, transaction rollback, resources, operator intervention. */
   private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57");
   /**
@@ -100,15 +104,15 @@ final class JdbcWriter implements Serializable {
         try (Statement s = open.createStatement()) {
           s.executeUpdate("DELETE FROM " + dialect.quoteTable(table));
         }
-        insert(dialect.insert(table, schema), rows);
+        insert(n -> dialect.insert(table, schema, n), rows);
       } else if (dialect == Dialect.POSTGRES) {
-        insert(dialect.upsert(table, schema, keys, merges), rows);
+        insert(n -> dialect.upsert(table, schema, keys, merges, n), rows);
       } else {
         String stage = stageName(table);
         try (Statement s = open.createStatement()) {
           s.execute("CREATE TEMP TABLE " + dialect.quoteTable(stage) + " (LIKE " + dialect.quoteTable(table) + ")");
         }
-        insert(dialect.insert(stage, schema), rows);
+        insert(n -> dialect.insert(stage, schema, n), rows);
         try (Statement s = open.createStatement()) {
           for (String sql : dialect.mergeStaged(table, stage, schema, keys, merges)) {
             s.executeUpdate(sql);
@@ -133,15 +137,28 @@ final class JdbcWriter implements Serializable {
     return stage.length() <= SqlIdentifiers.MAX_LENGTH ? stage : stage.substring(0, SqlIdentifiers.MAX_LENGTH);
   }
 
-  private void insert(String sql, Collection<Row> rows) throws SQLException {
-    try (PreparedStatement statement = open.prepareStatement(sql)) {
-      for (Row row : rows) {
-        for (int i = 0; i < schema.getFieldCount(); i++) {
-          set(statement, i + 1, schema.getField(i).getType(), row.getValue(i));
+  /**
+   * Writes {@code rows} with multi-row statements ({@code sql} gives the statement for n rows): a
+   * statement per row, even batched, costs the server a parse, plan and index probe per row and
+   * made the sink the streaming job's bottleneck; one statement per chunk of rows does not. A chunk
+   * stays below PostgreSQL's limit of 32767 parameters.
+   */
+  private void insert(IntFunction<String> sql, Collection<Row> rows) throws SQLException {
+    int fields = schema.getFieldCount();
+    int chunk = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS / fields));
+    Iterator<Row> next = rows.iterator();
+    for (int left = rows.size(); left > 0; left -= chunk) {
+      int n = Math.min(chunk, left);
+      try (PreparedStatement statement = open.prepareStatement(sql.apply(n))) {
+        int parameter = 1;
+        for (int r = 0; r < n; r++) {
+          Row row = next.next();
+          for (int i = 0; i < fields; i++) {
+            set(statement, parameter++, schema.getField(i).getType(), row.getValue(i));
+          }
         }
-        statement.addBatch();
+        statement.executeUpdate();
       }
-      statement.executeBatch();
     }
   }
 

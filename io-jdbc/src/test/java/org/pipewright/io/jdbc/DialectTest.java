@@ -112,6 +112,16 @@ public class DialectTest {
   }
 
   @Test
+  public void multiRowStatementsRepeatTheValuesTuple() {
+    Schema schema = Schema.builder().addStringField("category").addInt64Field("n").build();
+    assertEquals("INSERT INTO \"top\" AS cur (\"category\", \"n\") VALUES (?, ?), (?, ?), (?, ?) "
+            + "ON CONFLICT (\"category\") DO UPDATE SET \"n\" = EXCLUDED.\"n\"",
+        Dialect.POSTGRES.upsert("top", schema, List.of("category"), Map.of(), 3));
+    assertEquals("INSERT INTO \"top\" (\"category\", \"n\") VALUES (?, ?), (?, ?)",
+        Dialect.REDSHIFT.insert("top", schema, 2));
+  }
+
+  @Test
   public void redshiftMergeStagedUpdatesThenInsertsMissingKeys() {
     assertEquals(List.of(
             "UPDATE \"pin\" SET \"name\" = stg.\"name\", \"coordinates\" = stg.\"coordinates\", "

@@ -188,6 +188,28 @@ public class JdbcUpsertIT {
         query("SELECT * FROM " + table + " ORDER BY \"ind\""));
   }
 
+  @Test
+  public void aBatchLongerThanOneStatementIsWrittenWholeAndReplacedWholeOnASecondRun() throws Exception {
+    String table = table("pin_chunks");
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect)
+        .withBatchSize(10_000);
+    sink.createTable(PIN);
+    // More rows than one multi-row statement holds, and not a multiple of it: a full chunk and a remainder.
+    int n = 2 * JdbcWriter.MAX_ROWS_PER_STATEMENT + 345;
+    List<Row> firstRows = new ArrayList<>();
+    List<Row> secondRows = new ArrayList<>();
+    for (long ind = 1; ind <= n; ind++) {
+      firstRows.add(pin(ind, "first " + ind, (int) ind, null, null, null));
+      secondRows.add(pin(ind, "second " + ind, (int) ind, List.of(1.5), null, true));
+    }
+    write(first, PIN, firstRows, sink);
+    assertEquals(List.of(Arrays.asList((long) n, (long) n)),
+        query("SELECT count(*), count(DISTINCT \"ind\") FROM " + table + " WHERE \"title\" LIKE 'first %'"));
+    write(second, PIN, secondRows, sink);
+    assertEquals(List.of(Arrays.asList((long) n, 0L)), query("SELECT count(*), count(*) FILTER (WHERE \"title\" <> "
+        + "'second ' || \"ind\" OR \"downloaded\" IS NOT TRUE) FROM " + table));
+  }
+
   // ---- (c) merge expressions -------------------------------------------------------------
 
   @Test
