@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Throughput and peak memory of PinterestBatch per runner on the same generated posts.
 # Usage: benchmarks/run-batch.sh [POSTS ...]      (default: 10000 100000)
-# Env:   BENCH_RUNNERS="direct spark flink"   which runners (each needs its bundled jar, below)
+# Env:   BENCH_RUNNERS="default direct spark flink"   which runners (each needs its bundled jar, below);
+#                         default = the bundled jar with no runner named and the JVM's default settings
+#                         (embedded Flink, no -Xmx, no flags: the quickstart command)
 #        BENCH_DIR=dir    keeps the generated data (and outputs, logs) between runs
-#        BENCH_HEAP=8g    the JVM's -Xmx
+#        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark (the yardstick holds every table)
+#        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar: it spills, so a small heap shows its memory bound
 # Prints one Markdown table row per size and runner, and first the yardstick: the same job as a plain
 # Java program on one thread (pipelines/src/test/.../BatchYardstick.java), timed the same way, with
 # every runner's time as a multiple of it. Results in benchmarks/README.md were made with it.
@@ -11,14 +14,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target=pipelines/target
-declare -A jar=([direct]=$target/pipewright-pipelines-bundled.jar
+declare -A jar=([default]=$target/pipewright-pipelines-bundled.jar [direct]=$target/pipewright-pipelines-bundled.jar
   [spark]=$target/pipewright-pipelines-spark-bundled.jar
   [flink]=$target/pipewright-pipelines-flink-bundled.jar)
-declare -A runner=([direct]="--runner=DirectRunner"
+declare -A runner=([default]="" [direct]="--runner=DirectRunner"
   [spark]="--runner=SparkRunner --sparkMaster=local[2]"
   [flink]="--runner=FlinkRunner --flinkMaster=[local]")
-declare -A profile=([direct]=direct-runner [spark]=spark-runner [flink]=flink-runner)
-runners=(${BENCH_RUNNERS:-direct spark flink})
+declare -A profile=([default]=direct-runner [direct]=direct-runner [spark]=spark-runner [flink]=flink-runner)
+runners=(${BENCH_RUNNERS:-default direct spark flink})
 for r in "${runners[@]}"; do
   [[ -n "${jar[$r]:-}" ]] || { echo "unknown runner '$r' (direct, spark, flink)" >&2; exit 1; }
   [[ -f "${jar[$r]}" ]] || { echo "missing ${jar[$r]}: mvn -B -DskipTests -P${profile[$r]} package" >&2; exit 1; }
@@ -34,6 +37,7 @@ export SPARK_LOCAL_IP=127.0.0.1
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 heap=${BENCH_HEAP:-8g}
+declare -A jvm=([default]="" [direct]="-Xmx$heap" [spark]="-Xmx$heap" [flink]="-Xmx${BENCH_FLINK_HEAP:-2g}")
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 
@@ -58,7 +62,7 @@ for posts in "${sizes[@]}"; do
     start=$(date +%s.%N)
     # shellcheck disable=SC2086 # the runner options are words
     if /usr/bin/time -f "%M" -o "$work/rss-$posts-$r" \
-      java -Xmx"$heap" "${opens[@]}" -Dspark.ui.enabled=false -Djava.io.tmpdir="$tmp" -cp "${jar[$r]}" \
+      java ${jvm[$r]} $([ "$r" = default ] || echo "${opens[@]} -Dspark.ui.enabled=false") -Djava.io.tmpdir="$tmp" -cp "${jar[$r]}" \
         org.pipewright.pipelines.PinterestBatch --input="$in" --output="$out" --progressSeconds=0 ${runner[$r]} \
         > "$work/log-$posts-$r" 2>&1; then
       end=$(date +%s.%N)

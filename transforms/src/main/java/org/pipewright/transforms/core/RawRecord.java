@@ -26,6 +26,7 @@ public final class RawRecord {
   private RawRecord() {}
 
   public static Row of(@Nullable String source, String payload) {
+    // attachValues: the values already have the schema's types; build() would check each field again.
     return Row.withSchema(SCHEMA).attachValues(source, payload, null);
   }
 

@@ -21,7 +21,8 @@ public final class TaggedRecord {
   private TaggedRecord() {}
 
   public static Row of(String kind, @Nullable String source, String payload) {
-    return Row.withSchema(SCHEMA).addValues(kind, source, payload).build();
+    // attachValues: the values already have the schema's types; build() would check each field again.
+    return Row.withSchema(SCHEMA).attachValues(kind, source, payload);
   }
 
   public static String kind(Row record) {

@@ -207,7 +207,7 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
     public void process(@Element Row row, OutputReceiver<KV<Integer, Row>> out) {
       long ind = row.getInt64("ind");
       out.output(KV.of(Buckets.of(ind, buckets),
-          Row.withSchema(PART).addValues(ind, pin, row.getString(field)).build()));
+          Row.withSchema(PART).attachValues(ind, pin, row.getString(field))));
     }
   }
 
@@ -263,7 +263,7 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
         out.output(KV.of(Buckets.of(cell, buckets), KV.of(cell, ind)));
       }
       long seen = Math.max(timestamp.getMillis(), e == null ? Long.MIN_VALUE : e.getInt64("seen"));
-      entries.put(ind, Row.withSchema(ENTRY).addValues(category, country, hasPin, hasGeo, done, seen).build());
+      entries.put(ind, Row.withSchema(ENTRY).attachValues(category, country, hasPin, hasGeo, done, seen));
       if (purgeAt.read() == null) {
         long at = Math.min(timestamp.getMillis() + retention, BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
         purgeAt.write(at);
