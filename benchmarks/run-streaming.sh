@@ -5,12 +5,14 @@
 #
 # Rate mode: throughput and end-to-end latency (p50/p99, emulator send -> row in PostgreSQL) at a
 # few offered rates.
-#   [BENCH_RUNNER=direct|flink] benchmarks/run-streaming.sh [SECONDS [RATE ...]]
+#   [BENCH_RUNNER=default|direct|flink] benchmarks/run-streaming.sh [SECONDS [RATE ...]]
 #   (default: direct, 60 s at 100 300 1000 records/s; Spark cannot run the streaming job)
 # Backlog mode: loads RECORDS raw records (all three kinds) into Kafka first, then lets the
 # yardstick and then the pipeline drain them from the start; records/s from the first row in
 # PostgreSQL to the last expected one, with a "vs yardstick" ratio.
-#   [BENCH_RUNNER=direct|flink] benchmarks/run-streaming.sh backlog [RECORDS]   (default 1000000)
+#   [BENCH_RUNNER=default|direct|flink] benchmarks/run-streaming.sh backlog [RECORDS]   (default 1000000)
+# default: the bundled jar with no runner named and no JVM flags (embedded Flink, the quickstart's way);
+# flink: the Flink jar with --runner=FlinkRunner --flinkMaster=[local] and -Xmx2g.
 # Environment: BENCH_YARDSTICK=false skips the yardstick; BENCH_OPTIONS="--opt=v ..." adds pipeline
 # options; BENCH_JVM="-XX:StartFlightRecording=..." adds JVM flags to the Flink job.
 # Starts its own Kafka broker and PostgreSQL (module testing); prints Markdown rows. Timed runs take
@@ -30,8 +32,8 @@ fi
 
 runner=${BENCH_RUNNER:-direct}
 case "$runner" in
-  direct | flink) ;;
-  *) echo "error: BENCH_RUNNER must be direct or flink, not '$runner'" >&2; exit 2 ;;
+  default | direct | flink) ;;
+  *) echo "error: BENCH_RUNNER must be default, direct or flink, not '$runner'" >&2; exit 2 ;;
 esac
 # -am: every module from this checkout's sources, never a stale copy from ~/.m2.
 mvn -q -B -ntp -o -DskipTests -pl pipelines -am package

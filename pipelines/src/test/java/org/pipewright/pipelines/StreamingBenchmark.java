@@ -269,6 +269,16 @@ public final class StreamingBenchmark {
     switch (job) {
       case "direct":
         return BundledJar.start(MAIN, options, env, log);
+      case "default": {
+        // The quickstart's way: the bundled jar, no runner named (embedded Flink), no JVM flags.
+        List<String> command = new ArrayList<>(List.of(BundledJar.javaBin(), "-cp",
+            System.getProperty("pipewright.bundledJar"), MAIN));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        return builder.start();
+      }
       case "flink":
         List<String> flink = new ArrayList<>(options);
         flink.addAll(List.of("--runner=FlinkRunner", "--flinkMaster=[local]"));
@@ -282,7 +292,7 @@ public final class StreamingBenchmark {
         builder.environment().putAll(env);
         return builder.start();
       default:
-        throw new IllegalArgumentException("pipewright.benchRunner must be direct or flink, not " + job
+        throw new IllegalArgumentException("pipewright.benchRunner must be default, direct or flink, not " + job
             + " (Spark cannot run the streaming job)");
     }
   }
