@@ -113,8 +113,7 @@ public class JdbcUpsertIT {
   @Test
   public void upsertWritesEveryColumnTypeExactly() throws Exception {
     String table = table("pin_types");
-    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
-    sink.createTable(PIN);
+    JdbcUpsert sink = pinSink(table);
     List<Row> rows = List.of(
         pin(1L, "Zoë ✨ \"quoted\" O'Brien", 12345, Arrays.asList(-42.0773, -163.698),
             Instant.parse("2020-08-28T03:52:47.123Z"), true),
@@ -138,8 +137,7 @@ public class JdbcUpsertIT {
   @Test
   public void aNulCharacterIsStoredAsAReplacementCharacterInsteadOfFailingTheBatch() throws Exception {
     String table = table("pin_nul");
-    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
-    sink.createTable(PIN);
+    JdbcUpsert sink = pinSink(table);
     write(first, PIN, List.of(pin(1L, "a\u0000b", 1, null, null, null), pin(2L, "plain", 2, null, null, null)), sink);
     assertEquals(List.of(Arrays.asList(1L, "a\uFFFDb"), Arrays.asList(2L, "plain")),
         query("SELECT \"ind\", \"title\" FROM " + table + " ORDER BY \"ind\""));
@@ -150,8 +148,7 @@ public class JdbcUpsertIT {
   @Test
   public void runningTwiceAndDuplicateKeysGiveOneRowPerKeyLastOneWins() throws Exception {
     String table = table("pin_twice");
-    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
-    sink.createTable(PIN);
+    JdbcUpsert sink = pinSink(table);
     // One batch (one bundle, in this order): key 1 three times, key 2 twice.
     List<Row> rows = List.of(
         pin(1L, "first", 1, null, null, null),
@@ -169,12 +166,17 @@ public class JdbcUpsertIT {
     assertEquals(expected, query("SELECT * FROM " + table + " ORDER BY \"ind\""));
   }
 
+  /** An upsert of {@code PIN} rows by {@code ind} into {@code table}, which it creates. */
+  private JdbcUpsert pinSink(String table) throws java.sql.SQLException {
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
+    sink.createTable(PIN);
+    return sink;
+  }
+
   @Test
   public void duplicateKeysAcrossBatchesAlsoEndWithTheLastRow() throws Exception {
     String table = table("pin_batches");
-    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect)
-        .withBatchSize(2);
-    sink.createTable(PIN);
+    JdbcUpsert sink = pinSink(table).withBatchSize(2);
     write(first, PIN, List.of(
         pin(1L, "a", 1, null, null, null),
         pin(2L, "b", 2, null, null, null),
@@ -191,9 +193,7 @@ public class JdbcUpsertIT {
   @Test
   public void aBatchLongerThanOneStatementIsWrittenWholeAndReplacedWholeOnASecondRun() throws Exception {
     String table = table("pin_chunks");
-    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect)
-        .withBatchSize(10_000);
-    sink.createTable(PIN);
+    JdbcUpsert sink = pinSink(table).withBatchSize(10_000);
     // More rows than one multi-row statement holds, and not a multiple of it: a full chunk and a remainder.
     int n = 2 * JdbcWriter.MAX_ROWS_PER_STATEMENT + 345;
     List<Row> firstRows = new ArrayList<>();
@@ -381,8 +381,7 @@ public class JdbcUpsertIT {
   @Test
   public void writeStartedDuringAnOutageSucceedsOnceTheServerIsBack() throws Exception {
     String table = table("pin_outage");
-    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
-    sink.createTable(PIN);
+    JdbcUpsert sink = pinSink(table);
     POSTGRES.get().stop();
     PipelineResult result;
     // While the database is away a bare socket holds its port, so the test knows when the write's
