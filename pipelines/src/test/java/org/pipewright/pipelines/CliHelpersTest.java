@@ -54,7 +54,7 @@ public class CliHelpersTest {
         List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "DirectRunner")));
     assertEquals(List.of("--enforceImmutability=true", "--blockOnRun=false", "--enforceEncodability=false"),
         List.of(Cli.withRunnerDefaults(new String[] {"--enforceImmutability=true"}, "DirectRunner")));
-    assertEquals(List.of("--reIterableGroupByKeyResult=true", "--fasterCopy=true"),
+    assertEquals(List.of("--reIterableGroupByKeyResult=true", "--fasterCopy=true", "--disableMetrics=true"),
         List.of(Cli.withRunnerDefaults(new String[0], "FlinkRunner")));
     assertEquals(List.of("--input=in"), List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "SparkRunner")));
   }

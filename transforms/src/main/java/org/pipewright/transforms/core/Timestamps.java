@@ -54,6 +54,12 @@ public final class Timestamps {
       s = s.substring(0, 10) + 'T' + s.substring(11);
     }
     try {
+      if (isPlainSeconds(s)) {
+        // The form nearly every record has, read without the formatter (which cost 8% of the
+        // streaming job's CPU); LocalDateTime.of checks the fields as strictly as ZONED does.
+        return new Instant(LocalDateTime.of(digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10),
+            digits(s, 11, 13), digits(s, 14, 16), digits(s, 17, 19)).toEpochSecond(ZoneOffset.UTC) * 1000);
+      }
       java.time.temporal.TemporalAccessor parsed = ZONED.parse(s);
       LocalDateTime local = LocalDateTime.from(parsed);
       ZoneOffset offset =
@@ -65,6 +71,28 @@ public final class Timestamps {
       // A legal year such as +999999999 has no epoch millisecond: out of range, not a crash.
       throw new BadValueException("timestamp out of range '" + text + "'");
     }
+  }
+
+  /** {@code dddd-dd-ddTdd:dd:dd}, ASCII digits only: no fraction, no offset. */
+  private static boolean isPlainSeconds(String s) {
+    if (s.length() != 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+        || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return false;
+    }
+    for (int i = 0; i < 19; i++) {
+      if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && (s.charAt(i) < '0' || s.charAt(i) > '9')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int digits(String s, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      value = value * 10 + (s.charAt(i) - '0');
+    }
+    return value;
   }
 
   private static final DateTimeFormatter ISO_DATE =

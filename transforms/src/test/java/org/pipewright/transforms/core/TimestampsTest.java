@@ -150,4 +150,35 @@ public class TimestampsTest {
   public void unicodeWhiteSpaceIsTrimmed() {
     assertEquals(Timestamps.parseUtc("2020-08-28T03:52:47"), Timestamps.parseUtc("\u00852020-08-28 03:52:47\u202F"));
   }
+
+  /**
+   * The plain {@code yyyy-MM-dd HH:mm:ss} form is read without a formatter: it must accept and
+   * refuse exactly what a strict {@code uuuu-MM-dd'T'HH:mm:ss} formatter does, for any digits.
+   */
+  @Test
+  public void plainSecondsAgreeWithAStrictFormatterForAnyDigits() {
+    java.time.format.DateTimeFormatter strict = java.time.format.DateTimeFormatter
+        .ofPattern("uuuu-MM-dd'T'HH:mm:ss").withResolverStyle(java.time.format.ResolverStyle.STRICT);
+    java.util.Random random = new java.util.Random(7);
+    int accepted = 0;
+    for (int i = 0; i < 50_000; i++) {
+      String text = String.format("%04d-%02d-%02d%s%02d:%02d:%02d", random.nextInt(10_000), random.nextInt(14),
+          random.nextInt(33), random.nextBoolean() ? "T" : " ", random.nextInt(26), random.nextInt(62), random.nextInt(62));
+      Instant expected;
+      try {
+        expected = new Instant(java.time.LocalDateTime.parse(text.replace(' ', 'T'), strict)
+            .toEpochSecond(java.time.ZoneOffset.UTC) * 1000);
+      } catch (java.time.format.DateTimeParseException e) {
+        expected = null;
+      }
+      if (expected == null) {
+        assertThrows(text, BadValueException.class, () -> Timestamps.parseUtc(text));
+      } else {
+        assertEquals(text, expected, Timestamps.parseUtc(text));
+        accepted++;
+      }
+    }
+    assertThat("both outcomes must be exercised", accepted, org.hamcrest.Matchers.allOf(
+        org.hamcrest.Matchers.greaterThan(10_000), org.hamcrest.Matchers.lessThan(45_000)));
+  }
 }
