@@ -41,9 +41,9 @@ public interface JdbcOptions extends PipelineOptions {
 
   void setCreateTables(boolean value);
 
-  @Description("Prefix of every table name, e.g. pinterest_ gives pinterest_pin: letters, digits and _, "
-      + "not starting with a digit (table names are SQL identifiers, folded to lower case).")
-  @Default.String("pinterest_")
+  @Description("Prefix of every table name (default: the pipeline's own, pinterest_ or retail_; pinterest_ "
+      + "gives pinterest_pin): letters, digits and _, not starting with a digit (table names are SQL "
+      + "identifiers, folded to lower case).")
   String getTablePrefix();
 
   void setTablePrefix(String value);

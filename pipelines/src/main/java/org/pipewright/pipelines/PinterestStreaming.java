@@ -110,7 +110,8 @@ public final class PinterestStreaming {
   }
 
   static String checkpointName(PinterestStreamingOptions options, String source) {
-    return options.getCheckpointName().isBlank() ? options.getTablePrefix() + source : options.getCheckpointName();
+    return options.getCheckpointName().isBlank()
+        ? WarehouseTables.prefix(options, PinterestTables.PREFIX) + source : options.getCheckpointName();
   }
 
   static JdbcCheckpointStore checkpoints(PinterestStreamingOptions options, PinterestTables tables, String source) {

@@ -2,17 +2,13 @@ package org.pipewright.pipelines;
 
 import java.sql.SQLException;
 import java.util.List;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.pipewright.transforms.pinterest.CleanPinterest;
-import org.pipewright.io.jdbc.Dialect;
 import org.pipewright.io.jdbc.JdbcConnection;
 import org.pipewright.io.jdbc.JdbcReplace;
 import org.pipewright.io.jdbc.JdbcUpsert;
-import org.pipewright.io.jdbc.SqlIdentifiers;
 import org.pipewright.transforms.core.DeadLetter;
+import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.transforms.pinterest.CountPostsLive;
 import org.pipewright.transforms.pinterest.PinterestQueries;
 
@@ -22,17 +18,14 @@ import org.pipewright.transforms.pinterest.PinterestQueries;
  * live per-minute counts merged so that a count never goes down, and the analytics replaced whole.
  */
 final class PinterestTables {
-  static final String DEAD_LETTER = "dead_letter";
+  static final String PREFIX = "pinterest_";
+  static final String DEAD_LETTER = WarehouseTables.DEAD_LETTER;
   static final String LIVE = "posts_per_minute";
 
-  private final String prefix;
-  private final JdbcConnection connection;
-  private final Dialect dialect;
+  private final WarehouseTables warehouse;
 
-  private PinterestTables(String prefix, JdbcConnection connection, Dialect dialect) {
-    this.prefix = prefix;
-    this.connection = connection;
-    this.dialect = dialect;
+  private PinterestTables(WarehouseTables warehouse) {
+    this.warehouse = warehouse;
   }
 
   /** Every table name after the prefix, the longest deciding how long the prefix may be. */
@@ -44,59 +37,37 @@ final class PinterestTables {
     return names;
   }
 
-  /**
-   * Refuses a table prefix that would not make every table name a plain SQL identifier of at most
-   * {@value SqlIdentifiers#MAX_LENGTH} characters ({@link SqlIdentifiers}), and a JDBC URL with a
-   * password in it (it would show in every option dump). Called right after parsing, before any
-   * file, service or pipeline is touched.
-   */
+  /** See {@link WarehouseTables#validate}. */
   static void validate(JdbcOptions options) {
-    String prefix = options.getTablePrefix();
-    for (String suffix : suffixes()) {
-      if (prefix == null || !SqlIdentifiers.isValid(prefix + suffix)) {
-        int room = SqlIdentifiers.MAX_LENGTH - suffixes().stream().mapToInt(String::length).max().getAsInt();
-        throw new UsageException("--tablePrefix must be letters, digits and _, not starting with a digit, at most "
-            + room + " characters (table names are SQL identifiers), got '" + prefix + "'");
-      }
-    }
-    String url = options.getJdbcUrl();
-    if (url != null && url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*")) {
-      throw new UsageException("--jdbcUrl must not contain the password: set " + JdbcConnection.PASSWORD_ENV
-          + " or --jdbcPasswordFile");
-    }
+    WarehouseTables.validate(options, PREFIX, suffixes());
   }
 
   static PinterestTables of(JdbcOptions options) {
-    validate(options);
-    String prefix = options.getTablePrefix();
-    Dialect dialect;
-    try {
-      dialect = Dialect.parse(options.getJdbcDialect());
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--jdbcDialect: " + e.getMessage());
-    }
-    return new PinterestTables(prefix, JdbcOptions.connection(options), dialect);
+    return new PinterestTables(WarehouseTables.of(options, PREFIX, suffixes()));
   }
 
   JdbcConnection connection() {
-    return connection;
+    return warehouse.connection();
+  }
+
+  String prefix() {
+    return warehouse.prefix();
   }
 
   String name(String table) {
-    return prefix + table;
+    return warehouse.name(table);
   }
 
   JdbcUpsert clean(String kind) {
-    return JdbcUpsert.into(name(kind)).withKeys(CleanPinterest.ID_FIELD).withConnection(connection).withDialect(dialect);
+    return warehouse.upsert(kind, CleanPinterest.ID_FIELD);
   }
 
   JdbcUpsert deadLetters() {
-    return JdbcUpsert.into(name(DEAD_LETTER)).withKeys("source").withConnection(connection).withDialect(dialect);
+    return warehouse.deadLetters();
   }
 
   JdbcUpsert live() {
-    return JdbcUpsert.into(name(LIVE)).withKeys("window_start", "country", "category")
-        .withConnection(connection).withDialect(dialect)
+    return warehouse.upsert(LIVE, "window_start", "country", "category")
         // Accumulating panes only grow; a replayed or reordered older pane must not shrink a count.
         .withMerge("posts", "GREATEST({old}, {new})")
         .withMerge("final", "({old} OR {new})")
@@ -105,16 +76,11 @@ final class PinterestTables {
   }
 
   JdbcReplace analytics(String name) {
-    return JdbcReplace.table(name(name)).withConnection(connection).withDialect(dialect);
+    return warehouse.replace(name);
   }
 
-  /** Dead letters whose source is unknown get one derived from their content, as the table key. */
   static PCollection<Row> withSourceKey(PCollection<Row> deadLetters) {
-    return deadLetters.apply("Key dead letters", MapElements.into(TypeDescriptor.of(Row.class))
-        .via((Row d) -> DeadLetter.source(d) != null ? d : DeadLetter.of(DeadLetter.kind(d), DeadLetter.step(d),
-            DeadLetter.reason(d), "unknown:" + Integer.toHexString(String.valueOf(DeadLetter.payload(d)).hashCode()),
-            DeadLetter.payload(d))))
-        .setRowSchema(DeadLetter.SCHEMA);
+    return WarehouseTables.withSourceKey(deadLetters);
   }
 
   void createStreamingTables(List<String> kinds) throws SQLException {

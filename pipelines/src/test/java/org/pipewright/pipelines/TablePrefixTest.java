@@ -20,7 +20,9 @@ public class TablePrefixTest {
 
   @Test
   public void theDefaultAndPlainPrefixesAreAccepted() {
-    assertEquals("pinterest_", options().getTablePrefix());
+    PinterestTables tables = PinterestTables.of(options("--jdbcUrl=jdbc:postgresql://db/x"));
+    assertEquals("pinterest_pin", tables.name("pin"));
+    assertEquals("x_pin", PinterestTables.of(options("--jdbcUrl=jdbc:postgresql://db/x", "--tablePrefix=x_")).name("pin"));
     for (String prefix : new String[] {"pinterest_", "", "Wh_", "_x1", "p".repeat(20)}) {
       PinterestTables.validate(options("--tablePrefix=" + prefix));
     }

@@ -1,0 +1,107 @@
+package org.pipewright.pipelines;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.pipewright.io.jdbc.Dialect;
+import org.pipewright.io.jdbc.JdbcConnection;
+import org.pipewright.io.jdbc.JdbcReplace;
+import org.pipewright.io.jdbc.JdbcUpsert;
+import org.pipewright.io.jdbc.SqlIdentifiers;
+import org.pipewright.transforms.core.DeadLetter;
+
+/**
+ * One pipeline's tables in a SQL warehouse: their names (the pipeline's prefix, {@code --tablePrefix}
+ * when given, plus a fixed suffix), the connection and the dialect, and the writers every pipeline
+ * shares: upserts by key, whole-table replacement, and the dead-letter table keyed by source.
+ */
+final class WarehouseTables {
+  static final String DEAD_LETTER = "dead_letter";
+
+  private final String prefix;
+  private final JdbcConnection connection;
+  private final Dialect dialect;
+
+  private WarehouseTables(String prefix, JdbcConnection connection, Dialect dialect) {
+    this.prefix = prefix;
+    this.connection = connection;
+    this.dialect = dialect;
+  }
+
+  /** The prefix these options ask for: {@code --tablePrefix}, else the pipeline's own. */
+  static String prefix(JdbcOptions options, String defaultPrefix) {
+    return options.getTablePrefix() == null ? defaultPrefix : options.getTablePrefix();
+  }
+
+  /**
+   * Refuses a table prefix that would not make every {@code suffixes} name a plain SQL identifier of
+   * at most {@value SqlIdentifiers#MAX_LENGTH} characters ({@link SqlIdentifiers}), and a JDBC URL
+   * with a password in it (it would show in every option dump). Called right after parsing, before
+   * any file, service or pipeline is touched.
+   */
+  static void validate(JdbcOptions options, String defaultPrefix, List<String> suffixes) {
+    String prefix = prefix(options, defaultPrefix);
+    for (String suffix : suffixes) {
+      if (!SqlIdentifiers.isValid(prefix + suffix)) {
+        int room = SqlIdentifiers.MAX_LENGTH - suffixes.stream().mapToInt(String::length).max().getAsInt();
+        throw new UsageException("--tablePrefix must be letters, digits and _, not starting with a digit, at most "
+            + room + " characters (table names are SQL identifiers), got '" + prefix + "'");
+      }
+    }
+    String url = options.getJdbcUrl();
+    if (url != null && url.toLowerCase(Locale.ROOT).matches(".*[?&;]password=.*")) {
+      throw new UsageException("--jdbcUrl must not contain the password: set " + JdbcConnection.PASSWORD_ENV
+          + " or --jdbcPasswordFile");
+    }
+  }
+
+  static WarehouseTables of(JdbcOptions options, String defaultPrefix, List<String> suffixes) {
+    validate(options, defaultPrefix, suffixes);
+    Dialect dialect;
+    try {
+      dialect = Dialect.parse(options.getJdbcDialect());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--jdbcDialect: " + e.getMessage());
+    }
+    return new WarehouseTables(prefix(options, defaultPrefix), JdbcOptions.connection(options), dialect);
+  }
+
+  String prefix() {
+    return prefix;
+  }
+
+  JdbcConnection connection() {
+    return connection;
+  }
+
+  String name(String table) {
+    return prefix + table;
+  }
+
+  /** Upserts into {@code table} by {@code keys}. */
+  JdbcUpsert upsert(String table, String... keys) {
+    return JdbcUpsert.into(name(table)).withKeys(keys).withConnection(connection).withDialect(dialect);
+  }
+
+  /** Replaces the whole of {@code table} with what the pipeline computed. */
+  JdbcReplace replace(String table) {
+    return JdbcReplace.table(name(table)).withConnection(connection).withDialect(dialect);
+  }
+
+  /** Dead letters upserted by their source coordinates, so a replayed bad record is stored once. */
+  JdbcUpsert deadLetters() {
+    return upsert(DEAD_LETTER, "source");
+  }
+
+  /** Dead letters whose source is unknown get one derived from their content, as the table key. */
+  static PCollection<Row> withSourceKey(PCollection<Row> deadLetters) {
+    return deadLetters.apply("Key dead letters", MapElements.into(TypeDescriptor.of(Row.class))
+        .via((Row d) -> DeadLetter.source(d) != null ? d : DeadLetter.of(DeadLetter.kind(d), DeadLetter.step(d),
+            DeadLetter.reason(d), "unknown:" + Integer.toHexString(String.valueOf(DeadLetter.payload(d)).hashCode()),
+            DeadLetter.payload(d))))
+        .setRowSchema(DeadLetter.SCHEMA);
+  }
+}
