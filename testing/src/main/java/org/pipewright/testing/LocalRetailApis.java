@@ -273,17 +273,18 @@ public final class LocalRetailApis implements AutoCloseable {
           answer.headers.put("Retry-After", Long.toString(fault.arg));
         }
       } else {
-        if (fault != null && fault.kind == Fault.Kind.SLOW) {
-          Thread.sleep(fault.arg);
-        }
         answer = answer(exchange.getRequestMethod(), path, query);
         if (fault != null && fault.kind == Fault.Kind.MALFORMED) {
           answer = new Answer(answer.status, answer.body.substring(0, answer.body.length() / 2));
         }
       }
+      // Logged on arrival, before a slow answer's delay: a client that gave up has still been counted
       synchronized (this) {
         log.add(new Request(path, masked(exchange.getRequestURI().getRawQuery()), answer.status,
             fault == null ? null : fault.toString()));
+      }
+      if (fault != null && fault.kind == Fault.Kind.SLOW) {
+        Thread.sleep(fault.arg);
       }
       respond(exchange, answer);
     } catch (InterruptedException e) {
