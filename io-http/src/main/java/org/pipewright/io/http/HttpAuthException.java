@@ -19,7 +19,11 @@ public final class HttpAuthException extends RuntimeException {
   private final int status;
   private final String maskedUrl;
 
-  HttpAuthException(String api, int status, @Nullable String apiError, String maskedUrl) {
+  /**
+   * {@code api} refused the key with HTTP {@code status}, or with {@code apiError} (an error the API
+   * reported in its body) when that is not null; {@code maskedUrl} must already have the key masked.
+   */
+  public HttpAuthException(String api, int status, @Nullable String apiError, String maskedUrl) {
     super(api + " API refused the key (" + (apiError == null ? "HTTP " + status : apiError)
         + ") for GET " + maskedUrl);
     this.api = api;
