@@ -33,8 +33,11 @@ import org.pipewright.transforms.core.DeadLetter;
  * <p>The key never appears in display data, {@code toString}, errors, dead letters or the URLs of
  * responses: each is masked ({@code apiKey=***}). See {@link ApiKey} for where the key is read.
  *
+ * <p>Redirects are not followed (a 3xx is a dead letter): a header key must not travel to
+ * another host.
+ *
  * <p>The rate limit ({@link #withRateLimit}) is per worker process: all threads of one JVM calling
- * the same base URL share it; {@code n} workers may send {@code n} times the rate. A runner that
+ * the same API (name and base URL) share it; {@code n} workers may send {@code n} times the rate. A runner that
  * retries a failed bundle calls its requests again: calls must be safe to repeat (GETs are).
  * Counters {@code <api>.requests}, {@code <api>.responses}, {@code <api>.deadLetter} and {@code
  * <api>.retries} are reported in the {@code pipewright} namespace.

@@ -87,11 +87,12 @@ final class Caller {
     this.config = config;
     this.secret = config.key.resolve(env);
     this.maskedParameters = config.key.isNone() || config.key.inHeader() ? List.of() : List.of(config.key.name());
-    this.throttle = config.ratePerSecond > 0 ? Throttle.shared(config.baseUrl, config.ratePerSecond) : null;
+    this.throttle = config.ratePerSecond > 0 ? Throttle.shared(config.apiName + " " + config.baseUrl, config.ratePerSecond) : null;
     this.sleeper = sleeper;
     this.client = CLIENTS.computeIfAbsent(config.connectTimeout, timeout -> HttpClient.newBuilder()
         .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        // A redirect could carry a header key to another host: a 3xx is a dead letter instead
+        .followRedirects(HttpClient.Redirect.NEVER)
         // HTTP/1.1: on http:// the default would try an h2c upgrade, which some servers mishandle
         .version(HttpClient.Version.HTTP_1_1)
         .build());
