@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The local demo stack: Kafka, PostgreSQL, S3 (S3Mock) and Kinesis (kinesis-mock) on 127.0.0.1,
-# run by org.pipewright.testing.LocalStack from the testing module.
+# The local demo stack: Kafka, PostgreSQL, S3 (S3Mock), Kinesis (kinesis-mock) and the retail API
+# stand-in (products + currency, LocalRetailApis) on 127.0.0.1, run by
+# org.pipewright.testing.LocalStack from the testing module (stop stops them all).
 #
 #   stack.sh start [--kafkaPort=9092 --postgresPort=55432 --s3Port=9090 --kinesisPort=4567
+#                   --apisPort=8089 --productsKey=... --fxKey=...
 #                   --partitions=1 --shards=1 --bucket=pipewright]
 #   stack.sh stop
 #   stack.sh status
 #
 # State lives in runners-config/local/.stack/ (git-ignored); each start begins with empty services.
+# Faults for the API stand-in while it runs: curl -X POST --data '503*3@/v1/trends' "$PIPEWRIGHT_PRODUCTS_API_URL/_faults"
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -14,6 +14,7 @@ import org.apache.beam.sdk.util.MimeTypes;
 import org.pipewright.io.files.Format;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.S3AccessOptions;
+import org.pipewright.io.http.HttpAuthException;
 
 /** Command-line plumbing shared by the pipelines: parsing, validation, one-line errors. */
 final class Cli {
@@ -25,21 +26,34 @@ final class Cli {
   }
 
   /**
-   * Runs {@code body}, turning a {@link UsageException} or an invalid option into one {@code
-   * error:} line and exit code 2 instead of a stack trace.
+   * Runs {@code body}, turning a {@link UsageException}, an invalid option or an API that refused
+   * its key ({@link HttpAuthException}, however deep a runner wrapped it) into one {@code error:}
+   * line and exit code 2 instead of a stack trace.
    */
   static void main(String[] args, Body body) {
     try {
       body.run(args);
-    } catch (UsageException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
     } catch (Exception e) {
+      String userError = userError(e);
+      if (userError != null) {
+        System.err.println("error: " + userError);
+        System.exit(2);
+      }
       // Not a usage problem: keep the stack trace, it is needed to diagnose the failure.
       e.printStackTrace();
       System.err.println("error: " + rootMessage(e));
       System.exit(1);
     }
+  }
+
+  /**
+   * The one line for a failure that is the user's to fix and needs no stack trace, or null: a
+   * {@link UsageException}'s message, or the message of an {@link HttpAuthException} (a wrong key:
+   * it names the API and the request, key masked) found in the cause chain, since runners wrap
+   * what a step throws.
+   */
+  static String userError(Throwable e) {
+    return e instanceof UsageException ? e.getMessage() : HttpAuthException.find(e);
   }
 
   /** Runner settings the pipelines need, each applied unless the command line sets it. */
