@@ -160,10 +160,11 @@ public final class RateTable {
   }
 
   /**
-   * The days since the epoch of an ISO {@code yyyy-MM-dd} date; a {@link BadValueException}
-   * ({@code bad_date: ...}) for anything else, including valid-looking impossible days.
+   * The days since the epoch of an ISO {@code yyyy-MM-dd} date (exactly that shape, no white
+   * space); a {@link BadValueException} ({@code bad_date: ...}) for anything else, including
+   * impossible days such as {@code 2017-02-30}.
    */
-  static long epochDay(String date) {
+  public static long epochDay(String date) {
     // LocalDate.parse alone would also take "+12345-01-01"; the fixed shape keeps one text per day.
     if (date.length() != 10 || date.charAt(4) != '-' || date.charAt(7) != '-') {
       throw new BadValueException("bad_date: '" + date + "' is not a yyyy-MM-dd date");
