@@ -6,6 +6,7 @@ import static org.pipewright.transforms.internal.Checks.checkNotNull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -76,7 +77,9 @@ import org.slf4j.LoggerFactory;
  * items.apply("Convert", ConvertCurrency.using(rates));
  * }</pre>
  */
-public final class RateTable {
+public final class RateTable implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** One day's rates: the day, the source currency, the API's timestamp (epoch seconds) and the quotes. */
   public static final Schema SCHEMA =
       Schema.builder()
@@ -226,7 +229,8 @@ public final class RateTable {
   }
 
   /** One day's rates of one source currency. */
-  public static final class Day {
+  public static final class Day implements Serializable {
+    private static final long serialVersionUID = 1L;
     private final String date;
     private final @Nullable Long timestamp;
     private final Map<String, BigDecimal> quotes;
