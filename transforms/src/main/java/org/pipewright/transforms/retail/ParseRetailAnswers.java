@@ -160,7 +160,7 @@ public final class ParseRetailAnswers extends PTransform<PCollection<Row>, Clean
         if (payload.length() > maxPayloadChars) {
           deadLetter(out, "answer too large: " + payload.length() + " characters (limit "
                   + maxPayloadChars + "); payload cut to the first " + KEPT_PAYLOAD_CHARS + " characters",
-              source, payload.substring(0, KEPT_PAYLOAD_CHARS));
+              source, payload.substring(0, Math.min(KEPT_PAYLOAD_CHARS, payload.length())));
           return;
         }
         date = RetailAnswers.dateOf(source);
