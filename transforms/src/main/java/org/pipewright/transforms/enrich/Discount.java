@@ -17,12 +17,12 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.pipewright.transforms.core.BadValueException;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.core.RowJson;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Adds the discount in percent off the list price, {@code (msrp - price) / msrp * 100}, as a
