@@ -40,6 +40,18 @@ public final class CleanResult implements POutput {
     return new CleanResult(PCollectionTuple.of(outputTag, output).and(deadLetterTag, none), outputTag, deadLetterTag);
   }
 
+  /**
+   * A result made of two collections of one pipeline: for steps outside this package whose
+   * records fan out (one answer to many items, say), so cannot be a {@link CleanRecords}.
+   * {@code deadLetters} must have {@link DeadLetter#SCHEMA}.
+   */
+  public static CleanResult of(PCollection<Row> output, PCollection<Row> deadLetters) {
+    TupleTag<Row> outputTag = newOutputTag();
+    TupleTag<Row> deadLetterTag = newOutputTag();
+    return new CleanResult(
+        PCollectionTuple.of(outputTag, output).and(deadLetterTag, deadLetters), outputTag, deadLetterTag);
+  }
+
   /** Records that passed, with the step's output schema. */
   public PCollection<Row> output() {
     return tuple.get(outputTag);

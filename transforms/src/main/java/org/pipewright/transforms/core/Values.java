@@ -56,6 +56,26 @@ public final class Values {
   }
 
   /**
+   * Orders strings by Unicode code point, as SQL's binary collation and most other systems do;
+   * {@link String#compareTo} compares UTF-16 units instead, which puts characters above U+FFFF
+   * (emoji, say) before U+E000..U+FFFF. Every deterministic ranking by name uses this.
+   */
+  public static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  /**
    * The white space that trimming removes: Java white space ({@link Character#isWhitespace}, the
    * ASCII controls), Unicode space separators ({@link Character#isSpaceChar}: U+00A0, U+2007,
    * U+202F and the other no-break spaces included), U+0085 NEXT LINE (Unicode white space that

@@ -23,6 +23,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.pipewright.transforms.core.TopTies;
+import org.pipewright.transforms.core.Values;
 
 /** The most followed poster per country, and the countries whose top poster leads overall. */
 final class TopUsers {
@@ -53,18 +54,7 @@ final class TopUsers {
     }
 
     static int compareCodePoints(String a, String b) {
-      int i = 0;
-      int j = 0;
-      while (i < a.length() && j < b.length()) {
-        int ca = a.codePointAt(i);
-        int cb = b.codePointAt(j);
-        if (ca != cb) {
-          return Integer.compare(ca, cb);
-        }
-        i += Character.charCount(ca);
-        j += Character.charCount(cb);
-      }
-      return Integer.compare(a.length() - i, b.length() - j);
+      return Values.compareCodePoints(a, b);
     }
   }
 
