@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The local demo stack: Kafka, PostgreSQL, S3 (S3Mock) and Kinesis (kinesis-mock) on 127.0.0.1,
-# run by org.pipewright.testing.LocalStack from the testing module.
+# The local demo stack: Kafka, PostgreSQL, S3 (S3Mock), Kinesis (kinesis-mock) and MongoDB
+# (mongo-java-server, in memory) on 127.0.0.1, run by org.pipewright.testing.LocalStack from the
+# testing module; stop ends them all.
 #
 #   stack.sh start [--kafkaPort=9092 --postgresPort=55432 --s3Port=9090 --kinesisPort=4567
-#                   --partitions=1 --shards=1 --bucket=pipewright]
+#                   --mongoPort=27017 --partitions=1 --shards=1 --bucket=pipewright]
 #   stack.sh stop
 #   stack.sh status
 #

@@ -15,13 +15,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The demo stack: Kafka, PostgreSQL, S3 and Kinesis on fixed ports of 127.0.0.1, with the topics,
- * bucket and streams the Pinterest pipelines use. It prints the addresses (also written to
+ * The demo stack: Kafka, PostgreSQL, S3, Kinesis and MongoDB (mongo-java-server, in this JVM) on
+ * fixed ports of 127.0.0.1, with the topics, bucket and streams the Pinterest pipelines use. It prints the addresses (also written to
  * {@code <workDir>/stack.env}, which is deleted again on exit) and runs until SIGTERM or SIGINT.
  *
  * <p>Arguments, all optional, as {@code --name=value}: {@code workDir} (default {@code .stack}),
  * {@code s3mockJar} (default {@code <workDir>/s3mock.jar}), {@code kafkaPort} (9092),
- * {@code postgresPort} (55432), {@code s3Port} (9090), {@code kinesisPort} (4567), {@code bucket}
+ * {@code postgresPort} (55432), {@code s3Port} (9090), {@code kinesisPort} (4567), {@code mongoPort}
+ * (27017), {@code bucket}
  * ({@code pipewright}), {@code partitions} (1), {@code shards} (1). A port of 0 picks a free one.
  */
 public final class LocalStack {
@@ -65,13 +66,14 @@ public final class LocalStack {
       LocalKafka kafka = register(started, LocalKafka.start(workDir, port(opts, "kafkaPort", 9092)));
       kafka.createTopics(partitions, TOPICS.toArray(String[]::new));
       LocalPostgres postgres = register(started, LocalPostgres.start(workDir, port(opts, "postgresPort", 55432)));
+      LocalMongo mongo = register(started, LocalMongo.start(workDir, port(opts, "mongoPort", 27017)));
       LocalS3 s3 = s3Future.join();
       LocalKinesis kinesis = kinesisFuture.join();
       for (String stream : STREAMS) {
         kinesis.createStream(stream, shards);
       }
 
-      String env = describe(kafka, postgres, s3, kinesis, partitions, shards);
+      String env = describe(kafka, postgres, s3, kinesis, mongo, partitions, shards);
       Path tmp = workDir.resolve("stack.env.tmp");
       Files.writeString(tmp, env);
       // Atomic, so that a script polling for the file never reads half of it
@@ -90,7 +92,7 @@ public final class LocalStack {
   }
 
   static String describe(LocalKafka kafka, LocalPostgres postgres, LocalS3 s3, LocalKinesis kinesis,
-      int partitions, int shards) {
+      LocalMongo mongo, int partitions, int shards) {
     StringBuilder out = new StringBuilder();
     out.append("# Pipewright local stack, started ").append(Instant.now())
         .append(" by PID ").append(ProcessHandle.current().pid()).append('\n');
@@ -103,6 +105,8 @@ public final class LocalStack {
     out.append("#   Kinesis     ").append(kinesis.endpoint()).append("  streams ")
         .append(String.join(", ", STREAMS)).append(" (").append(shards).append(" shard(s)), region ")
         .append(LocalKinesis.REGION).append('\n');
+    out.append("#   MongoDB     ").append(mongo.uri())
+        .append("  (mongo-java-server, in memory, no authentication)\n");
     export(out, "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
     export(out, "PIPEWRIGHT_JDBC_URL", postgres.jdbcUrl());
     export(out, "PIPEWRIGHT_JDBC_USER", postgres.user());
@@ -116,6 +120,7 @@ public final class LocalStack {
     export(out, "S3_ENDPOINT", s3.endpoint());
     export(out, "S3_BUCKET", s3.bucket());
     export(out, "KINESIS_ENDPOINT", kinesis.endpoint());
+    export(out, "PIPEWRIGHT_MONGO_URI", mongo.uri());
     export(out, "AWS_REGION", LocalKinesis.REGION);
     export(out, "AWS_ACCESS_KEY_ID", LocalKinesis.ACCESS_KEY);
     export(out, "AWS_SECRET_ACCESS_KEY", LocalKinesis.SECRET_KEY);
