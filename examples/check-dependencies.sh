@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails if a consumer of pipewright-transforms + pipewright-io-kafka gets another connector's
-# dependencies on its class path: Hadoop, Parquet, Avro, the AWS SDK or a JDBC driver. Each offender
-# is named with the path that brings it in. Avro is the one allowed exception, and only through
+# dependencies on its class path: Hadoop, Parquet, Avro, the AWS SDK, the MongoDB driver or a JDBC
+# driver. Each offender is named with the path that brings it in. Avro is the one allowed exception, and only through
 # Beam's own KafkaIO (beam-sdks-java-io-kafka depends on beam-sdks-java-extensions-avro and Avro
 # for its Confluent schema-registry support; Beam core itself does not bring Avro).
 #
@@ -14,9 +14,9 @@ MVN_FLAGS=${MVN_FLAGS:-}
 # Prints the offenders in target/<name>.tree (Maven's text dependency tree); exit status 1 if any.
 offenders() {
   awk '
-    # The forbidden groups: other connectors (Hadoop, Parquet, Avro, AWS SDK v1/v2) and JDBC drivers.
+    # The forbidden groups: other connectors (Hadoop, Parquet, Avro, AWS SDK v1/v2, MongoDB) and JDBC drivers.
     function forbidden(g) {
-      return g ~ /^(org\.apache\.hadoop|org\.apache\.parquet|org\.apache\.avro|software\.amazon\.awssdk|com\.amazonaws)$/ ||
+      return g ~ /^(org\.apache\.hadoop|org\.apache\.parquet|org\.apache\.avro|software\.amazon\.awssdk|com\.amazonaws|org\.mongodb)$/ ||
              g ~ /^(org\.postgresql|com\.mysql|mysql|org\.mariadb\.jdbc|com\.microsoft\.sqlserver|com\.oracle\.database\.jdbc|com\.h2database|org\.xerial|org\.apache\.derby|org\.hsqldb|com\.amazon\.redshift|net\.snowflake)$/
     }
     NR == 1 { chain[0] = $0; next }
@@ -67,4 +67,4 @@ for expected in org.apache.hadoop org.apache.parquet software.amazon.awssdk; do
   fi
 done
 
-echo "dependency check: pipewright-transforms + pipewright-io-kafka bring no Hadoop, Parquet, AWS SDK or JDBC driver (Avro only via Beam's KafkaIO)"
+echo "dependency check: pipewright-transforms + pipewright-io-kafka bring no Hadoop, Parquet, AWS SDK, MongoDB driver or JDBC driver (Avro only via Beam's KafkaIO)"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The local demo stack: Kafka, PostgreSQL, S3 (S3Mock), Kinesis (kinesis-mock) and the retail API
-# stand-in (products + currency, LocalRetailApis) on 127.0.0.1, run by
-# org.pipewright.testing.LocalStack from the testing module (stop stops them all).
+# The local demo stack: Kafka, PostgreSQL, S3 (S3Mock), Kinesis (kinesis-mock), MongoDB
+# (mongo-java-server, in memory) and the retail API stand-in (products + currency, LocalRetailApis)
+# on 127.0.0.1, run by org.pipewright.testing.LocalStack from the testing module (stop stops them all).
 #
 #   stack.sh start [--kafkaPort=9092 --postgresPort=55432 --s3Port=9090 --kinesisPort=4567
-#                   --apisPort=8089 --productsKey=... --fxKey=...
+#                   --mongoPort=27017 --apisPort=8089 --productsKey=... --fxKey=...
 #                   --partitions=1 --shards=1 --bucket=pipewright]
 #   stack.sh stop
 #   stack.sh status

@@ -15,15 +15,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The demo stack: Kafka, PostgreSQL, S3 and Kinesis on fixed ports of 127.0.0.1, with the topics,
- * bucket and streams the Pinterest pipelines use, and the retail API stand-in ({@link
- * LocalRetailApis}, in this process). It prints the addresses (also written to
+ * The demo stack: Kafka, PostgreSQL, S3, Kinesis and MongoDB (mongo-java-server, in this JVM) on
+ * fixed ports of 127.0.0.1, with the topics, bucket and streams the Pinterest pipelines use, and the
+ * retail API stand-in ({@link LocalRetailApis}, in this process). It prints the addresses (also written to
  * {@code <workDir>/stack.env}, which is deleted again on exit) and runs until SIGTERM or SIGINT.
  *
  * <p>Arguments, all optional, as {@code --name=value}: {@code workDir} (default {@code .stack}),
  * {@code s3mockJar} (default {@code <workDir>/s3mock.jar}), {@code kafkaPort} (9092),
- * {@code postgresPort} (55432), {@code s3Port} (9090), {@code kinesisPort} (4567), {@code apisPort}
- * (8089), {@code productsKey} and {@code fxKey} (the stand-in's keys), {@code bucket}
+ * {@code postgresPort} (55432), {@code s3Port} (9090), {@code kinesisPort} (4567), {@code mongoPort}
+ * (27017), {@code apisPort} (8089), {@code productsKey} and {@code fxKey} (the stand-in's keys), {@code bucket}
  * ({@code pipewright}), {@code partitions} (1), {@code shards} (1). A port of 0 picks a free one.
  */
 public final class LocalStack {
@@ -70,13 +70,14 @@ public final class LocalStack {
       LocalRetailApis apis = register(started, LocalRetailApis.start(port(opts, "apisPort", 8089),
           opts.getOrDefault("productsKey", LocalRetailApis.DEFAULT_PRODUCTS_KEY),
           opts.getOrDefault("fxKey", LocalRetailApis.DEFAULT_FX_KEY), RetailData.standard()));
+      LocalMongo mongo = register(started, LocalMongo.start(workDir, port(opts, "mongoPort", 27017)));
       LocalS3 s3 = s3Future.join();
       LocalKinesis kinesis = kinesisFuture.join();
       for (String stream : STREAMS) {
         kinesis.createStream(stream, shards);
       }
 
-      String env = describe(kafka, postgres, s3, kinesis, apis, partitions, shards);
+      String env = describe(kafka, postgres, s3, kinesis, mongo, apis, partitions, shards);
       Path tmp = workDir.resolve("stack.env.tmp");
       Files.writeString(tmp, env);
       // Atomic, so that a script polling for the file never reads half of it
@@ -95,7 +96,7 @@ public final class LocalStack {
   }
 
   static String describe(LocalKafka kafka, LocalPostgres postgres, LocalS3 s3, LocalKinesis kinesis,
-      LocalRetailApis apis, int partitions, int shards) {
+      LocalMongo mongo, LocalRetailApis apis, int partitions, int shards) {
     StringBuilder out = new StringBuilder();
     out.append("# Pipewright local stack, started ").append(Instant.now())
         .append(" by PID ").append(ProcessHandle.current().pid()).append('\n');
@@ -108,6 +109,8 @@ public final class LocalStack {
     out.append("#   Kinesis     ").append(kinesis.endpoint()).append("  streams ")
         .append(String.join(", ", STREAMS)).append(" (").append(shards).append(" shard(s)), region ")
         .append(LocalKinesis.REGION).append('\n');
+    out.append("#   MongoDB     ").append(mongo.uri())
+        .append("  (mongo-java-server, in memory, no authentication)\n");
     // The stand-in's comment line and its exports (URLs and the demo keys)
     String apiLines = apis.describe();
     int firstExport = apiLines.indexOf("export ");
@@ -125,6 +128,7 @@ public final class LocalStack {
     export(out, "S3_ENDPOINT", s3.endpoint());
     export(out, "S3_BUCKET", s3.bucket());
     export(out, "KINESIS_ENDPOINT", kinesis.endpoint());
+    export(out, "PIPEWRIGHT_MONGO_URI", mongo.uri());
     export(out, "AWS_REGION", LocalKinesis.REGION);
     export(out, "AWS_ACCESS_KEY_ID", LocalKinesis.ACCESS_KEY);
     export(out, "AWS_SECRET_ACCESS_KEY", LocalKinesis.SECRET_KEY);
