@@ -11,7 +11,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The days a batch run covers, from {@code --date} or {@code --from}/{@code --to} (both ends
  * included). With neither, the run covers every day it finds ({@link #all()}).
  */
-final class DateRange {
+final class DateRange implements java.io.Serializable {
   /** Runs over more days than this are almost certainly a typo in a year. */
   static final int MAX_DAYS = 3660;
 
@@ -88,6 +88,16 @@ final class DateRange {
     }
     LocalDate day = LocalDate.parse(isoDate);
     return !day.isBefore(from) && !day.isAfter(to);
+  }
+
+  /** This range with {@code days} more days before its first; an open range stays open. */
+  DateRange extendedBack(int days) {
+    return isAll() ? this : new DateRange(from.minusDays(days), to);
+  }
+
+  /** The only day of a one-day range, else null. */
+  @Nullable LocalDate singleDay() {
+    return from != null && from.equals(to) ? from : null;
   }
 
   @Override

@@ -1,13 +1,9 @@
 package org.pipewright.pipelines;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -147,10 +143,7 @@ public final class PinterestBatch {
   }
 
   static void printSummary(String out, Format format) throws IOException {
-    try (InputStream in = Channels.newInputStream(
-        FileSystems.open(FileSystems.matchNewResource(OutputDirs.join(out, "summary.json"), false)))) {
-      System.out.println("summary: " + new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
-    }
+    Summary.print(out);
     Analytics.printFirstRows(out, format);
   }
 }

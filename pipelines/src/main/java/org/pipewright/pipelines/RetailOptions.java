@@ -3,6 +3,7 @@ package org.pipewright.pipelines;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.pipewright.io.mongodb.MongoOptions;
 
 /** What the retail batch and streaming jobs share: the landing archive, the APIs, the enrichment and the sinks. */
 public interface RetailOptions extends RetailApiOptions, JdbcOptions, MongoOptions {

@@ -4,6 +4,10 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,7 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -23,6 +28,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.pipewright.io.files.OutputDirs;
 
 /**
  * Per-table record counts computed by the pipeline itself (so they are exact on every runner) and
@@ -56,6 +62,14 @@ final class Summary {
         .apply("Label " + key, MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
             .via(n -> KV.of(key, n))));
+  }
+
+  /** Prints the {@code summary.json} a run wrote to {@code out} as one line. */
+  static void print(String out) throws IOException {
+    try (InputStream in = Channels.newInputStream(
+        FileSystems.open(FileSystems.matchNewResource(OutputDirs.join(out, "summary.json"), false)))) {
+      System.out.println("summary: " + new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+    }
   }
 
   /** Writes the counts to {@code path} (a full file name) as one JSON object. */

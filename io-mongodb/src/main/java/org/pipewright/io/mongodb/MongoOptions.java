@@ -28,7 +28,7 @@ public interface MongoOptions extends PipelineOptions {
    * @throws IllegalArgumentException for a URI that is not a MongoDB connection string or that holds
    *     a password (the message masks it)
    */
-  static @Nullable MongoConnection connection(MongoOptions options) {
+  static @Nullable MongoConnection mongoConnection(MongoOptions options) {
     String uri = options.getMongoUri();
     if (uri == null || uri.isBlank()) {
       return null;

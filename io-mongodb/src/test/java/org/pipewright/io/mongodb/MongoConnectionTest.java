@@ -78,12 +78,12 @@ public class MongoConnectionTest {
         .as(MongoOptions.class);
     assertEquals("--mongoUri mongodb://etl:***@db:27017 holds a password, which would show wherever the "
         + "pipeline's options do: leave it out and set PIPEWRIGHT_MONGO_PASSWORD",
-        assertThrows(IllegalArgumentException.class, () -> MongoOptions.connection(options)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MongoOptions.mongoConnection(options)).getMessage());
     options.setMongoUri("mongodb://etl@db:27017");
-    assertEquals("mongodb://etl@db:27017", MongoOptions.connection(options).describe());
+    assertEquals("mongodb://etl@db:27017", MongoOptions.mongoConnection(options).describe());
     assertEquals("pipewright", options.getMongoDatabase());
     options.setMongoUri(null);
-    assertNull(MongoOptions.connection(options));
+    assertNull(MongoOptions.mongoConnection(options));
   }
 
   @Test

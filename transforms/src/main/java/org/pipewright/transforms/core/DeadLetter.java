@@ -35,6 +35,17 @@ public final class DeadLetter {
     return of(kind, step, reason, RawRecord.source(rawRecord), RawRecord.payload(rawRecord));
   }
 
+  /**
+   * The value of a row's {@code source} string field, where its schema has one (records that carry
+   * their origin along, such as items parsed from a landed file), else null: what a step that refuses
+   * an already-parsed row puts in its dead letter's {@code source}.
+   */
+  public static @Nullable String sourceField(Row row) {
+    Schema schema = row.getSchema();
+    return schema.hasField("source") && schema.getField("source").getType().getTypeName() == Schema.TypeName.STRING
+        ? row.getString("source") : null;
+  }
+
   /** Converts a bad record reported by a Beam IO (for example KafkaIO) to a dead letter. */
   public static Row fromBadRecord(String kind, String step, BadRecord bad) {
     BadRecord.Failure failure = bad.getFailure();

@@ -34,7 +34,8 @@ import org.pipewright.transforms.core.RowJson;
  * #DEFAULT_MAX_RATE_AGE_DAYS} days earlier by default, half-up rounding to six decimals, one date
  * per record) are {@link CurrencyConverter}'s. A record that cannot be converted (no amount, no
  * usable date, {@code missing_rates}) becomes a dead letter of {@link #withKind kind} with step
- * {@value #STEP}, the reason and the record as JSON: every input row is in exactly one output.
+ * {@value #STEP}, the reason, the record as JSON and its {@code source} field if it has one (see {@link
+ * DeadLetter#sourceField}): every input row is in exactly one output.
  *
  * <p>Defaults: amount field {@value #DEFAULT_AMOUNT_FIELD} ({@code DECIMAL}, in USD), date field
  * {@value #DEFAULT_DATE_FIELD} ({@code STRING}, {@code yyyy-MM-dd}), currencies {@code
@@ -189,7 +190,7 @@ public final class ConvertCurrency extends PTransform<PCollection<Row>, CleanRes
             (BigDecimal) row.getValue(amountIndex), (String) row.getValue(dateIndex));
       } catch (BadValueException e) {
         dead.inc();
-        c.output(deadLetterTag, DeadLetter.of(kind, STEP, e.getMessage(), null, RowJson.format(row)));
+        c.output(deadLetterTag, DeadLetter.of(kind, STEP, e.getMessage(), DeadLetter.sourceField(row), RowJson.format(row)));
         return;
       }
       List<Object> values = new ArrayList<>(out.getFieldCount());

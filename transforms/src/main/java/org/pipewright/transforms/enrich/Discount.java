@@ -156,7 +156,7 @@ public final class Discount extends PTransform<PCollection<Row>, CleanResult> {
         discount = discount((BigDecimal) row.getValue(msrpIndex), (BigDecimal) row.getValue(priceIndex));
       } catch (BadValueException e) {
         dead.inc();
-        o.get(deadLetterTag).output(DeadLetter.of(kind, STEP, e.getMessage(), null, RowJson.format(row)));
+        o.get(deadLetterTag).output(DeadLetter.of(kind, STEP, e.getMessage(), DeadLetter.sourceField(row), RowJson.format(row)));
         return;
       }
       List<Object> values = new ArrayList<>(out.getFieldCount());

@@ -170,14 +170,14 @@ public final class ParseRetailAnswers extends PTransform<PCollection<Row>, Clean
           for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             try {
-              good(out, RetailAnswers.item(date, item));
+              good(out, RetailAnswers.item(date, source, item));
             } catch (RuntimeException e) {
               deadLetter(out, reason(e), source + "#items[" + i + "]", item.toString());
             }
           }
           return;
         }
-        good(out, kind.equals(VOD) ? RetailAnswers.item(date, body) : RetailAnswers.rates(date, body));
+        good(out, kind.equals(VOD) ? RetailAnswers.item(date, source, body) : RetailAnswers.rates(date, body));
       } catch (RuntimeException | StackOverflowError e) {
         // A bug in a rule must not lose the answer either: it becomes a dead letter like bad input.
         deadLetter(out, e instanceof Error ? "unexpected error: " + e : reason((Exception) e), source, payload);

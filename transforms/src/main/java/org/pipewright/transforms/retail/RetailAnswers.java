@@ -62,6 +62,8 @@ public final class RetailAnswers {
           .addNullableField("category_path", FieldType.STRING)
           .addNullableField("brand_name", FieldType.STRING)
           .addNullableField("upc", FieldType.STRING)
+          // The answer the item came from: lineage, and the order of two answers of one day.
+          .addNullableField("source", FieldType.STRING)
           .build();
 
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -102,8 +104,13 @@ public final class RetailAnswers {
     return items;
   }
 
-  /** One item of {@code date} as an {@link #ITEM} row. */
+  /** One item of {@code date} as an {@link #ITEM} row, without a source. */
   public static Row item(String date, JsonNode item) {
+    return item(date, null, item);
+  }
+
+  /** One item of {@code date}, from the answer {@code source}, as an {@link #ITEM} row. */
+  public static Row item(String date, @Nullable String source, JsonNode item) {
     if (!item.isObject()) {
       throw new BadValueException("malformed_item: expected an object, got " + item.getNodeType());
     }
@@ -129,7 +136,8 @@ public final class RetailAnswers {
         date, itemId, parentItemId, name, msrp, salePrice, rating,
         text(item, "categoryPath", "category_path"),
         text(item, "brandName", "brand_name"),
-        text(item, "upc", "upc"));
+        text(item, "upc", "upc"),
+        source);
   }
 
   /** A rates answer of {@code date} as a {@link RateTable#SCHEMA} row. */

@@ -36,9 +36,10 @@ public class ParseRetailAnswersTest {
   private static final String TRENDS_NO_ITEMS = "{\"time\": 1488528000000}";
   private static final String CUT_OFF = "{\"time\": 1488528000000, \"items\": [{\"itemId\": 1,";
 
-  private static Row item(String date, String id, String name, String msrp, String price, Double rating) {
+  private static Row item(String source, String date, String id, String name, String msrp, String price,
+      Double rating) {
     return Row.withSchema(RetailAnswers.ITEM).addValues(date, id, null, name,
-        msrp == null ? null : new BigDecimal(msrp), new BigDecimal(price), rating, null, null, null).build();
+        msrp == null ? null : new BigDecimal(msrp), new BigDecimal(price), rating, null, null, null, source).build();
   }
 
   private static long counter(PipelineResult result, String name) {
@@ -64,8 +65,8 @@ public class ParseRetailAnswersTest {
         .apply(ParseRetailAnswers.trends());
 
     PAssert.that(trends.output()).containsInAnyOrder(
-        item("2017-03-03", "1", "Desk", "59.99", "42.95", 3.836),
-        item("2017-03-03", "3", "Chair", null, "10", null));
+        item(T1, "2017-03-03", "1", "Desk", "59.99", "42.95", 3.836),
+        item(T1, "2017-03-03", "3", "Chair", null, "10", null));
     PAssert.that(trends.deadLetters()).containsInAnyOrder(
         DeadLetter.of("trends", "ParseTrends", "missing_sale_price", T1 + "#items[1]",
             "{\"itemId\":2,\"name\":\"Lamp\"}"),
@@ -100,7 +101,7 @@ public class ParseRetailAnswersTest {
         .setRowSchema(RawRecord.SCHEMA)
         .apply(ParseRetailAnswers.vod());
     PAssert.that(vod.output()).containsInAnyOrder(
-        item("2017-03-03", "55", "Bostitch 7\" Turbo", null, "9.99", null));
+        item("/land/vod/dt=2017-03-03/vod.json", "2017-03-03", "55", "Bostitch 7\" Turbo", null, "9.99", null));
     PAssert.that(vod.deadLetters()).containsInAnyOrder(
         DeadLetter.of("vod", "ParseVod", "missing_item_id", "/land/vod/dt=2017-03-04/vod.json", bad),
         DeadLetter.of("vod", "ParseVod", "malformed_json: expected a JSON object, got ARRAY",

@@ -46,7 +46,7 @@ public class RetailAnswersTest {
   public void aFullItem() {
     assertEquals(Row.withSchema(RetailAnswers.ITEM).addValues("2017-03-03", "55759343", "55759342",
             "RCA Voyager 7\" 16GB Tablet", d("59.99"), d("42.95"), 3.836, "Electronics/Tablets", "RCA",
-            "681131145734").build(),
+            "681131145734", null).build(),
         item(ITEM));
   }
 
@@ -54,7 +54,7 @@ public class RetailAnswersTest {
   public void optionalFieldsMayBeAbsentOrNull() {
     Row r = item("{\"itemId\": 1, \"name\": \"x\", \"salePrice\": 7.20, \"msrp\": null}");
     assertEquals(Row.withSchema(RetailAnswers.ITEM).addValues("2017-03-03", "1", null, "x", null,
-        d("7.20"), null, null, null, null).build(), r);
+        d("7.20"), null, null, null, null, null).build(), r);
     assertNull(item(with("customerRating", "\"  \"")).getDouble("customer_rating"));
   }
 

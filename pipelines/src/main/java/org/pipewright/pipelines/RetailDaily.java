@@ -1,0 +1,227 @@
+package org.pipewright.pipelines;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.schemas.transforms.Select;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+import org.pipewright.io.files.DeadLetterSink;
+import org.pipewright.io.files.Format;
+import org.pipewright.io.files.OutputDirs;
+import org.pipewright.io.files.ReadJsonDocuments;
+import org.pipewright.io.files.TablePreview;
+import org.pipewright.io.files.WriteRows;
+import org.pipewright.io.mongodb.MongoConnection;
+import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.KeepLatest;
+import org.pipewright.transforms.core.RawRecord;
+import org.pipewright.transforms.enrich.ConvertCurrency;
+import org.pipewright.transforms.enrich.CountDistinctDays;
+import org.pipewright.transforms.enrich.Discount;
+import org.pipewright.transforms.enrich.RateTable;
+import org.pipewright.transforms.enrich.TopByDays;
+import org.pipewright.transforms.retail.ParseRetailAnswers;
+import org.pipewright.transforms.retail.RetailAnswers;
+
+/**
+ * The daily retail batch job: landed API answers in (trending items, the value of the day,
+ * exchange rates), the items valued in several currencies, their discounts and how often each
+ * trended out.
+ *
+ * <pre>
+ * OUT/valuation/            one row per value-of-the-day item: date, item_id, name, sale_price,
+ *                           rate_date, value_&lt;CCY&gt;...
+ * OUT/discount/             one row per trending item per day: date, item_id, name, msrp,
+ *                           sale_price, discount, customer_rating
+ * OUT/trending_frequency/   item_id, name, days, first_date, last_date
+ * OUT/trending_top/         rank, item_id, name, days
+ * OUT/dead-letter/          refused answers and items, with step, reason and source
+ * OUT/summary.json          per kind (trends items, vod, rates): read, clean, duplicates, deadLetter
+ * </pre>
+ *
+ * <p>An item seen more than once on a day (two polls of the same day) is kept once, from the answer
+ * landed last, and counted in {@code duplicates}. With {@code --fetch} the job first calls the APIs
+ * for its days and lands their answers ({@link RetailLanding}); processing always reads the
+ * landing archive, so a run can be repeated from it without the APIs.
+ */
+public final class RetailDaily {
+  static final String TRENDS = ParseRetailAnswers.TRENDS;
+  static final String VOD = ParseRetailAnswers.VOD;
+  static final String RATES = ParseRetailAnswers.RATES;
+  static final List<String> KINDS = ParseRetailAnswers.KINDS;
+  static final List<String> TABLES = RetailTables.TABLES;
+
+  private RetailDaily() {}
+
+  public static void main(String[] args) {
+    Cli.main(args, RetailDaily::run);
+  }
+
+  public static void run(String[] args) throws IOException {
+    RetailDailyOptions options = Cli.parse(args, RetailDailyOptions.class);
+    RetailTables.validate(options);
+    Format format = Cli.format("outputFormat", options.getOutputFormat());
+    DateRange range = DateRange.of(options.getDate(), options.getFrom(), options.getTo());
+    List<String> currencies = currencies(options.getCurrencies());
+    if (options.getMaxRateAgeDays() < 0) {
+      throw new UsageException("--maxRateAgeDays must be >= 0, got " + options.getMaxRateAgeDays());
+    }
+    if (options.getTop() <= 0) {
+      throw new UsageException("--top must be > 0, got " + options.getTop());
+    }
+    RetailTables tables = options.getJdbcUrl() == null ? null : RetailTables.of(options);
+    MongoConnection mongo = RetailTables.mongo(options);
+    if (options.getFetch()) {
+      if (range.isAll()) {
+        range = DateRange.of(LocalDate.now(ZoneOffset.UTC).toString(), null, null);
+      }
+      RetailLanding.fetch(options, range);
+    }
+    Cli.requireInputs(options.getInput(), KINDS, "**");
+    Cli.requireWritable(options.getOutput());
+    if (tables != null) {
+      tables.check();
+    }
+    if (mongo != null) {
+      RetailTables.checkMongo(mongo);
+    }
+    Pipeline pipeline = Pipeline.create(options);
+    List<String> replaced = build(pipeline, options, format, range, currencies, tables, mongo);
+    if (tables != null && options.getCreateTables()) {
+      tables.create();
+    }
+    Cli.replaceAll(replaced);
+    Runs.run(pipeline, options.getProgressSeconds(), KINDS);
+    Cli.tidy(replaced);
+    Summary.print(options.getOutput());
+    for (String table : TABLES) {
+      printFirstRows(options.getOutput(), table, format);
+    }
+  }
+
+  /** Adds the job to {@code pipeline}; returns the output folders it writes. */
+  static List<String> build(Pipeline pipeline, RetailDailyOptions options, Format format, DateRange range,
+      List<String> currencies, RetailTables tables, MongoConnection mongo) {
+    String out = options.getOutput();
+    Summary summary = new Summary();
+    List<String> folders = new ArrayList<>();
+    List<PCollection<Row>> deadLetters = new ArrayList<>();
+
+    CleanResult trends = parse(pipeline, options, TRENDS, range, 0);
+    CleanResult vod = parse(pipeline, options, VOD, range, 0);
+    CleanResult rates = parse(pipeline, options, RATES, range, options.getMaxRateAgeDays());
+    PCollectionView<RateTable> rateTable = rates.output().apply("Rate table", RateTable.fromRows());
+
+    // Enrich first, then keep the latest version of each item and day: what the enrichment refuses is
+    // a dead letter, what the de-duplication drops is a duplicate, and the two never overlap.
+    CleanResult discounted = trends.output().apply("Discount", Discount.create().withKind(TRENDS));
+    PCollection<Row> trendItems = discounted.output()
+        .apply("Latest trending item", KeepLatest.perKey("item_id", "date").orderedBy("source"));
+    PCollection<Row> discount = trendItems.apply("Discount columns",
+        Select.fieldNames("date", "item_id", "name", "msrp", "sale_price", "discount", "customer_rating"));
+
+    CleanResult valued = vod.output().apply("Value in currencies", ConvertCurrency.using(rateTable)
+        .withCurrencies(currencies).withMaxRateAgeDays(options.getMaxRateAgeDays()).withKind(VOD));
+    List<String> valuationFields = new ArrayList<>(List.of("date", "item_id", "name", "sale_price",
+        ConvertCurrency.RATE_DATE_FIELD));
+    currencies.forEach(c -> valuationFields.add(ConvertCurrency.VALUE_PREFIX + c));
+    PCollection<Row> valuation = valued.output()
+        .apply("Latest value of the day", KeepLatest.perKey("item_id", "date").orderedBy("source"))
+        .apply("Valuation columns", Select.fieldNames(valuationFields.toArray(new String[0])));
+
+    PCollection<Row> frequency = trendItems.apply("Trending frequency", CountDistinctDays.create());
+    PCollection<Row> top = frequency.apply("Trending top", TopByDays.create().withLimit(options.getTop()));
+
+    summary.count(TRENDS, Summary.CLEANED, discounted.output());
+    summary.count(TRENDS, Summary.CLEAN, discount);
+    summary.count(TRENDS, Summary.DEAD_LETTER, PCollectionList.of(trends.deadLetters())
+        .and(discounted.deadLetters()).apply("Trends dead letters", Flatten.pCollections()));
+    summary.count(VOD, Summary.CLEANED, valued.output());
+    summary.count(VOD, Summary.CLEAN, valuation);
+    summary.count(VOD, Summary.DEAD_LETTER, PCollectionList.of(vod.deadLetters())
+        .and(valued.deadLetters()).apply("Vod dead letters", Flatten.pCollections()));
+    summary.count(RATES, Summary.CLEAN, rates.output());
+    summary.count(RATES, Summary.DEAD_LETTER, rates.deadLetters());
+    deadLetters.addAll(List.of(trends.deadLetters(), discounted.deadLetters(), vod.deadLetters(),
+        valued.deadLetters(), rates.deadLetters()));
+
+    write(valuation, RetailTables.VALUATION, out, format, folders);
+    write(discount, RetailTables.DISCOUNT, out, format, folders);
+    write(frequency, RetailTables.FREQUENCY, out, format, folders);
+    write(top, RetailTables.TOP, out, format, folders);
+    if (mongo != null) {
+      // Rows MongoDB cannot take (none of ours so far) come back as dead letters: keep them with the others.
+      deadLetters.add(valuation.apply("Mongo valuation", RetailTables.mongoUpsert(mongo, options, RetailTables.VALUATION)));
+      deadLetters.add(discount.apply("Mongo discount", RetailTables.mongoUpsert(mongo, options, RetailTables.DISCOUNT)));
+    }
+    String deadLetterFolder = OutputDirs.join(out, "dead-letter");
+    folders.add(deadLetterFolder);
+    PCollectionList.of(deadLetters).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
+
+    if (tables != null) {
+      valuation.apply("Upsert valuation", tables.upsert(RetailTables.VALUATION, valuation.getSchema()));
+      discount.apply("Upsert discount", tables.upsert(RetailTables.DISCOUNT, discount.getSchema()));
+      frequency.apply("Upsert trending frequency", tables.upsert(RetailTables.FREQUENCY, frequency.getSchema()));
+      top.apply("Replace trending top", tables.top(top.getSchema()));
+      WarehouseTables.withSourceKey(PCollectionList.of(deadLetters).apply("All dead letters", Flatten.pCollections()))
+          .apply("Upsert dead letters", tables.deadLetters());
+    }
+    summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
+    return folders;
+  }
+
+  private static CleanResult parse(Pipeline pipeline, RetailDailyOptions options, String kind, DateRange range,
+      int lookBackDays) {
+    DateRange wanted = range.extendedBack(lookBackDays);
+    PCollection<Row> answers = pipeline.apply("Read " + kind,
+        ReadJsonDocuments.from(OutputDirs.join(options.getInput(), kind, pattern(wanted))));
+    if (!wanted.isAll() && wanted.singleDay() == null) {
+      // A file without a readable dt= folder is kept: parsing turns it into a dead letter, not silence.
+      answers = answers.apply("Days of " + kind, Filter.by((Row answer) -> {
+        String day = RetailAnswers.dateOf(RawRecord.source(answer));
+        return day == null || wanted.contains(day);
+      }));
+    }
+    return answers.apply("Parse " + kind, ParseRetailAnswers.of(kind));
+  }
+
+  /** One day's partition when that is all the run needs, else every file of the kind. */
+  static String pattern(DateRange range) {
+    return range.singleDay() != null ? "dt=" + range.singleDay() + "/**" : "**";
+  }
+
+  private static void write(PCollection<Row> rows, String table, String out, Format format, List<String> folders) {
+    String folder = OutputDirs.join(out, table);
+    folders.add(folder);
+    rows.apply("Write " + table, WriteRows.to(folder).withFormat(format));
+  }
+
+  static List<String> currencies(String option) {
+    List<String> codes = new ArrayList<>();
+    for (String code : option.split(",")) {
+      String c = code.trim().toUpperCase(Locale.ROOT);
+      if (!c.matches("[A-Z]{3}")) {
+        throw new UsageException("--currencies must be three-letter codes separated by commas, got '" + option + "'");
+      }
+      if (!codes.contains(c)) {
+        codes.add(c);
+      }
+    }
+    return codes;
+  }
+
+  static void printFirstRows(String out, String table, Format format) throws IOException {
+    List<String> rows = TablePreview.rows(OutputDirs.join(out, table), format);
+    System.out.printf("%s (%d rows)%n", table, rows.size());
+    rows.stream().sorted().limit(Analytics.PREVIEW_ROWS).forEach(r -> System.out.println("  " + r));
+  }
+}
