@@ -4,6 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,30 +21,66 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.pipewright.testing.LocalRetailApis;
 
 /**
- * The same PinterestBatch on the Direct, Spark ({@code local[2]}) and Flink ({@code [local]})
- * runners, each from its own bundled jar, gives identical outputs: clean tables, the nine
- * analytics, dead letters and the summary. The Spark and Flink jars are built by {@code
+ * The same PinterestBatch and RetailDaily on the Direct, Spark ({@code local[2]}) and Flink ({@code
+ * [local]}) runners, each from its own bundled jar, give identical outputs: clean tables, the nine
+ * analytics, the retail valuation, discount and trending tables, dead letters and the summaries. The Spark and Flink jars are built by {@code
  * -Pspark-runner} / {@code -Pflink-runner package} (test.sh does it); without them their tests
  * are skipped with a message, unless {@code -Dpipewright.requireAllRunners=true}.
  */
 public class RunnerPortabilityIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
 
+  private static final String PINTEREST = "org.pipewright.pipelines.PinterestBatch";
+  private static final String RETAIL = "org.pipewright.pipelines.RetailDaily";
+
   private static Path input;
+  private static Path landing;
   private static Map<String, List<String>> direct;
+  private static Map<String, List<String>> retailDirect;
 
   @BeforeClass
   public static void runOnDirect() throws Exception {
     input = TMP.newFolder("in").toPath();
     Emulator.run(new String[] {"--output=" + input, "--posts=1500", "--seed=17", "--malformedRate=0.02"});
     direct = outputs(run("bundled-direct", "bundled", List.of("--runner=DirectRunner")));
+    // Two weeks of answers from the API stand-in, plus a second poll of one day, a broken answer and a
+    // day without rates, so that de-duplication, dead letters and the rate fall-back all take part.
+    landing = TMP.newFolder("landing").toPath();
+    try (LocalRetailApis apis = LocalRetailApis.start()) {
+      String key = "?apiKey=" + apis.productsKey();
+      HttpClient http = HttpClient.newHttpClient();
+      for (int day = 1; day <= 14; day++) {
+        String date = String.format("2017-03-%02d", day);
+        land(http, apis.url() + "/v1/trends" + key + "&date=" + date, "trends/dt=" + date + "/trends.json");
+        land(http, apis.url() + "/v1/vod" + key + "&date=" + date, "vod/dt=" + date + "/vod.json");
+        if (day != 9) {
+          land(http, apis.url() + "/api/historical?access_key=" + apis.fxKey() + "&date=" + date,
+              "rates/dt=" + date + "/historical.json");
+        }
+      }
+      land(http, apis.url() + "/v1/trends" + key + "&date=2017-03-15", "trends/dt=2017-03-14/trends-2.json");
+    }
+    Files.writeString(landing.resolve("trends/dt=2017-03-02/broken.json"), "{\"items\": [{\"itemId\": 1,");
+    retailDirect = outputs(run("retail-direct", "bundled", RETAIL, List.of("--runner=DirectRunner")));
+  }
+
+  private static void land(HttpClient http, String url, String file) throws Exception {
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+        URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(url, 200, answer.statusCode());
+    Path path = landing.resolve(file);
+    Files.createDirectories(path.getParent());
+    Files.writeString(path, answer.body());
   }
 
   @Test
   public void sparkGivesTheSameOutputs() throws Exception {
     assertEquals(direct, outputs(run("spark-bundled", List.of("--runner=SparkRunner", "--sparkMaster=local[2]"))));
+    assertEquals(retailDirect, outputs(run("retail-spark", "spark-bundled", RETAIL,
+        List.of("--runner=SparkRunner", "--sparkMaster=local[2]"))));
   }
 
   @Test
@@ -56,18 +96,27 @@ public class RunnerPortabilityIT {
     assertEquals(direct, outputs(run("flink-bundled", List.of("--runner=FlinkRunner", "--flinkMaster=[local]"))));
   }
 
+  @Test
+  public void retailOnTheDefaultEmbeddedFlinkGivesTheSameOutputs() throws Exception {
+    assertEquals(retailDirect, outputs(run("retail-default", "bundled", RETAIL, List.of())));
+  }
+
   private static Path run(String jarName, List<String> runner) throws Exception {
     return run(jarName, jarName, runner);
   }
 
   private static Path run(String name, String jarName, List<String> runner) throws Exception {
+    return run(name, jarName, PINTEREST, runner);
+  }
+
+  private static Path run(String name, String jarName, String mainClass, List<String> runner) throws Exception {
     Path jar = BundledJar.runnerJar(jarName);
     Path out = TMP.getRoot().toPath().resolve("out-" + name);
-    List<String> args = new ArrayList<>(List.of("--input=" + input, "--output=" + out, "--outputFormat=json",
-        "--progressSeconds=0"));
+    List<String> args = new ArrayList<>(List.of("--input=" + (mainClass.equals(RETAIL) ? landing : input),
+        "--output=" + out, "--outputFormat=json", "--progressSeconds=0"));
     args.addAll(runner);
     Path log = TMP.getRoot().toPath().resolve(name + ".log");
-    Process process = BundledJar.runnerProcess(jar, TMP.getRoot().toPath(), "org.pipewright.pipelines.PinterestBatch", args)
+    Process process = BundledJar.runnerProcess(jar, TMP.getRoot().toPath(), mainClass, args)
         .redirectOutput(log.toFile()).start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly().waitFor();
