@@ -2,10 +2,14 @@ package org.pipewright.pipelines;
 
 import java.util.ArrayList;
 import java.util.List;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.pipewright.io.files.S3AccessOptions;
+import org.bson.Document;
 import org.pipewright.io.files.TablePreview;
+import org.pipewright.io.mongodb.MongoConnection;
 
 /**
  * Prints an output table (a folder written by a pipeline, or one of its files), Parquet or JSON
@@ -15,7 +19,11 @@ import org.pipewright.io.files.TablePreview;
  * java -cp pipewright-pipelines-bundled.jar org.pipewright.pipelines.ShowTable out/analytics/popular_category_by_country
  * java -cp ... org.pipewright.pipelines.ShowTable out/clean/pin --limit=5
  * java -cp ... org.pipewright.pipelines.ShowTable s3://bucket/out/clean/user --limit=0   # count only
+ * java -cp ... org.pipewright.pipelines.ShowTable mongodb://127.0.0.1:27017/pipewright/retail_valuation
  * </pre>
+ *
+ * <p>A {@code mongodb://host:port/<database>/<collection>} address prints that collection's
+ * documents (as extended JSON) instead: there is no MongoDB shell to install on every machine.
  */
 public final class ShowTable {
   static final int DEFAULT_LIMIT = 20;
@@ -50,6 +58,10 @@ public final class ShowTable {
     if (paths.size() != 1) {
       throw new UsageException("give one table folder or file, e.g. ShowTable out/clean/pin (--help for more)");
     }
+    if (paths.get(0).startsWith("mongodb://")) {
+      showCollection(paths.get(0), limit);
+      return;
+    }
     S3AccessOptions s3;
     try {
       s3 = PipelineOptionsFactory.fromArgs(beamArgs.toArray(new String[0])).withValidation()
@@ -76,5 +88,32 @@ public final class ShowTable {
       throw new UsageException("no table at " + paths.get(0) + " (expected a folder of part-* files or one such file)");
     }
     System.err.printf("(%d of %d rows)%n", printed[0], rows);
+  }
+
+  private static void showCollection(String address, int limit) {
+    int slash = address.indexOf('/', "mongodb://".length());
+    String[] names = slash < 0 ? new String[0] : address.substring(slash + 1).split("/");
+    if (names.length != 2 || names[0].isEmpty() || names[1].isEmpty()) {
+      throw new UsageException("a MongoDB table is mongodb://host:port/<database>/<collection>, got '"
+          + MongoConnection.to(address.substring(0, slash < 0 ? address.length() : slash)).describe() + "/...'");
+    }
+    MongoConnection connection = MongoConnection.to(address.substring(0, slash) + "/");
+    try {
+      connection.check();
+    } catch (java.io.IOException e) {
+      throw new UsageException(e.getMessage());
+    }
+    try (MongoClient client = connection.open()) {
+      MongoCollection<Document> collection = client.getDatabase(names[0]).getCollection(names[1]);
+      long rows = collection.countDocuments();
+      long printed = 0;
+      if (limit != 0) {
+        for (Document document : limit < 0 ? collection.find() : collection.find().limit(limit)) {
+          System.out.println(document.toJson());
+          printed++;
+        }
+      }
+      System.err.printf("(%d of %d documents)%n", printed, rows);
+    }
   }
 }

@@ -116,6 +116,12 @@ public class RetailDailyIT {
       assertEquals(discount.size(), client.getDatabase("pipewright").getCollection("wk_discount").countDocuments());
     }
 
+    // What the README shows for looking at a collection without a MongoDB shell.
+    String shown = BundledJar.runOk("org.pipewright.pipelines.ShowTable",
+        List.of(MONGO.get().uri().replaceAll("/$", "") + "/pipewright/wk_valuation", "--limit=2"), Map.of());
+    assertThat(shown, containsString("(2 of " + valuation.size() + " documents)"));
+    assertEquals(shown, 2, shown.lines().filter(l -> l.startsWith("{\"_id\": {\"item_id\"")).count());
+
     Map<String, String> landed = contents(landing);
     run(landing, TMP.getRoot().toPath().resolve("week-out-again"), "2017-03-02", "2017-03-08", "wk_", keys());
     assertEquals("a re-run lands the same files", landed, contents(landing));

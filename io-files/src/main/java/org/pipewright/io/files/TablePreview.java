@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.avro.Conversions;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -29,6 +31,13 @@ import org.apache.parquet.io.SeekableInputStream;
  */
 public final class TablePreview {
   private TablePreview() {}
+
+  /** Avro's generic model, reading decimal columns as numbers rather than their bytes. */
+  private static GenericData withDecimals() {
+    GenericData model = new GenericData();
+    model.addLogicalTypeConversion(new Conversions.DecimalConversion());
+    return model;
+  }
 
   /** All rows of the table in {@code directory}, each as one JSON string, in file order. */
   public static List<String> rows(String directory, Format format) throws IOException {
@@ -59,7 +68,7 @@ public final class TablePreview {
           : file.resourceId().getFilename().endsWith(Format.PARQUET.suffix()) ? Format.PARQUET : Format.JSON;
       if (fileFormat == Format.PARQUET) {
         try (ParquetReader<GenericRecord> reader =
-            AvroParquetReader.<GenericRecord>builder(new BeamInputFile(file)).build()) {
+            AvroParquetReader.<GenericRecord>builder(new BeamInputFile(file)).withDataModel(withDecimals()).build()) {
           GenericRecord record;
           while ((record = reader.read()) != null) {
             action.accept(record.toString());

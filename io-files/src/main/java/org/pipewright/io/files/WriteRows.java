@@ -4,7 +4,6 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -24,7 +23,8 @@ import org.pipewright.transforms.core.RowJson;
 
 /**
  * Writes schema rows into one folder as JSON lines ({@link RowJson}) or Parquet (schema derived
- * from the Beam schema), files named {@code part-SSSSS-of-NNNNN<suffix>}.
+ * from the Beam schema; {@code DECIMAL} columns as exact {@code decimal(38, 9)}, see {@link
+ * ParquetRecords}), files named {@code part-SSSSS-of-NNNNN<suffix>}.
  *
  * <p>Rows are counted as {@code <folder name>.written} in the {@link CleanRecords#METRICS_NAMESPACE}
  * namespace. File names depend only on the shard count, and {@link OutputDirs#replace} empties the folder
@@ -91,9 +91,8 @@ public final class WriteRows extends PTransform<PCollection<Row>, PDone> {
     Schema schema = rows.getSchema();
     FileIO.Write<Void, ?> write;
     if (format == Format.PARQUET) {
-      org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema);
-      SerializableFunction<Row, GenericRecord> toAvro = AvroUtils.getRowToGenericRecordFunction(avro);
-      write = FileIO.<Row>write().via(Contextful.fn(toAvro), ParquetIO.sink(avro));
+      SerializableFunction<Row, GenericRecord> toAvro = ParquetRecords.of(schema);
+      write = FileIO.<Row>write().via(Contextful.fn(toAvro), ParquetIO.sink(ParquetRecords.schema(schema)));
     } else {
       write = FileIO.<Row>write().via(Contextful.fn(RowJson::format), TextIO.sink());
     }

@@ -90,6 +90,30 @@ public class FileIoTest {
   }
 
   @Test
+  public void decimalsAreExactNumbersInParquet() throws Exception {
+    Schema money = Schema.builder().addStringField("id").addDecimalField("price")
+        .addNullableField("discount", FieldType.DECIMAL).build();
+    String dir = tmp.getRoot() + "/money";
+    write.apply(Create.of(
+            Row.withSchema(money).addValues("a", new java.math.BigDecimal("42.95"), new java.math.BigDecimal("28.404734")).build(),
+            Row.withSchema(money).addValues("b", new java.math.BigDecimal("7"), null).build(),
+            Row.withSchema(money).addValues("c", new java.math.BigDecimal("0.1234567895"), new java.math.BigDecimal("-1E+3")).build())
+            .withRowSchema(money))
+        .apply(WriteRows.to(dir).withFormat(Format.PARQUET).withNumShards(1));
+    write.run().waitUntilFinish();
+
+    assertEquals("decimal(38,9)", ParquetRecords.schema(money).getField("price").schema().getLogicalType().getName()
+        + "(" + ((org.apache.avro.LogicalTypes.Decimal) ParquetRecords.schema(money).getField("price").schema()
+        .getLogicalType()).getPrecision() + "," + ParquetRecords.SCALE + ")");
+    List<String> preview = TablePreview.rows(dir, Format.PARQUET);
+    assertThat(preview.toString(), preview, containsInAnyOrder(
+        "{\"id\": \"a\", \"price\": 42.950000000, \"discount\": 28.404734000}",
+        "{\"id\": \"b\", \"price\": 7.000000000, \"discount\": null}",
+        // More than 9 decimals: rounded half up.
+        "{\"id\": \"c\", \"price\": 0.123456790, \"discount\": -1000.000000000}"));
+  }
+
+  @Test
   public void parquetTablesRoundTrip() throws Exception {
     String dir = tmp.getRoot() + "/parquet";
     write.apply(Create.of(ROWS).withRowSchema(SCHEMA))

@@ -119,6 +119,11 @@ public final class MongoConnection implements Serializable {
     }
   }
 
+  /** A driver client for this connection (password from the environment as above); the caller closes it. */
+  public MongoClient open() {
+    return MongoClients.create(resolvedUri());
+  }
+
   /**
    * The URI the driver gets: with the password from the environment when the URI names a user
    * without a password and the variable is set. Never logged or shown.
