@@ -23,14 +23,14 @@ public class RetailYardstickTest {
   @Test
   public void theYardstickGivesTheSameTablesAndSummaryAsRetailDaily() throws Exception {
     Path in = TMP.newFolder("archive").toPath();
-    // 40 days, two polls a day: 2,000 trending items, 1,000 of them repeats of the day's first poll;
-    // four days without rates (the day before's are used).
-    assertEquals(2000, RetailArchive.write(in, LocalDate.parse("2017-03-01"), 40, 2));
+    // 12 days, two polls a day: 600 trending items, 300 of them repeats of the day's first poll; one
+    // day (the 4th) without rates (the day before's are used).
+    assertEquals(600, RetailArchive.write(in, LocalDate.parse("2017-03-01"), 12, 2));
     land(in, "trends/dt=2017-03-02/2300.json", "{\"time\": 1, \"items\": [{\"itemId\": 5, \"name\": \"No price\"}, "
         + "{\"itemId\": 6, \"name\": \"Late lamp\", \"msrp\": 10, \"salePrice\": 7.5, \"customerRating\": \"4\"}]}");
     land(in, "trends/dt=2017-03-03/2300.json", "{\"items\": [");
     land(in, "trends/dt=2017-03-04/2300.json", "");
-    // Rates of the 1st ... 9th of April exist; none within 3 days of the 20th.
+    // The newest rates are of 12 March: none within 3 days of 20 April.
     land(in, "vod/dt=2017-04-20/vod.json", "{\"itemId\": 8, \"name\": \"Desk\", \"salePrice\": 5}");
     land(in, "rates/dt=2017-03-05/late.json", "{\"success\": false, \"error\": {\"code\": 106, \"info\": \"x\"}}");
 
@@ -40,9 +40,9 @@ public class RetailYardstickTest {
     Path yard = TMP.getRoot().toPath().resolve("yardstick");
     RetailYardstick.main(new String[] {in.toString(), yard.toString()});
 
-    assertEquals(Outputs.parse("{\"trends\": {\"read\": 2004, \"clean\": 1001, \"duplicates\": 1000, \"deadLetter\": 3},"
-        + " \"vod\": {\"read\": 41, \"clean\": 40, \"duplicates\": 0, \"deadLetter\": 1},"
-        + " \"rates\": {\"read\": 37, \"clean\": 36, \"duplicates\": 0, \"deadLetter\": 1}}"), Outputs.summary(pipeline));
+    assertEquals(Outputs.parse("{\"trends\": {\"read\": 604, \"clean\": 301, \"duplicates\": 300, \"deadLetter\": 3},"
+        + " \"vod\": {\"read\": 13, \"clean\": 12, \"duplicates\": 0, \"deadLetter\": 1},"
+        + " \"rates\": {\"read\": 12, \"clean\": 11, \"duplicates\": 0, \"deadLetter\": 1}}"), Outputs.summary(pipeline));
     assertEquals(Files.readString(pipeline.resolve("summary.json")), Files.readString(yard.resolve("summary.json")));
     for (String table : RetailTables.TABLES) {
       List<String> expected = new ArrayList<>(Outputs.lines(pipeline.resolve(table)));
