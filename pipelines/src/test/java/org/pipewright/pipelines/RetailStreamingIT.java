@@ -63,6 +63,10 @@ public class RetailStreamingIT {
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     // Landed before the job starts: an answer that is not JSON, and an older value of the day that
     // the polled ones must win over (its name sorts before any poll's HHmmssSSS).
+    // The poller lands a poll's rates before its items: so does this older "poll".
+    Files.writeString(Files.createDirectories(landing.resolve("rates/dt=" + today)).resolve("000000000.json"),
+        APIS.get().data().ratesAnswer(LocalDate.parse(today), false,
+            java.time.Instant.now().getEpochSecond() - 7200).toString());
     Path vodDay = Files.createDirectories(landing.resolve("vod/dt=" + today));
     ObjectNode older = (ObjectNode) Outputs.parse(APIS.get().data().valueOfTheDay(LocalDate.parse(today)).toString());
     older.put("salePrice", 1.25);
