@@ -119,8 +119,8 @@ public final class RetailStreaming {
     options.setStreaming(true);
     RetailTables.validate(options);
     if (options.getRunner().getSimpleName().startsWith("Spark")) {
-      // Not tried: the archive watch and the pollers are unbounded splittable DoFns, which Beam's
-      // classic Spark runner does not run in streaming mode.
+      // Never tried on Spark: the archive watch and the pollers are unbounded splittable DoFns
+      // (Watch, PeriodicImpulse), which Beam's Spark runner is not known to run in streaming mode.
       throw new UsageException("RetailStreaming runs on --runner=FlinkRunner or DirectRunner; on Spark, land the"
           + " answers with RetailDaily --fetch and process each day with RetailDaily");
     }
