@@ -45,9 +45,7 @@ final class RetailLanding {
     if (options.getProductsUrl() == null || options.getFxUrl() == null) {
       throw new UsageException("--fetch needs --productsUrl and --fxUrl");
     }
-    if (options.getRequestsPerSecond() <= 0 || options.getRequestTimeoutSeconds() <= 0 || options.getMaxAttempts() <= 0) {
-      throw new UsageException("--requestsPerSecond, --requestTimeoutSeconds and --maxAttempts must be > 0");
-    }
+    checkCalls(options);
     ApiKey productsKey = key(options.getProductsApiKeyFile(), RetailApiOptions.PRODUCTS_KEY_ENV, "apiKey");
     ApiKey fxKey = key(options.getFxApiKeyFile(), RetailApiOptions.FX_KEY_ENV, "access_key");
     String deadLetterFolder = OutputDirs.join(options.getOutput(), FETCH_DEAD_LETTER);
@@ -90,7 +88,13 @@ final class RetailLanding {
         + " calls) into " + options.getInput() + "; failed calls, if any, in " + deadLetterFolder);
   }
 
-  private static ApiKey key(String file, String variable, String parameter) {
+  static void checkCalls(RetailApiOptions options) {
+    if (options.getRequestsPerSecond() <= 0 || options.getRequestTimeoutSeconds() <= 0 || options.getMaxAttempts() <= 0) {
+      throw new UsageException("--requestsPerSecond, --requestTimeoutSeconds and --maxAttempts must be > 0");
+    }
+  }
+
+  static ApiKey key(String file, String variable, String parameter) {
     ApiKey key = ApiKey.firstOf(null, file, variable).inQuery(parameter);
     try {
       key.check();

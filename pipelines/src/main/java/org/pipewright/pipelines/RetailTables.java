@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.schemas.Schema;
+import org.pipewright.io.jdbc.JdbcConnection;
 import org.pipewright.io.jdbc.JdbcReplace;
 import org.pipewright.io.jdbc.JdbcUpsert;
 import org.pipewright.io.mongodb.MongoConnection;
@@ -48,6 +49,10 @@ final class RetailTables {
 
   static RetailTables of(RetailOptions options) {
     return new RetailTables(WarehouseTables.of(options, PREFIX, suffixes()));
+  }
+
+  JdbcConnection connection() {
+    return warehouse.connection();
   }
 
   String name(String table) {

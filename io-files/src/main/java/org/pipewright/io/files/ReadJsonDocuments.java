@@ -99,6 +99,35 @@ public final class ReadJsonDocuments extends PTransform<PBegin, PCollection<Row>
         .setRowSchema(RawRecord.SCHEMA);
   }
 
+  /**
+   * The reading half alone, for files matched elsewhere: a watched archive ({@code
+   * FileIO.matchAll().continuously(...)} then {@code FileIO.readMatches()}), with the same records
+   * and refusals as {@link #from}.
+   *
+   * <pre>{@code
+   * PCollection<Row> answers = patterns
+   *     .apply(FileIO.matchAll().continuously(Duration.standardSeconds(30), Watch.Growth.never()))
+   *     .apply(FileIO.readMatches())
+   *     .apply(ReadJsonDocuments.files());
+   * }</pre>
+   */
+  public static PTransform<PCollection<FileIO.ReadableFile>, PCollection<Row>> files() {
+    return new ReadFiles((int) DEFAULT_MAX_DOCUMENT_BYTES);
+  }
+
+  private static final class ReadFiles extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<Row>> {
+    private final int maxBytes;
+
+    ReadFiles(int maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public PCollection<Row> expand(PCollection<FileIO.ReadableFile> files) {
+      return files.apply("Read documents", ParDo.of(new ReadDocumentFn(maxBytes))).setRowSchema(RawRecord.SCHEMA);
+    }
+  }
+
   private static final class ReadDocumentFn extends DoFn<FileIO.ReadableFile, Row> {
     private final int maxBytes;
     private final Counter unreadableFiles =

@@ -3,6 +3,8 @@ package org.pipewright.io.jdbc;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
@@ -14,8 +16,10 @@ import org.apache.beam.sdk.schemas.Schema.FieldType;
  * plain SQL that PostgreSQL also runs, which is how the tests exercise them.
  *
  * <p>A merge expression decides a column's new value when the key exists; {@code {old}} and {@code
- * {new}} stand for the stored and the incoming value, e.g. {@code GREATEST({old}, {new})}. Columns
- * without one take the incoming value.
+ * {new}} stand for the stored and the incoming value, e.g. {@code GREATEST({old}, {new})}; {@code
+ * {old:col}} and {@code {new:col}} for the stored and incoming value of another column {@code col}
+ * of the same row, so one column can decide for all (a newer version wins). Columns without one
+ * take the incoming value.
  *
  * <p>Every table and column name is checked and quoted here ({@link SqlIdentifiers}: tables folded
  * to lower case, columns as spelled), so callers pass plain names.
@@ -62,7 +66,7 @@ public enum Dialect {
     String table = quoteTable(tableName);
     List<String> others = nonKeys(schema, keys);
     String update = others.stream()
-        .map(n -> quote(n) + " = " + mergeValue(n, merges, STORED + "." + quote(n), "EXCLUDED." + quote(n)))
+        .map(n -> quote(n) + " = " + mergeValue(n, merges, STORED + ".", "EXCLUDED."))
         .collect(Collectors.joining(", "));
     return "INSERT INTO " + table + " AS " + STORED + " (" + columnList(schema) + ") VALUES "
         + values(schema, rows) + " ON CONFLICT (" + quotedList(keys) + ") DO "
@@ -79,7 +83,7 @@ public enum Dialect {
         .collect(Collectors.joining(" AND "));
     List<String> others = nonKeys(schema, keys);
     String update = others.stream()
-        .map(n -> quote(n) + " = " + mergeValue(n, merges, table + "." + quote(n), STAGED + "." + quote(n)))
+        .map(n -> quote(n) + " = " + mergeValue(n, merges, table + ".", STAGED + "."))
         .collect(Collectors.joining(", "));
     String columns = columnList(schema);
     String staged = schema.getFieldNames().stream().map(n -> STAGED + "." + quote(n))
@@ -111,10 +115,25 @@ public enum Dialect {
     return values.toString();
   }
 
-  private static String mergeValue(String column, Map<String, String> merges, String old, String incoming) {
+  /** {@code oldPrefix}, {@code newPrefix}: how the statement names the stored and the incoming row. */
+  private static String mergeValue(String column, Map<String, String> merges, String oldPrefix, String newPrefix) {
+    String incoming = newPrefix + quote(column);
     String expression = merges.get(column);
-    return expression == null ? incoming : expression.replace("{old}", old).replace("{new}", incoming);
+    if (expression == null) {
+      return incoming;
+    }
+    Matcher other = OTHER_COLUMN.matcher(expression.replace("{old}", oldPrefix + quote(column))
+        .replace("{new}", incoming));
+    StringBuilder sql = new StringBuilder();
+    while (other.find()) {
+      String prefix = other.group(1).equals("old") ? oldPrefix : newPrefix;
+      other.appendReplacement(sql, Matcher.quoteReplacement(prefix + quote(other.group(2))));
+    }
+    return other.appendTail(sql).toString();
   }
+
+  /** {@code {old:col}} / {@code {new:col}} in a merge expression. */
+  static final Pattern OTHER_COLUMN = Pattern.compile("\\{(old|new):([A-Za-z_][A-Za-z0-9_]*)\\}");
 
   private static List<String> nonKeys(Schema schema, List<String> keys) {
     return schema.getFieldNames().stream().filter(n -> !keys.contains(n)).collect(Collectors.toList());

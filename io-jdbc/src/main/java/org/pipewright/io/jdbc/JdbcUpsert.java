@@ -88,12 +88,19 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
    * When the key exists, sets {@code column} to {@code expression} instead of the incoming value;
    * {@code {old}} is the stored value, {@code {new}} the incoming one. For example {@code
    * withMerge("posts", "GREATEST({old}, {new})")} keeps a count from going down when an older,
-   * smaller result arrives late or is replayed.
+   * smaller result arrives late or is replayed. {@code {old:col}} and {@code {new:col}} name another
+   * column of the stored and the incoming row: {@code withMerge("price", "CASE WHEN {new:version} >=
+   * {old:version} THEN {new} ELSE {old} END")} lets an older version never overwrite a newer one
+   * (every column compares the stored row as it was before the update).
    */
   public JdbcUpsert withMerge(String column, String expression) {
     SqlIdentifiers.checkIdentifier("merge column", column);
-    checkArgument(expression != null && (expression.contains("{old}") || expression.contains("{new}")),
+    checkArgument(expression != null && (expression.contains("{old") || expression.contains("{new")),
         "merge expression for %s must use {old} and/or {new}", column);
+    java.util.regex.Matcher other = Dialect.OTHER_COLUMN.matcher(expression);
+    while (other.find()) {
+      SqlIdentifiers.checkIdentifier("merge column", other.group(2));
+    }
     Map<String, String> copy = new LinkedHashMap<>(merges);
     copy.put(column, expression);
     return new JdbcUpsert(table, keys, Map.copyOf(copy), connection, dialect, batchSize);

@@ -134,6 +134,21 @@ public class DialectTest {
   }
 
   @Test
+  public void mergeExpressionsCanNameAnotherColumnOfTheStoredAndIncomingRow() {
+    Schema schema = Schema.builder().addStringField("id").addInt32Field("n").addStringField("source").build();
+    String newer = "CASE WHEN {new:source} >= {old:source} THEN {new} ELSE {old} END";
+    Map<String, String> merges = Map.of("n", newer, "source", newer);
+    assertEquals("INSERT INTO \"t\" AS cur (\"id\", \"n\", \"source\") VALUES (?, ?, ?) ON CONFLICT (\"id\") DO UPDATE SET "
+            + "\"n\" = CASE WHEN EXCLUDED.\"source\" >= cur.\"source\" THEN EXCLUDED.\"n\" ELSE cur.\"n\" END, "
+            + "\"source\" = CASE WHEN EXCLUDED.\"source\" >= cur.\"source\" THEN EXCLUDED.\"source\" ELSE cur.\"source\" END",
+        Dialect.POSTGRES.upsert("t", schema, List.of("id"), merges));
+    assertEquals("UPDATE \"t\" SET \"n\" = CASE WHEN stg.\"source\" >= \"t\".\"source\" THEN stg.\"n\" ELSE \"t\".\"n\" END, "
+            + "\"source\" = CASE WHEN stg.\"source\" >= \"t\".\"source\" THEN stg.\"source\" ELSE \"t\".\"source\" END "
+            + "FROM \"s\" stg WHERE \"t\".\"id\" = stg.\"id\"",
+        Dialect.REDSHIFT.mergeStaged("t", "s", schema, List.of("id"), merges).get(0));
+  }
+
+  @Test
   public void redshiftMergeStagedWithCompositeKeyAndKeysOnly() {
     Schema schema = Schema.builder().addStringField("category").addInt32Field("age").addInt64Field("n").build();
     assertEquals(List.of(

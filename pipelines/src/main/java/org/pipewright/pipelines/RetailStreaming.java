@@ -1,0 +1,452 @@
+package org.pipewright.pipelines;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.transforms.Select;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.PeriodicImpulse;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.Watch;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.pipewright.io.files.OutputDirs;
+import org.pipewright.io.files.ReadJsonDocuments;
+import org.pipewright.io.files.WriteDocuments;
+import org.pipewright.io.http.ApiErrorCheck;
+import org.pipewright.io.http.ApiKey;
+import org.pipewright.io.http.ApiRequest;
+import org.pipewright.io.http.ApiResponse;
+import org.pipewright.io.http.ApiResult;
+import org.pipewright.io.http.CallJsonApi;
+import org.pipewright.io.jdbc.Dialect;
+import org.pipewright.io.jdbc.JdbcUpsert;
+import org.pipewright.transforms.core.BadValueException;
+import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.DeadLetter;
+import org.pipewright.transforms.core.RowJson;
+import org.pipewright.transforms.enrich.ConvertCurrency;
+import org.pipewright.transforms.enrich.CurrencyConverter;
+import org.pipewright.transforms.enrich.Discount;
+import org.pipewright.transforms.enrich.RateTable;
+import org.pipewright.transforms.retail.ParseRetailAnswers;
+import org.pipewright.transforms.retail.RetailAnswers;
+
+/**
+ * The streaming retail job: polls the two APIs every {@code --pollSeconds}, lands every answer in
+ * the landing archive ({@code <input>/<kind>/dt=<day>/<HHmmssSSS>.json}, the layout {@link
+ * RetailDaily} reads), and values, discounts and upserts what lands, continuously, with the same
+ * transforms as {@link RetailDaily}: {@code <prefix>valuation} and {@code <prefix>discount} by
+ * {@code (item_id, date)}, dead letters by source.
+ *
+ * <p>The archive is the source of truth. The poller only lands answers; a second half watches the
+ * archive's recent {@code dt=} folders ({@code --sinceDays} back and today) and processes each new
+ * file once. Of two answers for one item and day the one whose file name sorts last wins, as in
+ * {@link RetailDaily}: the tables keep each row's {@code source} (the answer file) and the upsert
+ * never lets an older source overwrite a newer one. So a restart, which re-reads the watched days,
+ * changes nothing, and a job killed with SIGKILL loses nothing: an answer is either landed (and
+ * read again after the restart) or was never fetched.
+ *
+ * <p>Each poll asks for the rates first and for the items once its rates answer is landed (or
+ * failed), and the valuation loads the landed rates again whenever an item's day has none yet: so
+ * an item is valued with its own day's rates whenever that day's rates call succeeded, whichever
+ * file the archive watch read first, with the rules and dead letters of {@link ConvertCurrency}
+ * (an earlier day within {@code --maxRateAgeDays}, else {@code missing_rates}). Failed calls are
+ * dead letters too, their source the masked URL and the poll time. Trending frequency and the top
+ * list are batch tables: RetailDaily computes them.
+ *
+ * <pre>
+ * PIPEWRIGHT_PRODUCTS_API_KEY=... PIPEWRIGHT_FX_API_KEY=... PIPEWRIGHT_JDBC_PASSWORD=... \
+ *   java -cp pipewright-pipelines-bundled.jar org.pipewright.pipelines.RetailStreaming \
+ *   --input=landing --productsUrl=http://127.0.0.1:8090 --fxUrl=http://127.0.0.1:8090 \
+ *   --jdbcUrl=jdbc:postgresql://127.0.0.1:5432/postgres --jdbcUser=postgres --createTables
+ * </pre>
+ */
+public final class RetailStreaming {
+  static final String TRENDS = RetailDaily.TRENDS;
+  static final String VOD = RetailDaily.VOD;
+  static final String RATES = RetailDaily.RATES;
+  static final List<String> KINDS = RetailDaily.KINDS;
+  /** The column that orders two versions of a row: the answer file, whose name sorts by poll time. */
+  static final String SOURCE = "source";
+  /** A column's new value: the incoming one unless the stored row comes from a later answer (code-point order, as KeepLatest). */
+  static final String NEWER_SOURCE_WINS = "CASE WHEN {old:source} IS NULL OR {new:source} COLLATE \"C\" >= "
+      + "{old:source} COLLATE \"C\" THEN {new} ELSE {old} END";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("HHmmssSSS").withZone(ZoneOffset.UTC);
+
+  private RetailStreaming() {}
+
+  public static void main(String[] args) {
+    Cli.main(args, RetailStreaming::run);
+  }
+
+  public static void run(String[] args) throws Exception {
+    RetailStreamingOptions options = Cli.parse(args, RetailStreamingOptions.class);
+    options.setStreaming(true);
+    RetailTables.validate(options);
+    if (options.getRunner().getSimpleName().startsWith("Spark")) {
+      // Never tried on Spark: the archive watch and the pollers are unbounded splittable DoFns
+      // (Watch, PeriodicImpulse), which Beam's Spark runner is not known to run in streaming mode.
+      throw new UsageException("RetailStreaming runs on --runner=FlinkRunner or DirectRunner; on Spark, land the"
+          + " answers with RetailDaily --fetch and process each day with RetailDaily");
+    }
+    List<String> currencies = RetailDaily.currencies(options.getCurrencies());
+    if (options.getPollSeconds() <= 0 || options.getSinceDays() < 0 || options.getMaxRateAgeDays() < 0) {
+      throw new UsageException("--pollSeconds must be > 0; --sinceDays and --maxRateAgeDays >= 0");
+    }
+    if (options.getMongoUri() != null) {
+      throw new UsageException("RetailStreaming does not write MongoDB yet (its upserts cannot keep the newest answer):"
+          + " run RetailDaily with --mongoUri over the same --input");
+    }
+    if (Dialect.parse(options.getJdbcDialect()) != Dialect.POSTGRES) {
+      throw new UsageException("RetailStreaming writes PostgreSQL only (--jdbcDialect=postgres)");
+    }
+    ApiKey productsKey = null;
+    ApiKey fxKey = null;
+    if (!options.getWatchOnly()) {
+      if (options.getProductsUrl() == null || options.getFxUrl() == null) {
+        throw new UsageException("RetailStreaming polls the APIs: give --productsUrl and --fxUrl (or --watchOnly)");
+      }
+      RetailLanding.checkCalls(options);
+      productsKey = RetailLanding.key(options.getProductsApiKeyFile(), RetailApiOptions.PRODUCTS_KEY_ENV, "apiKey");
+      fxKey = RetailLanding.key(options.getFxApiKeyFile(), RetailApiOptions.FX_KEY_ENV, "access_key");
+    }
+    RetailTables tables = RetailTables.of(options);
+    tables.check();
+    Pipeline pipeline = Pipeline.create(options);
+    build(pipeline, options, currencies, tables, productsKey, fxKey, LocalDate.now(ZoneOffset.UTC));
+    if (options.getCreateTables()) {
+      tables.create();
+      addSourceColumns(tables);
+    }
+    System.out.println("watching " + options.getInput() + " from dt=" + LocalDate.now(ZoneOffset.UTC)
+        .minusDays(options.getSinceDays()) + (options.getWatchOnly() ? "" : "; polling every " + options.getPollSeconds() + " s"));
+    Runs.run(pipeline, options.getProgressSeconds(), KINDS);
+  }
+
+  /**
+   * Adds the job to {@code pipeline} without touching any service. {@code today}: the first day
+   * the archive watch starts from, {@code --sinceDays} before it. Keys are null with {@code --watchOnly}.
+   */
+  static void build(Pipeline pipeline, RetailStreamingOptions options, List<String> currencies, RetailTables tables,
+      ApiKey productsKey, ApiKey fxKey, LocalDate today) {
+    Duration poll = Duration.standardSeconds(options.getPollSeconds());
+    List<PCollection<Row>> deadLetters = new ArrayList<>();
+    if (!options.getWatchOnly()) {
+      deadLetters.add(poll(pipeline, options, poll, productsKey, fxKey));
+    }
+
+    // One watch per day folder, for a little more than the days it can still get answers in.
+    Instant firstDay = new Instant(today.minusDays(options.getSinceDays() + options.getMaxRateAgeDays())
+        .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+    PCollection<String> days = pipeline
+        .apply("Day ticks", PeriodicImpulse.create().startAt(firstDay).withInterval(Duration.standardDays(1)))
+        .apply("Days", MapElements.into(TypeDescriptors.strings())
+            .via((Instant day) -> day.toDateTime(org.joda.time.DateTimeZone.UTC).toLocalDate().toString()));
+    String earliest = today.minusDays(options.getSinceDays()).toString();
+    Duration watchFor = Duration.standardDays(options.getSinceDays() + options.getMaxRateAgeDays() + 2L);
+
+    CleanResult trends = watch(days, options, TRENDS, earliest, poll, watchFor);
+    CleanResult vod = watch(days, options, VOD, earliest, poll, watchFor);
+    // The rates reach further back: the first watched days may be valued with earlier rates.
+    CleanResult rates = watch(days, options, RATES, null, poll, watchFor);
+
+    CleanResult discounted = trends.output().apply("Discount", Discount.create().withKind(TRENDS));
+    PCollection<Row> discount = discounted.output().apply("Discount columns", Select.fieldNames(
+        "date", "item_id", "name", "msrp", "sale_price", "discount", "customer_rating", SOURCE));
+
+    CleanResult valued = valueWithLandedRates(vod.output(), options, currencies);
+    List<String> valuationFields = new ArrayList<>(List.of("date", "item_id", "name", "sale_price",
+        ConvertCurrency.RATE_DATE_FIELD));
+    currencies.forEach(c -> valuationFields.add(ConvertCurrency.VALUE_PREFIX + c));
+    valuationFields.add(SOURCE);
+    PCollection<Row> valuation = valued.output()
+        .apply("Valuation columns", Select.fieldNames(valuationFields.toArray(new String[0])));
+
+    deadLetters.addAll(List.of(trends.deadLetters(), discounted.deadLetters(), vod.deadLetters(),
+        valued.deadLetters(), rates.deadLetters()));
+    valuation.apply("Upsert valuation", newestWins(tables.upsert(RetailTables.VALUATION, valuation.getSchema()),
+        valuation.getSchema()));
+    discount.apply("Upsert discount", newestWins(tables.upsert(RetailTables.DISCOUNT, discount.getSchema()),
+        discount.getSchema()));
+    WarehouseTables.withSourceKey(PCollectionList.of(deadLetters).apply("All dead letters", Flatten.pCollections()))
+        .apply("Upsert dead letters", tables.deadLetters());
+  }
+
+  /**
+   * ConvertCurrency's rules ({@link CurrencyConverter}, the same dead letters) with the rates landed
+   * in the archive, loaded again whenever an item's day has none yet. The poller lands a poll's
+   * rates before it asks for its items, so an item is valued with its own day's rates whenever
+   * that day's rates call succeeded, whichever file the archive watch read first.
+   */
+  private static CleanResult valueWithLandedRates(PCollection<Row> items, RetailStreamingOptions options,
+      List<String> currencies) {
+    Schema out = ConvertCurrency.outputSchema(items.getSchema(), currencies);
+    TupleTag<Row> valuedTag = new TupleTag<Row>() {};
+    TupleTag<Row> deadLetterTag = new TupleTag<Row>() {};
+    CurrencyConverter converter = CurrencyConverter.of(ConvertCurrency.DEFAULT_SOURCE_CURRENCY, currencies,
+        options.getMaxRateAgeDays());
+    PCollectionTuple result = items.apply("Value in currencies", ParDo.of(new ValueFn(converter,
+            new LandedRates(options.getInput(), options.getSinceDays() + options.getMaxRateAgeDays()), out,
+            valuedTag, deadLetterTag))
+        .withOutputTags(valuedTag, TupleTagList.of(deadLetterTag)));
+    return CleanResult.of(result.get(valuedTag).setRowSchema(out), result.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
+  }
+
+  private static final class ValueFn extends DoFn<Row, Row> {
+    private final CurrencyConverter converter;
+    private final LandedRates loader;
+    private final Schema out;
+    private final TupleTag<Row> valuedTag;
+    private final TupleTag<Row> deadLetterTag;
+    private final Counter dead = Metrics.counter(CleanRecords.METRICS_NAMESPACE,
+        VOD + "." + ConvertCurrency.STEP + ".deadLetter");
+    private transient RateTable rates;
+
+    ValueFn(CurrencyConverter converter, LandedRates loader, Schema out, TupleTag<Row> valuedTag,
+        TupleTag<Row> deadLetterTag) {
+      this.converter = converter;
+      this.loader = loader;
+      this.out = out;
+      this.valuedTag = valuedTag;
+      this.deadLetterTag = deadLetterTag;
+    }
+
+    @ProcessElement
+    public void process(@Element Row item, MultiOutputReceiver receiver) {
+      String date = item.getString(ConvertCurrency.DEFAULT_DATE_FIELD);
+      if (rates == null || !hasDay(rates, date)) {
+        rates = loader.apply(Instant.now());
+      }
+      CurrencyConverter.Conversion conversion;
+      try {
+        conversion = converter.convert(rates, item.getDecimal(ConvertCurrency.DEFAULT_AMOUNT_FIELD), date);
+      } catch (BadValueException e) {
+        dead.inc();
+        receiver.get(deadLetterTag).output(DeadLetter.of(VOD, ConvertCurrency.STEP, e.getMessage(),
+            DeadLetter.sourceField(item), RowJson.format(item)));
+        return;
+      }
+      List<Object> values = new ArrayList<>(item.getValues());
+      values.add(conversion.rateDate());
+      values.addAll(conversion.values());
+      receiver.get(valuedTag).output(Row.withSchema(out).attachValues(values));
+    }
+
+    private static boolean hasDay(RateTable rates, String date) {
+      try {
+        return date == null || rates.find(ConvertCurrency.DEFAULT_SOURCE_CURRENCY, date, 0) != null;
+      } catch (BadValueException e) {
+        return true; // the converter says why
+      }
+    }
+  }
+
+  /** Every non-key column merged so that the row of the later answer file stays. */
+  static JdbcUpsert newestWins(JdbcUpsert upsert, Schema schema) {
+    for (String column : schema.getFieldNames()) {
+      if (!column.equals("item_id") && !column.equals("date")) {
+        upsert = upsert.withMerge(column, NEWER_SOURCE_WINS);
+      }
+    }
+    return upsert;
+  }
+
+  /**
+   * The poller: a tick every {@code poll}, one call per kind, each answer landed as {@code
+   * <kind>/dt=<day>/<HHmmssSSS>.json} (the tick's UTC day and time). Returns the failed calls as dead
+   * letters, their source the masked URL and the poll time (so each failure is one row).
+   */
+  private static PCollection<Row> poll(Pipeline pipeline, RetailStreamingOptions options, Duration poll,
+      ApiKey productsKey, ApiKey fxKey) {
+    PCollection<Instant> ticks = pipeline.apply("Poll ticks", PeriodicImpulse.create().withInterval(poll));
+    List<PCollection<Row>> failed = new ArrayList<>();
+    ApiResult rates = ticks.apply("Requests rates", MapElements.into(TypeDescriptor.of(Row.class))
+            .via((Instant tick) -> ApiRequest.of(file(RATES, tick), path(RATES))))
+        .setRowSchema(ApiRequest.SCHEMA)
+        .apply("Call rates", call(options, RATES, fxKey));
+    failed.add(rates.deadLetters());
+    PCollection<String> ratesLanded = land(rates, "rates", options);
+    // The items of a poll are asked for once its rates are landed (or failed), so whoever reads an
+    // item from the archive finds its poll's rates there too. Elements keep their tick's timestamp.
+    PCollection<Instant> ratesDone = PCollectionList.of(ratesLanded.apply("Poll of landed rates", ParDo.of(new TickFn<>())))
+        .and(rates.deadLetters().apply("Poll of failed rates", ParDo.of(new TickFn<>())))
+        .apply("Rates done", Flatten.pCollections());
+    for (String kind : List.of(TRENDS, VOD)) {
+      ApiResult result = ratesDone
+          .apply("Requests " + kind, MapElements.into(TypeDescriptor.of(Row.class))
+              .via((Instant tick) -> ApiRequest.of(file(kind, tick), path(kind))))
+          .setRowSchema(ApiRequest.SCHEMA)
+          .apply("Call " + kind, call(options, kind, productsKey));
+      failed.add(result.deadLetters());
+      land(result, kind, options);
+    }
+    for (int i = 0; i < failed.size(); i++) {
+      failed.set(i, failed.get(i).apply("Poll time of failed calls " + i, ParDo.of(new WithPollTimeFn()))
+          .setRowSchema(DeadLetter.SCHEMA));
+    }
+    return PCollectionList.of(failed).apply("Failed calls", Flatten.pCollections());
+  }
+
+  /**
+   * Loads the rates answers landed in the archive for the tick's day (UTC), the day after it and
+   * {@code days} days before, every answer of a day, as RetailDaily would read them; an answer that
+   * does not parse is left out here (the archive watch makes it a dead letter).
+   */
+  static final class LandedRates implements SerializableFunction<Instant, RateTable> {
+    private final String root;
+    private final int days;
+
+    LandedRates(String root, int days) {
+      this.root = root;
+      this.days = days;
+    }
+
+    @Override
+    public RateTable apply(Instant tick) {
+      LocalDate today = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(tick.getMillis()), ZoneOffset.UTC);
+      List<Row> rows = new ArrayList<>();
+      for (int back = -1; back <= days; back++) {
+        String day = today.minusDays(back).toString();
+        try {
+          MatchResult match = FileSystems.match(OutputDirs.join(root, RATES, "dt=" + day, "*.json"),
+              EmptyMatchTreatment.ALLOW);
+          for (MatchResult.Metadata file : match.metadata()) {
+            try (InputStream in = Channels.newInputStream(FileSystems.open(file.resourceId()))) {
+              rows.add(RetailAnswers.rates(day, JSON.readTree(in)));
+            } catch (IOException | RuntimeException e) {
+              // not JSON or not rates: a dead letter of the watch, not a rate
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot list the rates of " + day, e);
+        }
+      }
+      return RateTable.of(rows);
+    }
+  }
+
+  private static CallJsonApi call(RetailStreamingOptions options, String kind, ApiKey key) {
+    boolean fx = kind.equals(RATES);
+    CallJsonApi call = CallJsonApi.at(fx ? options.getFxUrl() : options.getProductsUrl())
+        .withApiName(fx ? "fx" : "products")
+        .withApiKey(key)
+        .withRateLimit(options.getRequestsPerSecond())
+        .withTimeout(java.time.Duration.ofSeconds(options.getRequestTimeoutSeconds()))
+        .withMaxAttempts(options.getMaxAttempts())
+        .withDeadLetterKind(kind);
+    return fx ? call.withApiErrorCheck(ApiErrorCheck.currencylayer()) : call;
+  }
+
+  /** Lands each answer under its request's name; the paths written. */
+  private static PCollection<String> land(ApiResult result, String kind, RetailStreamingOptions options) {
+    return result.responses()
+        .apply("Name " + kind, MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via((Row r) -> KV.of(ApiResponse.name(r), ApiResponse.body(r))))
+        .apply("Land " + kind, WriteDocuments.to(options.getInput()));
+  }
+
+  /** The poll (tick) an element belongs to: its timestamp. */
+  private static final class TickFn<T> extends DoFn<T, Instant> {
+    @ProcessElement
+    public void process(@Timestamp Instant tick, OutputReceiver<Instant> out) {
+      out.output(tick);
+    }
+  }
+
+  /** A failed call's source: its masked URL and the poll (tick) time it belongs to. */
+  private static final class WithPollTimeFn extends DoFn<Row, Row> {
+    @ProcessElement
+    public void process(@Element Row d, @Timestamp Instant tick, OutputReceiver<Row> out) {
+      out.output(DeadLetter.of(DeadLetter.kind(d), DeadLetter.step(d), DeadLetter.reason(d),
+          DeadLetter.source(d) + " (poll " + tick + ")", DeadLetter.payload(d)));
+    }
+  }
+
+  /** The API path of one kind of answer, as of now (the APIs' own today). */
+  static String path(String kind) {
+    switch (kind) {
+      case TRENDS:
+        return "/v1/trends";
+      case VOD:
+        return "/v1/vod";
+      default:
+        return "/api/live";
+    }
+  }
+
+  /** The archive file of one poll's answer: the names of a day sort by poll time. */
+  static String file(String kind, Instant tick) {
+    java.time.Instant time = java.time.Instant.ofEpochMilli(tick.getMillis());
+    return kind + "/dt=" + LocalDate.ofInstant(time, ZoneOffset.UTC) + "/" + FILE_TIME.format(time) + ".json";
+  }
+
+  /**
+   * Each new answer file of {@code kind} in the watched day folders, parsed. {@code earliest}: days
+   * before it are not read (null: all ticked days).
+   */
+  private static CleanResult watch(PCollection<String> days, RetailStreamingOptions options, String kind,
+      String earliest, Duration poll, Duration watchFor) {
+    String root = options.getInput();
+    return days
+        .apply("Folders of " + kind, FlatMapElements.into(TypeDescriptors.strings())
+            .via((String day) -> earliest != null && day.compareTo(earliest) < 0 ? List.<String>of()
+                : List.of(OutputDirs.join(root, kind, "dt=" + day, "*.json"))))
+        // Only *.json: WriteDocuments' temporary files (<name>.json.tmp-...) are never read half-written.
+        .apply("Watch " + kind, FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW)
+            .continuously(poll, Watch.Growth.afterTotalOf(watchFor)))
+        .apply("Open " + kind, FileIO.readMatches())
+        .apply("Read " + kind, ReadJsonDocuments.files())
+        .apply("Parse " + kind, ParseRetailAnswers.of(kind));
+  }
+
+  /**
+   * Tables made by RetailDaily have no {@code source} column: add it (null: any streamed answer is
+   * newer), so both jobs can share one set of tables.
+   */
+  static void addSourceColumns(RetailTables tables) {
+    try (Connection c = tables.connection().open(); Statement s = c.createStatement()) {
+      for (String table : List.of(RetailTables.VALUATION, RetailTables.DISCOUNT)) {
+        s.execute("ALTER TABLE \"" + tables.name(table).toLowerCase(Locale.ROOT) + "\" ADD COLUMN IF NOT EXISTS \""
+            + SOURCE + "\" TEXT");
+      }
+    } catch (SQLException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+}
