@@ -194,9 +194,12 @@ public final class RetailDaily {
     return answers.apply("Parse " + kind, ParseRetailAnswers.of(kind));
   }
 
-  /** One day's partition when that is all the run needs, else every file of the kind. */
+  /**
+   * One day's partition when that is all the run needs, else every answer of the kind: {@code .json}
+   * files only, so that a {@code .tmp-} file left by a writer killed mid-write is never read.
+   */
   static String pattern(DateRange range) {
-    return range.singleDay() != null ? "dt=" + range.singleDay() + "/**" : "**";
+    return range.singleDay() != null ? "dt=" + range.singleDay() + "/**.json" : "**.json";
   }
 
   private static void write(PCollection<Row> rows, String table, String out, Format format, List<String> folders) {
