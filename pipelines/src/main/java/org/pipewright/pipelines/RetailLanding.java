@@ -21,8 +21,8 @@ import org.pipewright.io.http.ApiErrorCheck;
 import org.pipewright.io.http.ApiKey;
 import org.pipewright.io.http.ApiRequest;
 import org.pipewright.io.http.ApiResponse;
-import org.pipewright.io.http.ApiResult;
 import org.pipewright.io.http.CallJsonApi;
+import org.pipewright.transforms.core.CleanResult;
 
 /**
  * Calls the retail APIs for a range of days and lands each answer as one file of the landing
@@ -71,11 +71,11 @@ final class RetailLanding {
       if (fx) {
         call = call.withApiErrorCheck(ApiErrorCheck.currencylayer());
       }
-      ApiResult result = pipeline
+      CleanResult result = pipeline
           .apply("Days of " + kind, Create.of(requests).withRowSchema(ApiRequest.SCHEMA))
           .apply("Call " + kind, call);
       deadLetters.add(result.deadLetters());
-      answers.add(result.responses().apply("Name " + kind, MapElements
+      answers.add(result.output().apply("Name " + kind, MapElements
           .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
           .via((Row r) -> KV.of(file(kind, ApiResponse.name(r)), ApiResponse.body(r)))));
     }

@@ -49,7 +49,6 @@ import org.pipewright.io.http.ApiErrorCheck;
 import org.pipewright.io.http.ApiKey;
 import org.pipewright.io.http.ApiRequest;
 import org.pipewright.io.http.ApiResponse;
-import org.pipewright.io.http.ApiResult;
 import org.pipewright.io.http.CallJsonApi;
 import org.pipewright.io.jdbc.Dialect;
 import org.pipewright.io.jdbc.JdbcUpsert;
@@ -295,7 +294,7 @@ public final class RetailStreaming {
       ApiKey productsKey, ApiKey fxKey) {
     PCollection<Instant> ticks = pipeline.apply("Poll ticks", PeriodicImpulse.create().withInterval(poll));
     List<PCollection<Row>> failed = new ArrayList<>();
-    ApiResult rates = ticks.apply("Requests rates", MapElements.into(TypeDescriptor.of(Row.class))
+    CleanResult rates = ticks.apply("Requests rates", MapElements.into(TypeDescriptor.of(Row.class))
             .via((Instant tick) -> ApiRequest.of(file(RATES, tick), path(RATES))))
         .setRowSchema(ApiRequest.SCHEMA)
         .apply("Call rates", call(options, RATES, fxKey));
@@ -307,7 +306,7 @@ public final class RetailStreaming {
         .and(rates.deadLetters().apply("Poll of failed rates", ParDo.of(new TickFn<>())))
         .apply("Rates done", Flatten.pCollections());
     for (String kind : List.of(TRENDS, VOD)) {
-      ApiResult result = ratesDone
+      CleanResult result = ratesDone
           .apply("Requests " + kind, MapElements.into(TypeDescriptor.of(Row.class))
               .via((Instant tick) -> ApiRequest.of(file(kind, tick), path(kind))))
           .setRowSchema(ApiRequest.SCHEMA)
@@ -373,8 +372,8 @@ public final class RetailStreaming {
   }
 
   /** Lands each answer under its request's name; the paths written. */
-  private static PCollection<String> land(ApiResult result, String kind, RetailStreamingOptions options) {
-    return result.responses()
+  private static PCollection<String> land(CleanResult result, String kind, RetailStreamingOptions options) {
+    return result.output()
         .apply("Name " + kind, MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
             .via((Row r) -> KV.of(ApiResponse.name(r), ApiResponse.body(r))))

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.DeadLetter;
 
 /**
@@ -19,9 +20,9 @@ import org.pipewright.transforms.core.DeadLetter;
  * added as configured), after the design of Beam's {@code RequestResponseIO}: a caller per
  * request, a throttle, retries with exponential back-off and jitter, timeouts.
  *
- * <p>Guarantees: every request ends in exactly one of {@link ApiResult#responses()} ({@link
+ * <p>Guarantees: every request ends in exactly one of {@link CleanResult#output()} ({@link
  * ApiResponse#SCHEMA}: a 2xx answer whose body is JSON and passes the {@link ApiErrorCheck}) or
- * {@link ApiResult#deadLetters()} ({@link DeadLetter#SCHEMA}: kind, step, a reason with the status
+ * {@link CleanResult#deadLetters()} ({@link DeadLetter#SCHEMA}: kind, step, a reason with the status
  * and attempts, source = the URL with the key masked, payload = the first {@value
  * #EXCERPT_CHARS} characters of the body), so {@code requests = responses + dead letters}. Only
  * 429, 5xx, timeouts and connection errors are retried, at most {@link #withMaxAttempts} attempts
@@ -43,7 +44,7 @@ import org.pipewright.transforms.core.DeadLetter;
  * <api>.retries} are reported in the {@code pipewright} namespace.
  *
  * <pre>{@code
- * ApiResult rates = pipeline
+ * CleanResult rates = pipeline
  *     .apply(Create.of(ApiRequest.of("2017-03-02", "/api/historical?date=2017-03-02"))
  *         .withRowSchema(ApiRequest.SCHEMA))
  *     .apply("Fetch rates", CallJsonApi.at("https://api.currencylayer.com")
@@ -51,11 +52,11 @@ import org.pipewright.transforms.core.DeadLetter;
  *         .withApiKey(ApiKey.fromEnv("PIPEWRIGHT_FX_API_KEY").inQuery("access_key"))
  *         .withApiErrorCheck(ApiErrorCheck.currencylayer())
  *         .withRateLimit(2));
- * rates.responses();    // ApiResponse rows
+ * rates.output();       // ApiResponse rows
  * rates.deadLetters();  // DeadLetter rows
  * }</pre>
  */
-public final class CallJsonApi extends PTransform<PCollection<Row>, ApiResult> {
+public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult> {
   /** How much of a failed answer's body a dead letter keeps. */
   public static final int EXCERPT_CHARS = 1000;
 
@@ -198,7 +199,7 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, ApiResult> {
   }
 
   @Override
-  public ApiResult expand(PCollection<Row> input) {
+  public CleanResult expand(PCollection<Row> input) {
     checkArgument(input.getSchema().equals(ApiRequest.SCHEMA), "%s expects ApiRequest rows, got schema %s",
         stepName, input.getSchema());
     TupleTag<Row> responseTag = new TupleTag<Row>() {};
@@ -206,9 +207,9 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, ApiResult> {
     PCollectionTuple tuple = input.apply("Call " + apiName,
         ParDo.of(new CallFn(new Caller.Config(this), responseTag, deadLetterTag))
             .withOutputTags(responseTag, TupleTagList.of(deadLetterTag)));
-    tuple.get(responseTag).setRowSchema(ApiResponse.SCHEMA);
-    tuple.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA);
-    return new ApiResult(tuple, responseTag, deadLetterTag);
+    // The project's two-output result: output() are the answers, deadLetters() the failed requests.
+    return CleanResult.of(tuple.get(responseTag).setRowSchema(ApiResponse.SCHEMA),
+        tuple.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
   }
 
   @Override

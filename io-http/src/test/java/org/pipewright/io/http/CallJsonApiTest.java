@@ -39,6 +39,7 @@ import org.pipewright.testing.GraphScan;
 import org.pipewright.testing.LocalRetailApis;
 import org.pipewright.testing.RetailData;
 import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.DeadLetter;
 
 /**
@@ -132,11 +133,11 @@ public class CallJsonApiTest {
       expectedRates.add("rates/" + date + " | " + apis.url() + "/api/historical?date=" + date
           + "&access_key=*** | 200 | " + json(data.ratesAnswer(date, true, RetailData.endOfDay(date))));
     }
-    ApiResult products = requests("Product requests", productRequests).apply("Fetch products", products());
-    ApiResult rates = requests("Rate requests", rateRequests).apply("Fetch rates", fx(FX_KEY).withRateLimit(50));
+    CleanResult products = requests("Product requests", productRequests).apply("Fetch products", products());
+    CleanResult rates = requests("Rate requests", rateRequests).apply("Fetch rates", fx(FX_KEY).withRateLimit(50));
 
-    PAssert.that(described(products.responses())).containsInAnyOrder(expectedProducts);
-    PAssert.that(described(rates.responses())).containsInAnyOrder(expectedRates);
+    PAssert.that(described(products.output())).containsInAnyOrder(expectedProducts);
+    PAssert.that(described(rates.output())).containsInAnyOrder(expectedRates);
     PAssert.that(products.deadLetters()).empty();
     PAssert.that(rates.deadLetters()).empty();
     PipelineResult result = pipeline.run();
@@ -180,13 +181,13 @@ public class CallJsonApiTest {
       rows.add(ApiRequest.of("vod " + ApiRequest.name(vod), ApiRequest.path(vod)));
     }
     // Enough attempts even if all eight faults hit one request
-    ApiResult result = requests("Requests", rows).apply(products().withMaxAttempts(9));
+    CleanResult result = requests("Requests", rows).apply(products().withMaxAttempts(9));
 
     List<String> names = new ArrayList<>();
     for (Row row : rows) {
       names.add(ApiRequest.name(row));
     }
-    PAssert.that(result.responses().apply(MapElements.into(TypeDescriptors.strings()).via(ApiResponse::name)))
+    PAssert.that(result.output().apply(MapElements.into(TypeDescriptors.strings()).via(ApiResponse::name)))
         .containsInAnyOrder(names);
     PAssert.that(result.deadLetters()).empty();
     PipelineResult run = pipeline.run();
@@ -201,17 +202,17 @@ public class CallJsonApiTest {
   public void badAnswersBecomeDeadLettersWithTheirMaskedUrl() throws Exception {
     apis.malformed("/v1/vod", 1).fail("/v1/trends", 3, 503);
     String vodBody = json(apis.data().valueOfTheDay(MONDAY));
-    ApiResult products = requests("Product requests", List.of(
+    CleanResult products = requests("Product requests", List.of(
             ApiRequest.of("vod", "/v1/vod?date=2017-03-06"),
             ApiRequest.of("trends", "/v1/trends?date=2017-03-06"),
             ApiRequest.of("nothing", "/v1/nothing"),
             ApiRequest.of("relative", "v1/trends")))
         .apply("Fetch products", products().withMaxAttempts(3));
-    ApiResult rates = requests("Rate requests", List.of(ApiRequest.of("bad date", "/api/historical?date=2017-13-01")))
+    CleanResult rates = requests("Rate requests", List.of(ApiRequest.of("bad date", "/api/historical?date=2017-13-01")))
         .apply("Fetch rates", fx(FX_KEY));
 
     String base = apis.url();
-    PAssert.that(products.responses()).empty();
+    PAssert.that(products.output()).empty();
     PAssert.that(products.deadLetters()).satisfies(dead -> {
       Map<String, Row> bySource = new TreeMap<>();
       dead.forEach(d -> bySource.put(String.valueOf(DeadLetter.source(d)), d));
@@ -244,7 +245,7 @@ public class CallJsonApiTest {
   public void aBodyExcerptIsBounded() throws Exception {
     // A trends answer is far longer than the excerpt; cut in half it is still longer
     apis.malformed("/v1/trends", 1);
-    ApiResult result = requests("Requests", List.of(ApiRequest.of("t", "/v1/trends?date=2017-03-06")))
+    CleanResult result = requests("Requests", List.of(ApiRequest.of("t", "/v1/trends?date=2017-03-06")))
         .apply(products());
     String body = json(apis.data().trends(MONDAY));
     PAssert.that(result.deadLetters().apply(MapElements.into(TypeDescriptors.strings()).via(DeadLetter::payload)))
@@ -255,9 +256,9 @@ public class CallJsonApiTest {
   @Test
   public void aTimeoutIsRetriedThenDeadLettered() throws Exception {
     apis.slow("/v1/trends", 2, Duration.ofSeconds(3));
-    ApiResult result = requests("Requests", List.of(ApiRequest.of("t", "/v1/trends?date=2017-03-06")))
+    CleanResult result = requests("Requests", List.of(ApiRequest.of("t", "/v1/trends?date=2017-03-06")))
         .apply(products().withTimeout(Duration.ofMillis(300)).withMaxAttempts(2));
-    PAssert.that(result.responses()).empty();
+    PAssert.that(result.output()).empty();
     PAssert.that(result.deadLetters()).containsInAnyOrder(DeadLetter.of("products", "call-products",
         "timeout after 2 attempts", apis.url() + "/v1/trends?date=2017-03-06&apiKey=***", null));
     pipeline.run().waitUntilFinish();
@@ -267,9 +268,9 @@ public class CallJsonApiTest {
   @Test
   public void aTimeoutFollowedByAGoodAnswerIsAResponse() throws Exception {
     apis.slow("/v1/vod", 1, Duration.ofSeconds(3));
-    ApiResult result = requests("Requests", List.of(ApiRequest.of("v", "/v1/vod?date=2017-03-06")))
+    CleanResult result = requests("Requests", List.of(ApiRequest.of("v", "/v1/vod?date=2017-03-06")))
         .apply(products().withTimeout(Duration.ofMillis(300)).withMaxAttempts(2));
-    PAssert.that(described(result.responses())).containsInAnyOrder("v | " + apis.url()
+    PAssert.that(described(result.output())).containsInAnyOrder("v | " + apis.url()
         + "/v1/vod?date=2017-03-06&apiKey=*** | 200 | " + json(apis.data().valueOfTheDay(MONDAY)));
     PAssert.that(result.deadLetters()).empty();
     pipeline.run().waitUntilFinish();
@@ -280,19 +281,19 @@ public class CallJsonApiTest {
   public void theKeyAppearsInNoResponseDeadLetterDisplayDataOrShippedGraph() throws Exception {
     apis.malformed("/v1/vod", 1).fail("/v1/trends", 2, 500).slow("/api/live", 1, Duration.ofSeconds(2));
     CallJsonApi products = products().withMaxAttempts(2).withTimeout(Duration.ofMillis(300));
-    ApiResult fetched = requests("Product requests", List.of(
+    CleanResult fetched = requests("Product requests", List.of(
             ApiRequest.of("a", "/v1/vod?date=2017-03-06"),
             ApiRequest.of("b", "/v1/trends?date=2017-03-06"),
             ApiRequest.of("d", "/v1/nothing?x=" + PRODUCTS_KEY)))
         .apply("Fetch products", products);
     Path fxKeyFile = tmp.newFile().toPath();
     Files.writeString(fxKeyFile, FX_KEY);
-    ApiResult rates = requests("Rate requests", List.of(ApiRequest.of("e", "/api/live"),
+    CleanResult rates = requests("Rate requests", List.of(ApiRequest.of("e", "/api/live"),
             ApiRequest.of("f", "/api/historical?date=2017-03-06")))
         .apply("Fetch rates", fx(FX_KEY).withApiKey(ApiKey.fromFile(fxKeyFile.toString()).inQuery("access_key"))
             .withMaxAttempts(1).withTimeout(Duration.ofMillis(300)));
 
-    for (PCollection<Row> rows : List.of(fetched.responses(), fetched.deadLetters(), rates.responses(),
+    for (PCollection<Row> rows : List.of(fetched.output(), fetched.deadLetters(), rates.output(),
         rates.deadLetters())) {
       PAssert.that(rows).satisfies(all -> {
         for (Row row : all) {
@@ -306,7 +307,7 @@ public class CallJsonApiTest {
       assertEquals(3, count(r));
       return null;
     });
-    PAssert.that(described(rates.responses())).satisfies(r -> {
+    PAssert.that(described(rates.output())).satisfies(r -> {
       assertEquals(List.of("f | " + apis.url() + "/api/historical?date=2017-03-06&access_key=*** | 200"),
           List.of(r.iterator().next().substring(0, r.iterator().next().lastIndexOf(" | "))));
       return null;
