@@ -73,7 +73,10 @@ public final class GenreRevenue extends PTransform<PCollectionTuple, PCollection
     return new GenreRevenue(Buckets.DEFAULT);
   }
 
-  /** Returns a copy that joins movies with their genres in {@code buckets} groups (default {@value Buckets#DEFAULT}). */
+  /**
+   * Returns a copy that joins movies with their genres in {@code buckets} groups (default {@value
+   * Buckets#DEFAULT}); more for very large tables.
+   */
   public GenreRevenue withBuckets(int buckets) {
     checkArgument(buckets > 0, "buckets must be > 0, got %s", buckets);
     return new GenreRevenue(buckets);

@@ -192,7 +192,8 @@ public final class MovieAnalytics extends PTransform<PCollectionTuple, PCollecti
 
   /** Checks that {@code schema} has a field {@code name} of {@code type} (nullable or not). */
   static void checkField(Schema schema, String name, FieldType type, String step) {
-    checkArgument(schema.hasField(name) && schema.getField(name).getType().withNullable(false).typesEqual(type.withNullable(false)),
+    checkArgument(schema.hasField(name)
+            && schema.getField(name).getType().withNullable(false).equals(type.withNullable(false)),
         "%s needs a %s field '%s', schema is %s", step, type.withNullable(false), name, schema);
   }
 }

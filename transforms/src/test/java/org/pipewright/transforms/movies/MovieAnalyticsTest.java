@@ -6,7 +6,9 @@ import static org.junit.Assert.assertThrows;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -203,25 +205,31 @@ public class MovieAnalyticsTest {
     return Row.withSchema(MovieAnalytics.TOP_RATED_SCHEMA).addValues(rank, movie, title, ratings, d(mean)).build();
   }
 
+  private static PCollection<Row> table(PCollectionTuple out, String name) {
+    return out.get(MovieAnalytics.output(name));
+  }
+
   @Test
   public void allAnalyticsWithTheDefaults() {
-    PCollectionTuple model = PCollectionTuple.of(MovieAnalytics.MOVIES, create("Movies", movies(), MovieSchemas.MOVIE))
+    PCollectionTuple model = PCollectionTuple
+        .of(MovieAnalytics.MOVIES, create("Movies", movies(), MovieSchemas.MOVIE))
         .and(MovieAnalytics.GENRES, create("Genres", genres(), MovieSchemas.GENRE))
         .and(MovieAnalytics.MOVIE_GENRES, create("Movie genres", movieGenres(), MovieSchemas.MOVIE_GENRE))
         .and(MovieAnalytics.RATINGS, create("Ratings", ratings(), MovieSchemas.RATING))
         .and(MovieAnalytics.CPI, create("CPI", CpiSeriesTest.series(), MovieSchemas.CPI));
     PCollectionTuple out = model.apply(MovieAnalytics.create());
-    assertEquals(MovieAnalytics.OUTPUTS.keySet(), out.getAll().keySet().stream()
-        .map(t -> t.getId()).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
+    Set<String> names = new HashSet<>();
+    out.getAll().keySet().forEach(tag -> names.add(tag.getId()));
+    assertEquals(MovieAnalytics.OUTPUTS.keySet(), names);
     for (String name : MovieAnalytics.OUTPUTS.keySet()) {
       assertEquals(MovieAnalytics.OUTPUTS.get(name), out.get(MovieAnalytics.output(name)).getSchema());
     }
-    PAssert.that(out.get(MovieAnalytics.output(MovieAnalytics.REAL_REVENUE))).containsInAnyOrder(expectedRealRevenue());
-    PAssert.that(out.get(MovieAnalytics.output(MovieAnalytics.GENRE_REVENUE))).containsInAnyOrder(expectedGenreRevenue());
-    PAssert.that(out.get(MovieAnalytics.output(MovieAnalytics.REVENUE_BY_MONTH))).containsInAnyOrder(expectedByMonth());
-    PAssert.that(out.get(MovieAnalytics.output(MovieAnalytics.REVENUE_BY_QUARTER))).containsInAnyOrder(expectedByQuarter());
+    PAssert.that(table(out, MovieAnalytics.REAL_REVENUE)).containsInAnyOrder(expectedRealRevenue());
+    PAssert.that(table(out, MovieAnalytics.GENRE_REVENUE)).containsInAnyOrder(expectedGenreRevenue());
+    PAssert.that(table(out, MovieAnalytics.REVENUE_BY_MONTH)).containsInAnyOrder(expectedByMonth());
+    PAssert.that(table(out, MovieAnalytics.REVENUE_BY_QUARTER)).containsInAnyOrder(expectedByQuarter());
     // 212.5 / 50 = 4.25; movie 2 has 49 ratings, one short of the default 50.
-    PAssert.that(out.get(MovieAnalytics.output(MovieAnalytics.TOP_RATED))).containsInAnyOrder(
+    PAssert.that(table(out, MovieAnalytics.TOP_RATED)).containsInAnyOrder(
         ranked(1, 6, null, 50, "4.2500"), ranked(2, 1, "Alpha", 50, "3.5000"));
     pipeline.run();
   }
@@ -233,7 +241,8 @@ public class MovieAnalyticsTest {
     assertThrows(IllegalArgumentException.class, () -> TopRated.create().withTopN(-1));
     assertThrows(IllegalArgumentException.class, () -> GenreRevenue.create().withBuckets(0));
     assertThrows(IllegalArgumentException.class, () -> MovieAnalytics.output("nope"));
-    PCollectionTuple partial = PCollectionTuple.of(MovieAnalytics.MOVIES, create("Movies", movies(), MovieSchemas.MOVIE));
+    PCollectionTuple partial =
+        PCollectionTuple.of(MovieAnalytics.MOVIES, create("Movies", movies(), MovieSchemas.MOVIE));
     assertThrows(IllegalArgumentException.class, () -> partial.apply(MovieAnalytics.create()));
     PCollection<Row> genres = create("Genres", genres(), MovieSchemas.GENRE);
     assertThrows(IllegalArgumentException.class, () -> genres.apply(RevenueByMonth.create()));

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -34,7 +35,7 @@ public class TopRatedTest {
 
   private static double[] times(int n, double value) {
     double[] values = new double[n];
-    java.util.Arrays.fill(values, value);
+    Arrays.fill(values, value);
     return values;
   }
 
@@ -118,6 +119,23 @@ public class TopRatedTest {
     // Nobody has 33: an empty table.
     PAssert.that(tables.apply("Min 33", TopRated.create().withMinVotes(33))).empty();
     pipeline.run();
+  }
+
+  private static Row rated(long movie, long ratings, String mean) {
+    return Row.withSchema(TopRated.RATED).addValues(movie, ratings, new BigDecimal(mean)).build();
+  }
+
+  @Test
+  public void orderIsTotalAndDoesNotDependOnInputOrder() {
+    List<Row> best = List.of(rated(8, 3, "4.3333"), rated(3, 4, "4.0000"), rated(1, 3, "4.0"),
+        rated(2, 3, "4.00"), rated(6, 4, "3.1667"), rated(5, 3, "3.1667"), rated(9, 3, "2.0000"));
+    List<Row> shuffled = new ArrayList<>(best);
+    Random random = new Random(5);
+    for (int i = 0; i < 20; i++) {
+      Collections.shuffle(shuffled, random);
+      shuffled.sort(Collections.reverseOrder(new TopRated.ByMean()));
+      assertEquals(best, shuffled);
+    }
   }
 
   @Test
