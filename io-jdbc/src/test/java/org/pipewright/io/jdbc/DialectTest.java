@@ -7,8 +7,9 @@ import static org.junit.Assert.assertThrows;
 
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.junit.Test;
 
 /** The exact SQL each dialect generates; no server needed. */
@@ -61,6 +62,20 @@ public class DialectTest {
   }
 
   @Test
+  public void calendarDatesAreDateColumnsOnBothDialects() {
+    Schema schema = Schema.builder()
+        .addField("month", FieldType.logicalType(SqlTypes.DATE))
+        .addNullableField("released", FieldType.logicalType(SqlTypes.DATE))
+        .build();
+    for (Dialect dialect : Dialect.values()) {
+      assertEquals("CREATE TABLE IF NOT EXISTS \"cpi\" (\"month\" DATE NOT NULL, \"released\" DATE, "
+          + "PRIMARY KEY (\"month\"))", dialect.createTable("cpi", schema, List.of("month")));
+    }
+    Schema time = Schema.builder().addField("t", FieldType.logicalType(SqlTypes.TIME)).build();
+    assertThrows(IllegalArgumentException.class, () -> Dialect.POSTGRES.createTable("t", time, List.of()));
+  }
+
+  @Test
   public void otherTypesAndColumnsQuotedAsSpelled() {
     Schema schema = Schema.builder()
         .addByteField("b")
@@ -75,7 +90,7 @@ public class DialectTest {
             + "\"Mixed_Case\" TEXT NOT NULL)",
         Dialect.POSTGRES.createTable("t", schema, List.of()));
     assertEquals("CREATE TABLE IF NOT EXISTS \"t\" (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
-            + "\"f\" REAL NOT NULL, \"d\" NUMERIC NOT NULL, \"tags\" VARCHAR(65535) NOT NULL, "
+            + "\"f\" REAL NOT NULL, \"d\" NUMERIC(38, 9) NOT NULL, \"tags\" VARCHAR(65535) NOT NULL, "
             + "\"Mixed_Case\" VARCHAR(65535) NOT NULL)",
         Dialect.REDSHIFT.createTable("t", schema, List.of()));
     // A column that is no plain identifier is refused rather than escaped.
