@@ -195,4 +195,51 @@ public class DialectTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dialect.parse("mysql"));
     assertEquals("unknown JDBC dialect 'mysql': use postgres or redshift", e.getMessage());
   }
+
+  private static final Schema CPI = Schema.builder()
+      .addField("month", FieldType.logicalType(SqlTypes.DATE))
+      .addNullableField("value", FieldType.DECIMAL)
+      .addNullableField("note", FieldType.STRING)
+      .build();
+
+  @Test
+  public void postgresPublishUpdatesOnlyRowsThatDifferAndCountsInsertsAndUpdates() {
+    assertEquals("WITH merged AS (INSERT INTO \"cpi\" AS cur (\"month\", \"value\", \"note\") "
+            + "SELECT \"month\", \"value\", \"note\" FROM \"cpi_stage\" ON CONFLICT (\"month\") DO UPDATE SET "
+            + "\"value\" = EXCLUDED.\"value\", \"note\" = EXCLUDED.\"note\" WHERE (cur.\"value\", cur.\"note\") "
+            + "IS DISTINCT FROM (EXCLUDED.\"value\", EXCLUDED.\"note\") RETURNING (cur.xmax = 0) AS inserted) "
+            + "SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted) FROM merged",
+        Dialect.POSTGRES.publish("cpi", "cpi_stage", CPI, List.of("month")));
+    Schema keysOnly = Schema.builder().addInt64Field("a").addInt64Field("b").build();
+    assertThat(Dialect.POSTGRES.publish("link", "link_stage", keysOnly, List.of("a", "b")),
+        containsString("ON CONFLICT (\"a\", \"b\") DO NOTHING RETURNING"));
+  }
+
+  @Test
+  public void redshiftPublishUpdatesOnlyRowsThatDifferWithoutIsDistinctFrom() {
+    assertEquals(List.of(
+            "UPDATE \"cpi\" SET \"value\" = stg.\"value\", \"note\" = stg.\"note\" FROM \"cpi_stage\" stg "
+                + "WHERE \"cpi\".\"month\" = stg.\"month\" AND (\"cpi\".\"value\" <> stg.\"value\" "
+                + "OR (\"cpi\".\"value\" IS NULL) <> (stg.\"value\" IS NULL) OR \"cpi\".\"note\" <> stg.\"note\" "
+                + "OR (\"cpi\".\"note\" IS NULL) <> (stg.\"note\" IS NULL))",
+            "INSERT INTO \"cpi\" (\"month\", \"value\", \"note\") SELECT stg.\"month\", stg.\"value\", stg.\"note\" "
+                + "FROM \"cpi_stage\" stg WHERE NOT EXISTS (SELECT 1 FROM \"cpi\" WHERE \"cpi\".\"month\" = stg.\"month\")"),
+        Dialect.REDSHIFT.publishStaged("cpi", "cpi_stage", CPI, List.of("month")));
+    Schema keysOnly = Schema.builder().addInt64Field("a").build();
+    assertEquals(1, Dialect.REDSHIFT.publishStaged("t", "s", keysOnly, List.of("a")).size());
+  }
+
+  @Test
+  public void stagingTablesStayWithinTheIdentifierLimitAndDistinct() {
+    assertEquals("movies_stage", JdbcStaging.stageName("movies", "_stage"));
+    assertEquals("dw.movies_stage", JdbcStaging.stageName("dw.movies", "_stage"));
+    String longA = "a".repeat(60) + "_x";
+    String longB = "a".repeat(60) + "_y";
+    String stageA = JdbcStaging.stageName(longA, "_stage");
+    assertEquals(SqlIdentifiers.MAX_LENGTH, stageA.length());
+    assertThat(stageA, containsString("_stage"));
+    assertEquals(true, stageA.endsWith("_stage"));
+    assertEquals(false, stageA.equals(JdbcStaging.stageName(longB, "_stage")));
+    assertEquals(stageA, SqlIdentifiers.checkIdentifier("stage", stageA));
+  }
 }
