@@ -3,6 +3,7 @@ package org.pipewright.io.files;
 import static org.pipewright.transforms.internal.Checks.checkArgument;
 import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
+import java.time.LocalDate;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -17,6 +18,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.JsonRowCleaner;
+import org.pipewright.transforms.core.RowJson;
 
 /**
  * Reads typed tables written by {@link WriteRows} (or any JSON-lines / Parquet files of the same
@@ -78,17 +80,40 @@ public final class ReadRows extends PTransform<PBegin, CleanResult> {
   /**
    * Avro record to row. A class rather than a lambda: a serialized lambda carries its signature as
    * a string, which shading does not relocate (MSHADE-260), and the spark-submit jar relocates Avro.
+   * Beam reads an Avro {@code date} only as a {@code DATETIME}, so {@code SqlTypes.DATE} columns
+   * (days since 1970 in the file) are converted here and the others by Beam.
    */
   private static final class ToRow implements SerializableFunction<GenericRecord, Row> {
     private final Schema schema;
+    private final Schema withoutDates;
 
     ToRow(Schema schema) {
       this.schema = schema;
+      Schema.Builder others = Schema.builder();
+      schema.getFields().stream().filter(f -> !RowJson.isDate(f.getType())).forEach(others::addField);
+      this.withoutDates = others.build();
     }
 
     @Override
     public Row apply(GenericRecord record) {
-      return AvroUtils.toBeamRowStrict(record, schema);
+      if (withoutDates.getFieldCount() == schema.getFieldCount()) {
+        return AvroUtils.toBeamRowStrict(record, schema);
+      }
+      Row others = AvroUtils.toBeamRowStrict(record, withoutDates);
+      Object[] values = new Object[schema.getFieldCount()];
+      for (int i = 0; i < values.length; i++) {
+        Schema.Field field = schema.getField(i);
+        values[i] = RowJson.isDate(field.getType()) ? date(record.get(field.getName()))
+            : others.getValue(field.getName());
+      }
+      return Row.withSchema(schema).attachValues(values);
+    }
+
+    private static LocalDate date(Object value) {
+      if (value == null || value instanceof LocalDate) {
+        return (LocalDate) value;
+      }
+      return LocalDate.ofEpochDay(((Number) value).longValue());
     }
   }
 }

@@ -7,11 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.avro.Conversions;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileSystems;
@@ -32,10 +34,20 @@ import org.apache.parquet.io.SeekableInputStream;
 public final class TablePreview {
   private TablePreview() {}
 
-  /** Avro's generic model, reading decimal columns as numbers rather than their bytes. */
-  private static GenericData withDecimals() {
-    GenericData model = new GenericData();
+  /**
+   * Avro's generic model, reading decimal columns as numbers rather than their bytes and date
+   * columns as {@code "yyyy-MM-dd"} rather than a count of days since 1970.
+   */
+  private static GenericData withLogicalTypes() {
+    GenericData model = new GenericData() {
+      @Override
+      protected boolean isString(Object datum) {
+        // toString() renders a string datum quoted; a LocalDate's text is ISO yyyy-MM-dd.
+        return datum instanceof LocalDate || super.isString(datum);
+      }
+    };
     model.addLogicalTypeConversion(new Conversions.DecimalConversion());
+    model.addLogicalTypeConversion(new TimeConversions.DateConversion());
     return model;
   }
 
@@ -68,7 +80,7 @@ public final class TablePreview {
           : file.resourceId().getFilename().endsWith(Format.PARQUET.suffix()) ? Format.PARQUET : Format.JSON;
       if (fileFormat == Format.PARQUET) {
         try (ParquetReader<GenericRecord> reader =
-            AvroParquetReader.<GenericRecord>builder(new BeamInputFile(file)).withDataModel(withDecimals()).build()) {
+            AvroParquetReader.<GenericRecord>builder(new BeamInputFile(file)).withDataModel(withLogicalTypes()).build()) {
           GenericRecord record;
           while ((record = reader.read()) != null) {
             action.accept(record.toString());

@@ -12,11 +12,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
@@ -111,6 +113,48 @@ public class FileIoTest {
         "{\"id\": \"b\", \"price\": 7.000000000, \"discount\": null}",
         // More than 9 decimals: rounded half up.
         "{\"id\": \"c\", \"price\": 0.123456790, \"discount\": -1000.000000000}"));
+  }
+
+  private static final Schema DATED = Schema.builder()
+      .addStringField("id")
+      .addField("month", FieldType.logicalType(SqlTypes.DATE))
+      .addNullableField("released", FieldType.logicalType(SqlTypes.DATE))
+      .build();
+
+  private static final List<Row> DATED_ROWS = List.of(
+      Row.withSchema(DATED).addValues("a", LocalDate.of(2017, 1, 1), LocalDate.of(1895, 12, 28)).build(),
+      Row.withSchema(DATED).addValues("b", LocalDate.of(2024, 2, 29), null).build());
+
+  @Test
+  public void calendarDatesRoundTripThroughJsonAsIsoDates() throws Exception {
+    String dir = tmp.getRoot() + "/dated-json";
+    write.apply(Create.of(DATED_ROWS).withRowSchema(DATED)).apply(WriteRows.to(dir).withNumShards(1));
+    write.run().waitUntilFinish();
+
+    assertThat(TablePreview.rows(dir, Format.JSON), containsInAnyOrder(
+        "{\"id\":\"a\",\"month\":\"2017-01-01\",\"released\":\"1895-12-28\"}",
+        "{\"id\":\"b\",\"month\":\"2024-02-29\",\"released\":null}"));
+    CleanResult back = read.apply(ReadRows.of("dated", DATED).from(dir + "/*"));
+    PAssert.that(back.output()).containsInAnyOrder(DATED_ROWS);
+    PAssert.that(back.deadLetters()).empty();
+    read.run().waitUntilFinish();
+  }
+
+  @Test
+  public void calendarDatesAreAvroDatesInParquetAndRoundTrip() throws Exception {
+    String dir = tmp.getRoot() + "/dated-parquet";
+    write.apply(Create.of(DATED_ROWS).withRowSchema(DATED))
+        .apply(WriteRows.to(dir).withFormat(Format.PARQUET).withNumShards(1));
+    write.run().waitUntilFinish();
+
+    org.apache.avro.Schema avro = ParquetRecords.schema(DATED);
+    assertEquals("date", avro.getField("month").schema().getLogicalType().getName());
+    assertThat(TablePreview.rows(dir, Format.PARQUET), containsInAnyOrder(
+        "{\"id\": \"a\", \"month\": \"2017-01-01\", \"released\": \"1895-12-28\"}",
+        "{\"id\": \"b\", \"month\": \"2024-02-29\", \"released\": null}"));
+    CleanResult back = read.apply(ReadRows.of("dated", DATED).from(dir + "/*").withFormat(Format.PARQUET));
+    PAssert.that(back.output()).containsInAnyOrder(DATED_ROWS);
+    read.run().waitUntilFinish();
   }
 
   @Test

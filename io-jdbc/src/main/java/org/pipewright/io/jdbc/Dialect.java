@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
+import org.pipewright.transforms.core.RowJson;
 
 /**
  * How a warehouse spells an idempotent write. PostgreSQL upserts with {@code INSERT ... ON
@@ -65,26 +66,73 @@ public enum Dialect {
   String upsert(String tableName, Schema schema, List<String> keys, Map<String, String> merges, int rows) {
     String table = quoteTable(tableName);
     List<String> others = nonKeys(schema, keys);
-    String update = others.stream()
-        .map(n -> quote(n) + " = " + mergeValue(n, merges, STORED + ".", "EXCLUDED."))
-        .collect(Collectors.joining(", "));
     return "INSERT INTO " + table + " AS " + STORED + " (" + columnList(schema) + ") VALUES "
         + values(schema, rows) + " ON CONFLICT (" + quotedList(keys) + ") DO "
-        + (others.isEmpty() ? "NOTHING" : "UPDATE SET " + update);
+        + (others.isEmpty() ? "NOTHING" : "UPDATE SET " + updates(others, merges, STORED + ".", "EXCLUDED."));
+  }
+
+  /**
+   * PostgreSQL: one statement that publishes a staging table into {@code table}: new keys are
+   * inserted, rows that differ in some column are updated, and rows equal in every column are not
+   * touched at all (no new row version, no trigger). It answers one row: inserted, updated.
+   */
+  String publish(String tableName, String stageName, Schema schema, List<String> keys) {
+    String table = quoteTable(tableName);
+    List<String> others = nonKeys(schema, keys);
+    String onConflict = others.isEmpty() ? "NOTHING"
+        : "UPDATE SET " + updates(others, Map.of(), STORED + ".", "EXCLUDED.") + " WHERE ("
+            + prefixed(others, STORED + ".") + ") IS DISTINCT FROM (" + prefixed(others, "EXCLUDED.") + ")";
+    // xmax is 0 on a row version that an INSERT created, and set on one an UPDATE created.
+    return "WITH merged AS (INSERT INTO " + table + " AS " + STORED + " (" + columnList(schema) + ") SELECT "
+        + columnList(schema) + " FROM " + quoteTable(stageName) + " ON CONFLICT (" + quotedList(keys) + ") DO "
+        + onConflict + " RETURNING (" + STORED + ".xmax = 0) AS inserted) "
+        + "SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted) FROM merged";
+  }
+
+  /**
+   * Redshift: the statements that publish a staging table into {@code table}, to run in one
+   * transaction: an UPDATE of the rows that differ in some column (its update count is the rows
+   * updated), then an INSERT of the new keys (its count is the rows inserted). Redshift has no
+   * {@code IS DISTINCT FROM}, so "differs" is spelled with {@code <>} and {@code IS NULL}.
+   */
+  List<String> publishStaged(String tableName, String stageName, Schema schema, List<String> keys) {
+    String table = quoteTable(tableName);
+    String changed = nonKeys(schema, keys).stream()
+        .map(n -> {
+          String stored = table + "." + quote(n);
+          String staged = STAGED + "." + quote(n);
+          return stored + " <> " + staged + " OR (" + stored + " IS NULL) <> (" + staged + " IS NULL)";
+        })
+        .collect(Collectors.joining(" OR "));
+    return mergeStaged(tableName, stageName, schema, keys, Map.of(), changed.isEmpty() ? null : "(" + changed + ")");
+  }
+
+  private static String updates(List<String> columns, Map<String, String> merges, String oldPrefix, String newPrefix) {
+    return columns.stream()
+        .map(n -> quote(n) + " = " + mergeValue(n, merges, oldPrefix, newPrefix))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String prefixed(List<String> columns, String prefix) {
+    return columns.stream().map(n -> prefix + quote(n)).collect(Collectors.joining(", "));
   }
 
   /** Redshift: the statements that move a loaded staging table into {@code table}. */
   List<String> mergeStaged(String tableName, String stageName, Schema schema, List<String> keys,
       Map<String, String> merges) {
+    return mergeStaged(tableName, stageName, schema, keys, merges, null);
+  }
+
+  /** {@code onlyIf}: a further condition on the rows to update (null: every row whose key matches). */
+  private List<String> mergeStaged(String tableName, String stageName, Schema schema, List<String> keys,
+      Map<String, String> merges, String onlyIf) {
     String table = quoteTable(tableName);
     String stage = quoteTable(stageName);
     String match = keys.stream()
         .map(k -> table + "." + quote(k) + " = " + STAGED + "." + quote(k))
         .collect(Collectors.joining(" AND "));
     List<String> others = nonKeys(schema, keys);
-    String update = others.stream()
-        .map(n -> quote(n) + " = " + mergeValue(n, merges, table + ".", STAGED + "."))
-        .collect(Collectors.joining(", "));
+    String update = updates(others, merges, table + ".", STAGED + ".");
     String columns = columnList(schema);
     String staged = schema.getFieldNames().stream().map(n -> STAGED + "." + quote(n))
         .collect(Collectors.joining(", "));
@@ -93,8 +141,8 @@ public enum Dialect {
     if (others.isEmpty()) {
       return List.of(insert);
     }
-    return List.of("UPDATE " + table + " SET " + update + " FROM " + stage + " " + STAGED + " WHERE " + match,
-        insert);
+    return List.of("UPDATE " + table + " SET " + update + " FROM " + stage + " " + STAGED + " WHERE " + match
+        + (onlyIf == null ? "" : " AND " + onlyIf), insert);
   }
 
   String insert(String table, Schema schema) {
@@ -170,6 +218,10 @@ public enum Dialect {
     if (this == REDSHIFT && (type.getTypeName() == Schema.TypeName.STRING || isArray(type))) {
       return "VARCHAR(65535)";
     }
+    if (this == REDSHIFT && type.getTypeName() == Schema.TypeName.DECIMAL) {
+      // Redshift's bare NUMERIC is NUMERIC(18, 0): it would round every amount to a whole number.
+      return "NUMERIC(38, 9)";
+    }
     return sqlType(type);
   }
 
@@ -180,6 +232,11 @@ public enum Dialect {
 
   static boolean isArray(FieldType type) {
     return type.getTypeName() == Schema.TypeName.ARRAY || type.getTypeName() == Schema.TypeName.ITERABLE;
+  }
+
+  /** Beam's {@code SqlTypes.DATE} ({@code java.time.LocalDate}): an SQL {@code DATE} on both. */
+  static boolean isDate(FieldType type) {
+    return RowJson.isDate(type);
   }
 
   static String sqlType(FieldType type) {
@@ -206,6 +263,11 @@ public enum Dialect {
       case ARRAY:
       case ITERABLE:
         return sqlType(type.getCollectionElementType()) + "[]";
+      case LOGICAL_TYPE:
+        if (isDate(type)) {
+          return "DATE";
+        }
+        throw new IllegalArgumentException("no SQL type for " + type);
       default:
         throw new IllegalArgumentException("no SQL type for " + type);
     }

@@ -95,7 +95,8 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
         .add(DisplayData.item("connection", connection == null ? "" : connection.describe()));
   }
 
-  private static final class ToListFn extends Combine.CombineFn<Row, List<Row>, List<Row>> {
+  /** Gathers a whole (small) collection into one list; also gathers the checks of {@link JdbcPublish}. */
+  static final class ToListFn extends Combine.CombineFn<Row, List<Row>, List<Row>> {
     @Override
     public List<Row> createAccumulator() {
       return new ArrayList<>();

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -15,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
-import org.apache.beam.sdk.schemas.Schema;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.ReadableInstant;
 import org.pipewright.transforms.core.RowJson;
@@ -76,20 +78,42 @@ final class JdbcWriter implements Serializable {
 
   /** Writes {@code rows}; returns how many attempts were retried. */
   int write(Collection<Row> rows) throws SQLException, InterruptedException {
-    for (int attempt = 1; ; attempt++) {
+    int[] failed = {0};
+    retrying(() -> "writing " + rows.size() + " rows to " + table, connection, () -> {
+      writeOnce(rows);
+      return null;
+    }, () -> {
+      close();
+      failed[0]++;
+    });
+    return failed[0];
+  }
+
+  /** One attempt at some work on the database. */
+  @FunctionalInterface
+  interface Attempt<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds, retrying transient failures with back-off; {@code
+   * afterFailure} runs after every failed attempt (to drop a broken connection). A permanent failure,
+   * or the last transient one, is rethrown saying {@code what} failed where, never the password.
+   */
+  static <T> T retrying(Supplier<String> what, JdbcConnection connection, Attempt<T> attempt,
+      Runnable afterFailure) throws SQLException, InterruptedException {
+    for (int n = 1; ; n++) {
       try {
-        writeOnce(rows);
-        return attempt - 1;
+        return attempt.run();
       } catch (SQLException e) {
-        close();
-        if (!isTransient(e) || attempt >= MAX_ATTEMPTS) {
-          throw new SQLException("writing " + rows.size() + " rows to " + table + " on "
-              + connection.describe() + " failed after " + attempt + " attempt(s) (SQL state "
-              + e.getSQLState() + "): " + e.getMessage(), e.getSQLState(), e);
+        afterFailure.run();
+        if (!isTransient(e) || n >= MAX_ATTEMPTS) {
+          throw new SQLException(what.get() + " on " + connection.describe() + " failed after " + n
+              + " attempt(s) (SQL state " + e.getSQLState() + "): " + e.getMessage(), e.getSQLState(), e);
         }
         // The server is restarting or the network is down: back off (0.2 s doubling, ~25 s in
         // all) before reconnecting, so a short outage costs a delay and not the pipeline.
-        Thread.sleep(Math.min(200L << (attempt - 1), 8_000L));
+        Thread.sleep(Math.min(200L << (n - 1), 8_000L));
       }
     }
   }
@@ -185,6 +209,13 @@ final class JdbcWriter implements Serializable {
       case STRING:
         s.setString(index, storable((String) value));
         break;
+      case LOGICAL_TYPE:
+        if (Dialect.isDate(type)) {
+          s.setObject(index, (LocalDate) value, Types.DATE);
+          break;
+        }
+        s.setObject(index, value);
+        break;
       default:
         s.setObject(index, value);
     }
@@ -218,6 +249,10 @@ final class JdbcWriter implements Serializable {
         return Types.BOOLEAN;
       case DATETIME:
         return Types.TIMESTAMP_WITH_TIMEZONE;
+      case DECIMAL:
+        return Types.NUMERIC;
+      case LOGICAL_TYPE:
+        return Dialect.isDate(type) ? Types.DATE : Types.OTHER;
       default:
         return Types.OTHER;
     }

@@ -7,8 +7,9 @@ import static org.junit.Assert.assertThrows;
 
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.junit.Test;
 
 /** The exact SQL each dialect generates; no server needed. */
@@ -61,6 +62,20 @@ public class DialectTest {
   }
 
   @Test
+  public void calendarDatesAreDateColumnsOnBothDialects() {
+    Schema schema = Schema.builder()
+        .addField("month", FieldType.logicalType(SqlTypes.DATE))
+        .addNullableField("released", FieldType.logicalType(SqlTypes.DATE))
+        .build();
+    for (Dialect dialect : Dialect.values()) {
+      assertEquals("CREATE TABLE IF NOT EXISTS \"cpi\" (\"month\" DATE NOT NULL, \"released\" DATE, "
+          + "PRIMARY KEY (\"month\"))", dialect.createTable("cpi", schema, List.of("month")));
+    }
+    Schema time = Schema.builder().addField("t", FieldType.logicalType(SqlTypes.TIME)).build();
+    assertThrows(IllegalArgumentException.class, () -> Dialect.POSTGRES.createTable("t", time, List.of()));
+  }
+
+  @Test
   public void otherTypesAndColumnsQuotedAsSpelled() {
     Schema schema = Schema.builder()
         .addByteField("b")
@@ -75,7 +90,7 @@ public class DialectTest {
             + "\"Mixed_Case\" TEXT NOT NULL)",
         Dialect.POSTGRES.createTable("t", schema, List.of()));
     assertEquals("CREATE TABLE IF NOT EXISTS \"t\" (\"b\" SMALLINT NOT NULL, \"s\" SMALLINT NOT NULL, "
-            + "\"f\" REAL NOT NULL, \"d\" NUMERIC NOT NULL, \"tags\" VARCHAR(65535) NOT NULL, "
+            + "\"f\" REAL NOT NULL, \"d\" NUMERIC(38, 9) NOT NULL, \"tags\" VARCHAR(65535) NOT NULL, "
             + "\"Mixed_Case\" VARCHAR(65535) NOT NULL)",
         Dialect.REDSHIFT.createTable("t", schema, List.of()));
     // A column that is no plain identifier is refused rather than escaped.
@@ -179,5 +194,52 @@ public class DialectTest {
     assertEquals("redshift", Dialect.REDSHIFT.toString());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dialect.parse("mysql"));
     assertEquals("unknown JDBC dialect 'mysql': use postgres or redshift", e.getMessage());
+  }
+
+  private static final Schema CPI = Schema.builder()
+      .addField("month", FieldType.logicalType(SqlTypes.DATE))
+      .addNullableField("value", FieldType.DECIMAL)
+      .addNullableField("note", FieldType.STRING)
+      .build();
+
+  @Test
+  public void postgresPublishUpdatesOnlyRowsThatDifferAndCountsInsertsAndUpdates() {
+    assertEquals("WITH merged AS (INSERT INTO \"cpi\" AS cur (\"month\", \"value\", \"note\") "
+            + "SELECT \"month\", \"value\", \"note\" FROM \"cpi_stage\" ON CONFLICT (\"month\") DO UPDATE SET "
+            + "\"value\" = EXCLUDED.\"value\", \"note\" = EXCLUDED.\"note\" WHERE (cur.\"value\", cur.\"note\") "
+            + "IS DISTINCT FROM (EXCLUDED.\"value\", EXCLUDED.\"note\") RETURNING (cur.xmax = 0) AS inserted) "
+            + "SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted) FROM merged",
+        Dialect.POSTGRES.publish("cpi", "cpi_stage", CPI, List.of("month")));
+    Schema keysOnly = Schema.builder().addInt64Field("a").addInt64Field("b").build();
+    assertThat(Dialect.POSTGRES.publish("link", "link_stage", keysOnly, List.of("a", "b")),
+        containsString("ON CONFLICT (\"a\", \"b\") DO NOTHING RETURNING"));
+  }
+
+  @Test
+  public void redshiftPublishUpdatesOnlyRowsThatDifferWithoutIsDistinctFrom() {
+    assertEquals(List.of(
+            "UPDATE \"cpi\" SET \"value\" = stg.\"value\", \"note\" = stg.\"note\" FROM \"cpi_stage\" stg "
+                + "WHERE \"cpi\".\"month\" = stg.\"month\" AND (\"cpi\".\"value\" <> stg.\"value\" "
+                + "OR (\"cpi\".\"value\" IS NULL) <> (stg.\"value\" IS NULL) OR \"cpi\".\"note\" <> stg.\"note\" "
+                + "OR (\"cpi\".\"note\" IS NULL) <> (stg.\"note\" IS NULL))",
+            "INSERT INTO \"cpi\" (\"month\", \"value\", \"note\") SELECT stg.\"month\", stg.\"value\", stg.\"note\" "
+                + "FROM \"cpi_stage\" stg WHERE NOT EXISTS (SELECT 1 FROM \"cpi\" WHERE \"cpi\".\"month\" = stg.\"month\")"),
+        Dialect.REDSHIFT.publishStaged("cpi", "cpi_stage", CPI, List.of("month")));
+    Schema keysOnly = Schema.builder().addInt64Field("a").build();
+    assertEquals(1, Dialect.REDSHIFT.publishStaged("t", "s", keysOnly, List.of("a")).size());
+  }
+
+  @Test
+  public void stagingTablesStayWithinTheIdentifierLimitAndDistinct() {
+    assertEquals("movies_stage", JdbcStaging.stageName("movies", "_stage"));
+    assertEquals("dw.movies_stage", JdbcStaging.stageName("dw.movies", "_stage"));
+    String longA = "a".repeat(60) + "_x";
+    String longB = "a".repeat(60) + "_y";
+    String stageA = JdbcStaging.stageName(longA, "_stage");
+    assertEquals(SqlIdentifiers.MAX_LENGTH, stageA.length());
+    assertThat(stageA, containsString("_stage"));
+    assertEquals(true, stageA.endsWith("_stage"));
+    assertEquals(false, stageA.equals(JdbcStaging.stageName(longB, "_stage")));
+    assertEquals(stageA, SqlIdentifiers.checkIdentifier("stage", stageA));
   }
 }

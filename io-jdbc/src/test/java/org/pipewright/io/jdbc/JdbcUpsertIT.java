@@ -9,6 +9,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assume.assumeTrue;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +33,9 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -48,9 +51,9 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameter;
 import org.junit.runners.Parameterized.Parameters;
+import org.junit.runners.Parameterized;
 import org.pipewright.testing.LocalPostgres;
 import org.pipewright.testing.ServiceRule;
 import org.pipewright.transforms.core.CleanRecords;
@@ -164,6 +167,28 @@ public class JdbcUpsertIT {
 
     write(second, PIN, rows, sink);
     assertEquals(expected, query("SELECT * FROM " + table + " ORDER BY \"ind\""));
+  }
+
+  @Test
+  public void calendarDatesAndDecimalsAreStoredExactly() throws Exception {
+    String table = table("cpi_dates");
+    Schema cpi = Schema.builder()
+        .addField("month", FieldType.logicalType(SqlTypes.DATE))
+        .addNullableField("released", FieldType.logicalType(SqlTypes.DATE))
+        .addNullableField("value", FieldType.DECIMAL)
+        .build();
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("month").withConnection(connection).withDialect(dialect);
+    sink.createTable(cpi);
+    write(first, cpi, List.of(
+        Row.withSchema(cpi).addValues(LocalDate.of(1995, 12, 1), LocalDate.of(1995, 12, 31),
+            new BigDecimal("241.123456789")).build(),
+        Row.withSchema(cpi).addValues(LocalDate.of(2024, 2, 29), null, null).build()), sink);
+    assertEquals(List.of(
+            Arrays.asList(LocalDate.of(1995, 12, 1), LocalDate.of(1995, 12, 31), new BigDecimal("241.123456789")),
+            Arrays.asList(LocalDate.of(2024, 2, 29), null, null)),
+        query("SELECT * FROM " + table + " ORDER BY \"month\""));
+    assertEquals("date", scalar("SELECT data_type FROM information_schema.columns WHERE table_name = '"
+        + table.toLowerCase() + "' AND column_name = 'month'"));
   }
 
   /** An upsert of {@code PIN} rows by {@code ind} into {@code table}, which it creates. */
@@ -485,7 +510,9 @@ public class JdbcUpsertIT {
         List<Object> row = new ArrayList<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
           String type = meta.getColumnTypeName(i);
-          if (type.equals("timestamptz")) {
+          if (type.equals("date")) {
+            row.add(r.getObject(i, LocalDate.class));
+          } else if (type.equals("timestamptz")) {
             OffsetDateTime t = r.getObject(i, OffsetDateTime.class);
             row.add(t == null ? null : t.toInstant());
           } else if (type.startsWith("_")) {

@@ -7,16 +7,21 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.ReadableInstant;
 
 /**
  * Typed JSON for schema rows: one compact JSON object per row, fields in schema order, nulls as
- * JSON null, {@code DATETIME} as ISO-8601 UTC ({@code 2020-08-28T03:52:47Z}), arrays as arrays.
+ * JSON null, {@code DATETIME} as ISO-8601 UTC ({@code 2020-08-28T03:52:47Z}), {@code SqlTypes.DATE}
+ * as {@code yyyy-MM-dd}, {@code DECIMAL} as an exact JSON number, arrays as arrays.
  * {@link #toRow} reads the same shape back (and the timestamp forms {@link Timestamps} accepts).
  *
  * <p>Beam's own {@code RowJson} writes timestamps with milliseconds and rejects several of the
@@ -98,6 +103,13 @@ public final class RowJson {
       case ROW:
         writeRow(gen, (Row) value);
         break;
+      case LOGICAL_TYPE:
+        if (value instanceof LocalDate) {
+          gen.writeString(DateTimeFormatter.ISO_LOCAL_DATE.format((LocalDate) value));
+          break;
+        }
+        gen.writeString(value.toString());
+        break;
       default:
         gen.writeString(value.toString());
     }
@@ -151,6 +163,13 @@ public final class RowJson {
         return node.booleanValue();
       case DATETIME:
         return Timestamps.parseUtc(scalar(name, node));
+      case DECIMAL:
+        return decimal(name, node);
+      case LOGICAL_TYPE:
+        if (isDate(type)) {
+          return date(name, node);
+        }
+        throw new IllegalArgumentException("unsupported field type " + type + " for '" + name + "'");
       case ARRAY:
       case ITERABLE:
         if (!node.isArray()) {
@@ -166,6 +185,34 @@ public final class RowJson {
         return list;
       default:
         throw new IllegalArgumentException("unsupported field type " + type + " for '" + name + "'");
+    }
+  }
+
+  /** Whether {@code type} is Beam's {@code SqlTypes.DATE} (a {@code java.time.LocalDate}). */
+  public static boolean isDate(FieldType type) {
+    return type.getTypeName() == Schema.TypeName.LOGICAL_TYPE
+        && SqlTypes.DATE.getIdentifier().equals(type.getLogicalType().getIdentifier());
+  }
+
+  /** A calendar date written as {@code yyyy-MM-dd}, nothing else (no time, no zone). */
+  private static LocalDate date(String name, JsonNode node) {
+    String text = scalar(name, node);
+    try {
+      return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE);
+    } catch (DateTimeParseException e) {
+      throw new BadValueException("'" + name + "' is not a date (yyyy-MM-dd): " + node);
+    }
+  }
+
+  /** An exact number, from a JSON number or a numeric string; never through a double. */
+  private static BigDecimal decimal(String name, JsonNode node) {
+    if (node.isNumber()) {
+      return node.decimalValue();
+    }
+    try {
+      return new BigDecimal(Values.trim(scalar(name, node)));
+    } catch (NumberFormatException e) {
+      throw wrongType(name, "a number", node);
     }
   }
 

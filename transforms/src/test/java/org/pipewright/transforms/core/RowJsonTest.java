@@ -5,14 +5,17 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
+import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.beam.sdk.schemas.Schema;
-import org.pipewright.transforms.pinterest.PinterestSchemas;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 import org.junit.Test;
+import org.pipewright.transforms.pinterest.PinterestSchemas;
 
 public class RowJsonTest {
   /** 2020-08-28T03:52:47Z. */
@@ -163,5 +166,34 @@ public class RowJsonTest {
   private static void assertWrongType(String json, Schema schema, String field) {
     BadValueException e = assertThrows(json, BadValueException.class, () -> read(json, schema));
     assertThat(json, e.getMessage(), containsString("'" + field + "'"));
+  }
+
+  private static final Schema DATED = Schema.builder()
+      .addField("month", FieldType.logicalType(SqlTypes.DATE))
+      .addNullableField("released", FieldType.logicalType(SqlTypes.DATE))
+      .addNullableField("value", FieldType.DECIMAL)
+      .build();
+
+  @Test
+  public void datesAreIsoCalendarDatesAndDecimalsExactNumbersBothWays() {
+    Row row = Row.withSchema(DATED)
+        .addValues(LocalDate.of(2017, 1, 1), LocalDate.of(995, 12, 31), new BigDecimal("0.10000000000000000001"))
+        .build();
+    String json = "{\"month\":\"2017-01-01\",\"released\":\"0995-12-31\",\"value\":0.10000000000000000001}";
+    assertEquals(json, RowJson.format(row));
+    assertEquals(row, read(json, DATED));
+    assertEquals(Row.withSchema(DATED).addValues(LocalDate.of(2024, 2, 29), null, new BigDecimal("12.50")).build(),
+        read("{\"month\":\"2024-02-29\",\"value\":\" 12.50 \"}", DATED));
+    assertEquals("\"2017-01-01\"", RowJson.formatValue(DATED.getField(0).getType(), LocalDate.of(2017, 1, 1)));
+  }
+
+  @Test
+  public void aDateThatIsNotACalendarDateIsABadValue() {
+    for (String bad : List.of("\"2023-02-29\"", "\"2017-01-01T00:00:00Z\"", "\"1/1/2017\"", "20170101", "[]")) {
+      BadValueException e = assertThrows(BadValueException.class,
+          () -> read("{\"month\":" + bad + "}", DATED));
+      assertThat(bad, e.getMessage(), containsString("'month'"));
+    }
+    assertThrows(BadValueException.class, () -> read("{\"month\":\"2017-01-01\",\"value\":\"ten\"}", DATED));
   }
 }

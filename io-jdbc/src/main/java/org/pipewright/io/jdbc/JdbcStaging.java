@@ -1,0 +1,372 @@
+package org.pipewright.io.jdbc;
+
+import static org.pipewright.transforms.internal.Checks.checkArgument;
+import static org.pipewright.transforms.internal.Checks.checkNotNull;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.transforms.Select;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Distinct;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The staging side of a write-audit-publish load: each final table of the load has a staging table
+ * of the same columns and key ({@code <table>_stage} by default), the pipeline writes into the
+ * staging tables ({@link #stage}), checks run on the staged data, and {@link JdbcPublish} merges
+ * every staging table into its final table in one transaction, or none when a check blocks.
+ *
+ * <p>Before the run, on the driver, {@link #prepare} creates the final tables that are missing (when
+ * asked) and (re)creates the staging tables empty, so a load never sees rows of an earlier run.
+ *
+ * <pre>{@code
+ * JdbcStaging staging = JdbcStaging.of(connection, Dialect.POSTGRES)
+ *     .withTable("movies", MovieSchemas.MOVIE, "movie_id")
+ *     .withTable("ratings", MovieSchemas.RATING, "user_id", "movie_id");
+ * staging.prepare(options.getCreateTables());
+ * PCollection<Row> moviesStaged = movies.apply("Stage movies", staging.stage("movies"));
+ * PCollection<Row> ratingsStaged = ratings.apply("Stage ratings", staging.stage("ratings"));
+ * checks.apply("Publish", JdbcPublish.to(staging).withStaged(moviesStaged, ratingsStaged));
+ * }</pre>
+ */
+public final class JdbcStaging implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcStaging.class);
+
+  /** What {@link #stage} answers once a table is staged: its name and the distinct keys sent. */
+  public static final Schema STAGED = Schema.builder()
+      .addStringField("table_name")
+      .addInt64Field("rows")
+      .build();
+
+  static final String DEFAULT_SUFFIX = "_stage";
+
+  private final JdbcConnection connection;
+  private final Dialect dialect;
+  private final Map<String, Table> tables;
+  private final String suffix;
+
+  /** One final table of the load. */
+  static final class Table implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final String name;
+    final Schema schema;
+    final List<String> keys;
+
+    Table(String name, Schema schema, List<String> keys) {
+      this.name = name;
+      this.schema = schema;
+      this.keys = keys;
+    }
+  }
+
+  private JdbcStaging(JdbcConnection connection, Dialect dialect, Map<String, Table> tables, String suffix) {
+    this.connection = connection;
+    this.dialect = dialect;
+    this.tables = tables;
+    this.suffix = suffix;
+  }
+
+  /** A load through {@code connection}, with SQL for {@code dialect}, of no tables yet. */
+  public static JdbcStaging of(JdbcConnection connection, Dialect dialect) {
+    return new JdbcStaging(checkNotNull(connection, "connection"), checkNotNull(dialect, "dialect"),
+        Map.of(), DEFAULT_SUFFIX);
+  }
+
+  /**
+   * Returns a copy that also loads {@code table} (an SQL identifier, optionally {@code
+   * schema.table}) of rows of {@code schema}, keyed by {@code keys} (at least one column).
+   */
+  public JdbcStaging withTable(String table, Schema schema, String... keys) {
+    SqlIdentifiers.checkTable(table);
+    checkNotNull(schema, "schema");
+    checkArgument(keys.length > 0, "table %s needs at least one key column", table);
+    for (String column : schema.getFieldNames()) {
+      SqlIdentifiers.checkIdentifier("column of " + table, column);
+    }
+    for (String key : keys) {
+      checkArgument(schema.hasField(key), "key '%s' is not a column of %s", key, table);
+    }
+    checkArgument(!tables.containsKey(table), "table %s is already part of this load", table);
+    Map<String, Table> copy = new LinkedHashMap<>(tables);
+    copy.put(table, new Table(table, schema, List.of(keys)));
+    return new JdbcStaging(connection, dialect, copy, suffix);
+  }
+
+  /** Returns a copy whose staging tables are named {@code <table><suffix>} ({@code _stage} by default). */
+  public JdbcStaging withStageSuffix(String suffix) {
+    checkArgument(suffix != null && !suffix.isEmpty() && SqlIdentifiers.isValid("t" + suffix),
+        "stage suffix must be identifier characters, got '%s'", suffix);
+    return new JdbcStaging(connection, dialect, tables, suffix);
+  }
+
+  /** The final tables of the load, in the order they were added. */
+  public List<String> tables() {
+    return List.copyOf(tables.keySet());
+  }
+
+  /**
+   * The staging table of {@code table}: {@code <table><suffix>} in the same schema, or, when that
+   * is longer than {@link SqlIdentifiers#MAX_LENGTH}, the table name cut short and a hash of the
+   * whole name, so two long names never share a staging table (PostgreSQL would silently cut both
+   * to the same 63 characters).
+   */
+  public String stageTable(String table) {
+    checkArgument(tables.containsKey(table), "table %s is not part of this load %s", table, tables.keySet());
+    return stageName(table, suffix);
+  }
+
+  static String stageName(String table, String suffix) {
+    int dot = table.indexOf('.');
+    String schema = dot < 0 ? "" : table.substring(0, dot + 1);
+    String name = table.substring(dot + 1);
+    String stage = name + suffix;
+    if (stage.length() > SqlIdentifiers.MAX_LENGTH) {
+      CRC32 crc = new CRC32();
+      crc.update(table.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+      String hash = String.format("_%08x", crc.getValue());
+      stage = name.substring(0, SqlIdentifiers.MAX_LENGTH - suffix.length() - hash.length()) + hash + suffix;
+    }
+    return schema + stage;
+  }
+
+  /**
+   * Before the run: creates the final tables that do not exist when {@code createTables} (else a
+   * missing one fails here, naming it), and drops and recreates every staging table empty.
+   */
+  public void prepare(boolean createTables) throws SQLException {
+    checkArgument(!tables.isEmpty(), "JdbcStaging needs withTable(...)");
+    try (Connection c = connection.open(); Statement s = c.createStatement()) {
+      for (Table t : tables.values()) {
+        if (createTables) {
+          s.execute(dialect.createTable(t.name, t.schema, t.keys));
+        } else {
+          try {
+            s.executeQuery("SELECT 1 FROM " + dialect.quoteTable(t.name) + " WHERE 1 = 0").close();
+          } catch (SQLException e) {
+            throw new SQLException("final table " + t.name + " cannot be read on " + connection.describe()
+                + " (create it, e.g. with --createTables): " + e.getMessage(), e.getSQLState(), e);
+          }
+        }
+        String stage = stageName(t.name, suffix);
+        s.execute("DROP TABLE IF EXISTS " + dialect.quoteTable(stage));
+        s.execute(dialect.createTable(stage, t.schema, t.keys));
+      }
+    }
+  }
+
+  /**
+   * Writes rows of {@code table} into its staging table (an idempotent {@link JdbcUpsert} by the
+   * table's key, with its retries). The output is one {@link #STAGED} row, emitted only once every
+   * row is committed: the table and how many distinct keys the pipeline sent, which {@link
+   * JdbcPublish} compares with what the staging table holds.
+   */
+  public PTransform<PCollection<Row>, PCollection<Row>> stage(String table) {
+    checkArgument(tables.containsKey(table), "table %s is not part of this load %s", table, tables.keySet());
+    return new Stage(this, tables.get(table));
+  }
+
+  private static final class Stage extends PTransform<PCollection<Row>, PCollection<Row>> {
+    private final JdbcStaging staging;
+    private final Table table;
+
+    Stage(JdbcStaging staging, Table table) {
+      this.staging = staging;
+      this.table = table;
+    }
+
+    @Override
+    public PCollection<Row> expand(PCollection<Row> rows) {
+      checkArgument(rows.getSchema().equivalent(table.schema), "rows staged for %s have the schema %s, not %s",
+          table.name, rows.getSchema(), table.schema);
+      PCollection<Void> written = rows.apply("Write " + staging.stageTable(table.name),
+          JdbcUpsert.into(staging.stageTable(table.name)).withKeys(table.keys.toArray(new String[0]))
+              .withConnection(staging.connection).withDialect(staging.dialect));
+      return rows
+          .apply("Count keys", new CountKeys(table.keys))
+          .apply("After the write", Wait.on(written))
+          .apply("Staged", MapElements.via(new StagedFn(table.name)))
+          .setRowSchema(STAGED);
+    }
+  }
+
+  /**
+   * How many distinct keys a collection holds (0 when empty): what the staging table must hold,
+   * since the upsert into it keeps one row per key.
+   */
+  static final class CountKeys extends PTransform<PCollection<Row>, PCollection<Long>> {
+    private final List<String> keys;
+
+    CountKeys(List<String> keys) {
+      this.keys = keys;
+    }
+
+    @Override
+    public PCollection<Long> expand(PCollection<Row> rows) {
+      return rows
+          .apply("Keys", Select.fieldNames(keys.toArray(new String[0])))
+          .apply("Distinct", Distinct.create())
+          .apply("Count", Count.globally());
+    }
+  }
+
+  private static final class StagedFn extends SimpleFunction<Long, Row> {
+    private final String table;
+
+    StagedFn(String table) {
+      this.table = table;
+    }
+
+    @Override
+    public Row apply(Long keys) {
+      return Row.withSchema(STAGED).addValues(table, keys).build();
+    }
+  }
+
+  /** What publishing did to one table. */
+  static final class Outcome {
+    final long staged;
+    final long inserted;
+    final long updated;
+
+    Outcome(long staged, long inserted, long updated) {
+      this.staged = staged;
+      this.inserted = inserted;
+      this.updated = updated;
+    }
+  }
+
+  /**
+   * Publishes every staging table into its final table in one transaction, retried whole on
+   * transient errors. {@code sent}: distinct keys the pipeline sent per table. Returns the outcome
+   * per table, or, when a staging table does not hold exactly what was sent, a refusal per table
+   * with nothing changed.
+   */
+  List<Row> publish(Map<String, Long> sent, Runnable onRetry) throws SQLException, InterruptedException {
+    List<Row> refused = new ArrayList<>();
+    Map<String, Outcome> outcomes = JdbcWriter.retrying(() -> "publishing " + tables.keySet(), connection, () -> {
+      refused.clear();
+      try (Connection c = connection.open()) {
+        c.setAutoCommit(false);
+        try {
+          Map<String, Outcome> done = publishOnce(c, sent, refused);
+          if (done == null) {
+            c.rollback();
+          } else {
+            c.commit();
+          }
+          return done;
+        } catch (SQLException e) {
+          try {
+            c.rollback();
+          } catch (SQLException ignored) {
+            // the connection is gone: the server rolls the transaction back
+          }
+          throw e;
+        }
+      }
+    }, onRetry);
+    if (outcomes == null) {
+      return refused;
+    }
+    List<Row> results = new ArrayList<>();
+    for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+      Outcome o = e.getValue();
+      long unchanged = o.staged - o.inserted - o.updated;
+      LOG.info("Published {}: {} staged, {} inserted, {} updated, {} unchanged", e.getKey(), o.staged, o.inserted,
+          o.updated, unchanged);
+      results.add(JdbcPublish.result(e.getKey(), o.staged, o.inserted, o.updated, unchanged, true, null));
+    }
+    emptyStages();
+    return results;
+  }
+
+  /** Null (and {@code refused} filled) when a staging table does not hold what the pipeline sent. */
+  private Map<String, Outcome> publishOnce(Connection c, Map<String, Long> sent, List<Row> refused)
+      throws SQLException {
+    Map<String, Long> held = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    try (Statement s = c.createStatement()) {
+      for (Table t : tables.values()) {
+        try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + dialect.quoteTable(stageName(t.name, suffix)))) {
+          r.next();
+          held.put(t.name, r.getLong(1));
+        }
+        Long expected = sent.get(t.name);
+        if (expected == null) {
+          problems.add(t.name + " was not staged by this pipeline");
+        } else if (expected != held.get(t.name).longValue()) {
+          problems.add(stageName(t.name, suffix) + " holds " + held.get(t.name) + " rows, the pipeline sent "
+              + expected + " keys");
+        }
+      }
+      if (!problems.isEmpty()) {
+        String reason = "refused: " + String.join("; ", problems);
+        for (Table t : tables.values()) {
+          refused.add(JdbcPublish.result(t.name, held.get(t.name), null, null, null, false, reason));
+        }
+        LOG.warn("Publishing {} {}", tables.keySet(), reason);
+        return null;
+      }
+      Map<String, Outcome> outcomes = new LinkedHashMap<>();
+      for (Table t : tables.values()) {
+        String stage = stageName(t.name, suffix);
+        long inserted;
+        long updated;
+        if (dialect == Dialect.POSTGRES) {
+          try (ResultSet r = s.executeQuery(dialect.publish(t.name, stage, t.schema, t.keys))) {
+            r.next();
+            inserted = r.getLong(1);
+            updated = r.getLong(2);
+          }
+        } else {
+          List<String> statements = dialect.publishStaged(t.name, stage, t.schema, t.keys);
+          updated = statements.size() == 2 ? s.executeUpdate(statements.get(0)) : 0;
+          inserted = s.executeUpdate(statements.get(statements.size() - 1));
+        }
+        outcomes.put(t.name, new Outcome(held.get(t.name), inserted, updated));
+      }
+      return outcomes;
+    }
+  }
+
+  /**
+   * After a commit: the staging tables are emptied. A failure here changes nothing published (a
+   * re-run publishes the same rows as unchanged), so it is logged rather than failing the run.
+   */
+  private void emptyStages() {
+    try (Connection c = connection.open(); Statement s = c.createStatement()) {
+      for (Table t : tables.values()) {
+        s.execute("DELETE FROM " + dialect.quoteTable(stageName(t.name, suffix)));
+      }
+    } catch (SQLException e) {
+      LOG.warn("Published, but the staging tables of {} could not be emptied on {}: {}", tables.keySet(),
+          connection.describe(), e.getMessage());
+    }
+  }
+
+  JdbcConnection connection() {
+    return connection;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+}
