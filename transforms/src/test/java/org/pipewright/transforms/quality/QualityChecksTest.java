@@ -228,6 +228,26 @@ public class QualityChecksTest {
   }
 
   @Test
+  public void deadLetterRatioOfAStepOutputAddsTheDeadLettersToTheRecordsRead() {
+    Row dead = DeadLetter.of("ratings", "parse", "bad_rating", "f:2", "x");
+    Row[] clean = new Row[95];
+    for (int i = 0; i < 95; i++) {
+      clean[i] = rating(1L, (long) i, 1.0, "a");
+    }
+    PCollection<Row> output = table(RATINGS, clean);
+    PCollection<Row> fiveDead = pipeline.apply("Five",
+        Create.of(dead, dead, dead, dead, dead).withRowSchema(DeadLetter.SCHEMA));
+
+    // 5 dead letters of 95 + 5 = 100 records read: exactly 5%
+    PAssert.that(PCollectionTuple.of("ratings", output).and("dead", fiveDead).apply(
+            QualityChecks.forPipeline("movies").on("ratings", Check.deadLetterRatio("dead").withTableAsOutput())))
+        .containsInAnyOrder(
+            fail("ratings", "dead_letter_ratio <= 1%", Severity.WARN, "5 of 100 records (5%)", "<= 1%"),
+            pass("ratings", "dead_letter_ratio <= 5%", Severity.ERROR, "5 of 100 records (5%)", "<= 5%"));
+    pipeline.run();
+  }
+
+  @Test
   public void deadLetterRatioJudgesExactly() {
     BigDecimal onePercent = new BigDecimal("0.01");
     assertEquals(fail("t", "dead_letter_ratio <= 1%", Severity.WARN, "1 of 99 records (1.01%)", "<= 1%"),
