@@ -58,6 +58,24 @@ final class Outputs {
     return JSON.readTree(Files.readString(out.resolve("summary.json")));
   }
 
+  /**
+   * The quality results a run wrote to {@code OUT/quality/} (JSON lines), each as {@code table |
+   * check | severity | status | observed | expected}, sorted; every one must come from {@code pipeline}.
+   */
+  static List<String> quality(Path out, String pipeline) {
+    List<String> results = new ArrayList<>();
+    for (JsonNode r : rows(out.resolve("quality"))) {
+      if (!r.get("pipeline").asText().equals(pipeline)) {
+        throw new AssertionError("result of another pipeline: " + r);
+      }
+      results.add(String.join(" | ", r.get("table_name").asText(), r.get("check_name").asText(),
+          r.get("severity").asText(), r.get("status").asText(), r.get("observed").asText(),
+          r.get("expected").asText()));
+    }
+    results.sort(null);
+    return results;
+  }
+
   /** Lays out {@code files} (kind -> source file) as {@code dir/<kind>/<file name>}. */
   static Path layout(Path dir, String kind, Path... files) throws IOException {
     Path target = Files.createDirectories(dir.resolve(kind));
