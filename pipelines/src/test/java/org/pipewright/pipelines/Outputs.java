@@ -63,10 +63,21 @@ final class Outputs {
    * check | severity | status | observed | expected}, sorted; every one must come from {@code pipeline}.
    */
   static List<String> quality(Path out, String pipeline) {
-    List<String> results = new ArrayList<>();
-    for (JsonNode r : rows(out.resolve("quality"))) {
+    List<JsonNode> rows = rows(out.resolve("quality"));
+    for (JsonNode r : rows) {
       if (!r.get("pipeline").asText().equals(pipeline)) {
         throw new AssertionError("result of another pipeline: " + r);
+      }
+    }
+    return quality(rows, pipeline);
+  }
+
+  /** Quality result rows of {@code pipeline} (others are left out) as {@link #quality(Path, String)} gives them. */
+  static List<String> quality(List<JsonNode> rows, String pipeline) {
+    List<String> results = new ArrayList<>();
+    for (JsonNode r : rows) {
+      if (!r.get("pipeline").asText().equals(pipeline)) {
+        continue;
       }
       results.add(String.join(" | ", r.get("table_name").asText(), r.get("check_name").asText(),
           r.get("severity").asText(), r.get("status").asText(), r.get("observed").asText(),
