@@ -5,7 +5,8 @@ Plain Python without Airflow imports, so CI can check the options it passes agai
 
 Flow per day: PinterestLanding (archive new Kafka records into <kind>/dt=YYYY-MM-DD/) ->
 PinterestBatch for the day that just ended ({{ ds }}) -> DailyCheck (fails the run when the
-summary does not add up or too many records were refused).
+summary does not add up, too many records were refused, or an error-level data-quality check in the
+day's quality/ folder next to summary.json failed; PinterestBatch's own checks are warnings).
 
 Scheduling: a run for logical date D starts at 05:00 UTC on D+1 (data interval D 05:00 .. D+1
 05:00) and processes partition dt=D, so yesterday's results are there by 07:00 with two hours of

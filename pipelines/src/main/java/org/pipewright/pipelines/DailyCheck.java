@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.values.Row;
+import org.pipewright.transforms.quality.QualityReport;
 
 /**
  * The data-quality gate after a daily batch: every table's counts add up (read = clean +
  * duplicates + deadLetter), every table has rows, and no table refused more than {@code
- * --maxDeadLetterShare} of its records. Prints one line per table; exits 1 when a check fails, so a
- * scheduler marks the day failed.
+ * --maxDeadLetterShare} of its records. When the run wrote data-quality results ({@code quality/}
+ * next to {@code summary.json}), they are printed too and every failed {@code error}-level check
+ * fails the gate; failed warnings do not. Prints one line per table; exits 1 when a check fails, so
+ * a scheduler marks the day failed.
  */
 public final class DailyCheck {
   private DailyCheck() {}
@@ -64,7 +68,19 @@ public final class DailyCheck {
             100 * share, 100 * options.getMaxDeadLetterShare()));
       }
     }
+    List<Row> quality = Quality.read(outputOf(options.getSummary()));
+    if (!quality.isEmpty()) {
+      System.out.print(QualityReport.format(quality));
+      for (Row failed : QualityReport.failedErrors(quality)) {
+        failures.add("quality check " + QualityReport.line(failed));
+      }
+    }
     System.out.println(failures.isEmpty() ? "quality gate passed" : "quality gate failed");
     return failures;
+  }
+
+  /** The run's output folder: the one holding {@code summary.json}. */
+  private static String outputOf(String summary) {
+    return FileSystems.matchNewResource(summary, false).getCurrentDirectory().toString();
   }
 }

@@ -15,15 +15,18 @@ import org.pipewright.io.files.ReadJsonLines;
 import org.pipewright.io.files.WriteRows;
 import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.transforms.pinterest.PinterestQueries;
+import org.pipewright.transforms.quality.Check;
+import org.pipewright.transforms.quality.QualityChecks;
 
 /**
  * The daily Pinterest batch job: raw pin, geo and user JSON lines in; clean tables, the nine
- * analytics, dead letters and {@code summary.json} out.
+ * analytics, dead letters, data-quality results and {@code summary.json} out.
  *
  * <pre>
  * OUT/clean/{pin,geo,user}/     clean tables (parquet or json)
  * OUT/analytics/&lt;name&gt;/        the nine analytics tables
  * OUT/dead-letter/              refused records, JSON lines, with step, reason and source
+ * OUT/quality/                  data-quality results (warnings): one row per check and table
  * OUT/summary.json              per table: read, clean, duplicates, deadLetter
  * </pre>
  *
@@ -32,6 +35,8 @@ import org.pipewright.transforms.pinterest.PinterestQueries;
  */
 public final class PinterestBatch {
   static final List<String> KINDS = CleanPinterest.KINDS;
+  /** The {@code pipeline} of this job's quality results. */
+  static final String QUALITY_NAME = "pinterest";
 
   private PinterestBatch() {}
 
@@ -72,7 +77,8 @@ public final class PinterestBatch {
 
   /**
    * Adds the job to {@code pipeline}; returns the output folders it writes. With {@code tables},
-   * the clean tables and dead letters are also upserted and the analytics replaced in the warehouse.
+   * the clean tables, dead letters and quality results are also upserted and the analytics replaced
+   * in the warehouse.
    */
   static List<String> build(Pipeline pipeline, PinterestBatchOptions options, Format format,
       PinterestTables tables) {
@@ -89,8 +95,19 @@ public final class PinterestBatch {
     CleanPinterest.Result cleaned = raw.apply("Clean", CleanPinterest.all()
         .withMaxPayloadChars(options.getMaxPayloadChars()).withDedupe(options.getDedupe()));
 
+    PCollectionTuple checked = PCollectionTuple.empty(pipeline);
+    QualityChecks checks = QualityChecks.forPipeline(QUALITY_NAME);
     for (String kind : KINDS) {
       PCollection<Row> clean = cleaned.clean(kind);
+      // Warnings only: dirty input is this job's normal case. The ratio's table is what cleaning let
+      // through (before de-duplication), so read = it + the dead letters without counting raw input.
+      checked = checked.and(kind, clean)
+          .and(kind + "_read", options.getDedupe() ? cleaned.beforeDedupe(kind) : clean)
+          .and(kind + "_dead", cleaned.deadLetters(kind));
+      checks = checks
+          .on(kind, Check.rowCount().atLeast(1).warn(), Check.notNull(CleanPinterest.ID_FIELD).warn(),
+              Check.unique(CleanPinterest.ID_FIELD).warn())
+          .on(kind + "_read", Check.deadLetterRatio(kind + "_dead").withTableAsOutput().warn());
       String folder = OutputDirs.join(out, "clean", kind);
       folders.add(folder);
       clean.apply("Write clean " + kind, WriteRows.to(folder).withFormat(format));
@@ -116,6 +133,8 @@ public final class PinterestBatch {
       }
       PinterestTables.withSourceKey(cleaned.deadLetters()).apply("Upsert dead letters", tables.deadLetters());
     }
+    PCollection<Row> quality = checked.apply("Quality checks", checks);
+    folders.add(Quality.write(quality, out, format, tables == null ? null : tables.quality()));
     summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
     return folders;
   }
@@ -145,5 +164,6 @@ public final class PinterestBatch {
   static void printSummary(String out, Format format) throws IOException {
     Summary.print(out);
     Analytics.printFirstRows(out, format);
+    Quality.print(out);
   }
 }

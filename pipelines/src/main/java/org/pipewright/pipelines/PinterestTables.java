@@ -11,6 +11,7 @@ import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.transforms.pinterest.CountPostsLive;
 import org.pipewright.transforms.pinterest.PinterestQueries;
+import org.pipewright.transforms.quality.QualityResult;
 
 /**
  * The Pinterest warehouse tables and how each is written: clean tables upserted by {@code ind},
@@ -75,6 +76,10 @@ final class PinterestTables {
             + "THEN {old} ELSE {new} END");
   }
 
+  JdbcUpsert quality() {
+    return warehouse.quality();
+  }
+
   JdbcReplace analytics(String name) {
     return warehouse.replace(name);
   }
@@ -99,5 +104,6 @@ final class PinterestTables {
     for (String name : PinterestQueries.OUTPUTS.keySet()) {
       analytics(name).createTable(PinterestQueries.OUTPUTS.get(name));
     }
+    quality().createTable(QualityResult.SCHEMA);
   }
 }

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.pipewright.io.files.DeadLetterSink;
@@ -29,6 +30,8 @@ import org.pipewright.transforms.enrich.CountDistinctDays;
 import org.pipewright.transforms.enrich.Discount;
 import org.pipewright.transforms.enrich.RateTable;
 import org.pipewright.transforms.enrich.TopByDays;
+import org.pipewright.transforms.quality.Check;
+import org.pipewright.transforms.quality.QualityChecks;
 import org.pipewright.transforms.retail.ParseRetailAnswers;
 import org.pipewright.transforms.retail.RetailAnswers;
 
@@ -45,6 +48,7 @@ import org.pipewright.transforms.retail.RetailAnswers;
  * OUT/trending_frequency/   item_id, name, days, first_date, last_date
  * OUT/trending_top/         rank, item_id, name, days
  * OUT/dead-letter/          refused answers and items, with step, reason and source
+ * OUT/quality/              data-quality results (warnings): one row per check and table
  * OUT/summary.json          per kind (trends items, vod, rates): read, clean, duplicates, deadLetter
  * </pre>
  *
@@ -59,6 +63,8 @@ public final class RetailDaily {
   static final String RATES = ParseRetailAnswers.RATES;
   static final List<String> KINDS = ParseRetailAnswers.KINDS;
   static final List<String> TABLES = RetailTables.TABLES;
+  /** The {@code pipeline} of this job's quality results. */
+  static final String QUALITY_NAME = "retail";
 
   private RetailDaily() {}
 
@@ -106,6 +112,7 @@ public final class RetailDaily {
     for (String table : TABLES) {
       printFirstRows(options.getOutput(), table, format);
     }
+    Quality.print(options.getOutput());
   }
 
   /** Adds the job to {@code pipeline}; returns the output folders it writes. */
@@ -141,16 +148,34 @@ public final class RetailDaily {
     PCollection<Row> frequency = trendItems.apply("Trending frequency", CountDistinctDays.create());
     PCollection<Row> top = frequency.apply("Trending top", TopByDays.create().withLimit(options.getTop()));
 
+    PCollection<Row> trendsDead = PCollectionList.of(trends.deadLetters()).and(discounted.deadLetters())
+        .apply("Trends dead letters", Flatten.pCollections());
+    PCollection<Row> vodDead = PCollectionList.of(vod.deadLetters()).and(valued.deadLetters())
+        .apply("Vod dead letters", Flatten.pCollections());
     summary.count(TRENDS, Summary.CLEANED, discounted.output());
     summary.count(TRENDS, Summary.CLEAN, discount);
-    summary.count(TRENDS, Summary.DEAD_LETTER, PCollectionList.of(trends.deadLetters())
-        .and(discounted.deadLetters()).apply("Trends dead letters", Flatten.pCollections()));
+    summary.count(TRENDS, Summary.DEAD_LETTER, trendsDead);
     summary.count(VOD, Summary.CLEANED, valued.output());
     summary.count(VOD, Summary.CLEAN, valuation);
-    summary.count(VOD, Summary.DEAD_LETTER, PCollectionList.of(vod.deadLetters())
-        .and(valued.deadLetters()).apply("Vod dead letters", Flatten.pCollections()));
+    summary.count(VOD, Summary.DEAD_LETTER, vodDead);
     summary.count(RATES, Summary.CLEAN, rates.output());
     summary.count(RATES, Summary.DEAD_LETTER, rates.deadLetters());
+
+    // Warnings only: dirty answers are this job's normal case. Each ratio's table is what got through
+    // the kind's steps (before de-duplication), so read = it + the dead letters, as in the summary.
+    PCollection<Row> quality = PCollectionTuple.of(RetailTables.DISCOUNT, discount)
+        .and(RetailTables.VALUATION, valuation)
+        .and(TRENDS + "_read", discounted.output()).and(TRENDS + "_dead", trendsDead)
+        .and(VOD + "_read", valued.output()).and(VOD + "_dead", vodDead)
+        .and(RATES + "_read", rates.output()).and(RATES + "_dead", rates.deadLetters())
+        .apply("Quality checks", QualityChecks.forPipeline(QUALITY_NAME)
+            .on(RetailTables.DISCOUNT, Check.notNull("item_id", "date").warn(),
+                Check.unique("item_id", "date").warn())
+            .on(RetailTables.VALUATION, Check.notNull("item_id", "date").warn(),
+                Check.unique("item_id", "date").warn())
+            .on(TRENDS + "_read", Check.deadLetterRatio(TRENDS + "_dead").withTableAsOutput().warn())
+            .on(VOD + "_read", Check.deadLetterRatio(VOD + "_dead").withTableAsOutput().warn())
+            .on(RATES + "_read", Check.deadLetterRatio(RATES + "_dead").withTableAsOutput().warn()));
     deadLetters.addAll(List.of(trends.deadLetters(), discounted.deadLetters(), vod.deadLetters(),
         valued.deadLetters(), rates.deadLetters()));
 
@@ -175,6 +200,7 @@ public final class RetailDaily {
       WarehouseTables.withSourceKey(PCollectionList.of(deadLetters).apply("All dead letters", Flatten.pCollections()))
           .apply("Upsert dead letters", tables.deadLetters());
     }
+    folders.add(Quality.write(quality, out, format, tables == null ? null : tables.quality()));
     summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
     return folders;
   }

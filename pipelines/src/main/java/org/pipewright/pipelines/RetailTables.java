@@ -13,6 +13,7 @@ import org.pipewright.io.mongodb.MongoConnection;
 import org.pipewright.io.mongodb.MongoOptions;
 import org.pipewright.io.mongodb.MongoUpsert;
 import org.pipewright.transforms.core.DeadLetter;
+import org.pipewright.transforms.quality.QualityResult;
 
 /**
  * The retail tables (default prefix {@code retail_}) and how each is written: valuation and discount
@@ -79,6 +80,7 @@ final class RetailTables {
         }
       }
       deadLetters().createTable(DeadLetter.SCHEMA);
+      quality().createTable(QualityResult.SCHEMA);
     } catch (SQLException e) {
       throw new UsageException(e.getMessage());
     }
@@ -104,6 +106,10 @@ final class RetailTables {
 
   JdbcUpsert deadLetters() {
     return warehouse.deadLetters();
+  }
+
+  JdbcUpsert quality() {
+    return warehouse.quality();
   }
 
   /** The MongoDB connection {@code --mongoUri} names, or null without one. */

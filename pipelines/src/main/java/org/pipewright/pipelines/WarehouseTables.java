@@ -20,6 +20,8 @@ import org.pipewright.transforms.core.DeadLetter;
  */
 final class WarehouseTables {
   static final String DEAD_LETTER = "dead_letter";
+  /** Data-quality results of every pipeline, one table without prefix, keyed by (pipeline, table_name, check_name). */
+  static final String QUALITY = "pipewright_quality";
 
   private final String prefix;
   private final JdbcConnection connection;
@@ -94,6 +96,12 @@ final class WarehouseTables {
   /** Dead letters upserted by their source coordinates, so a replayed bad record is stored once. */
   JdbcUpsert deadLetters() {
     return upsert(DEAD_LETTER, "source");
+  }
+
+  /** Upserts quality results into the shared {@value #QUALITY} table (no pipeline prefix). */
+  JdbcUpsert quality() {
+    return JdbcUpsert.into(QUALITY).withKeys("pipeline", "table_name", "check_name")
+        .withConnection(connection).withDialect(dialect);
   }
 
   /** Dead letters whose source is unknown get one derived from their content, as the table key. */

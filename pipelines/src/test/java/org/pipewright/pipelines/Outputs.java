@@ -58,6 +58,35 @@ final class Outputs {
     return JSON.readTree(Files.readString(out.resolve("summary.json")));
   }
 
+  /**
+   * The quality results a run wrote to {@code OUT/quality/} (JSON lines), each as {@code table |
+   * check | severity | status | observed | expected}, sorted; every one must come from {@code pipeline}.
+   */
+  static List<String> quality(Path out, String pipeline) {
+    List<JsonNode> rows = rows(out.resolve("quality"));
+    for (JsonNode r : rows) {
+      if (!r.get("pipeline").asText().equals(pipeline)) {
+        throw new AssertionError("result of another pipeline: " + r);
+      }
+    }
+    return quality(rows, pipeline);
+  }
+
+  /** Quality result rows of {@code pipeline} (others are left out) as {@link #quality(Path, String)} gives them. */
+  static List<String> quality(List<JsonNode> rows, String pipeline) {
+    List<String> results = new ArrayList<>();
+    for (JsonNode r : rows) {
+      if (!r.get("pipeline").asText().equals(pipeline)) {
+        continue;
+      }
+      results.add(String.join(" | ", r.get("table_name").asText(), r.get("check_name").asText(),
+          r.get("severity").asText(), r.get("status").asText(), r.get("observed").asText(),
+          r.get("expected").asText()));
+    }
+    results.sort(null);
+    return results;
+  }
+
   /** Lays out {@code files} (kind -> source file) as {@code dir/<kind>/<file name>}. */
   static Path layout(Path dir, String kind, Path... files) throws IOException {
     Path target = Files.createDirectories(dir.resolve(kind));

@@ -4,13 +4,14 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,35 @@ public class PinterestBatchTest {
       actual.sort(null);
       assertEquals(table, expected, actual);
     }
+  }
+
+  @Test
+  public void qualityResultsAreWarningsThatAgreeWithTheSummary() throws Exception {
+    JsonNode summary = Outputs.summary(out);
+    List<String> expected = new ArrayList<>();
+    for (String kind : PinterestBatch.KINDS) {
+      long clean = summary.get(kind).get("clean").asLong();
+      long read = summary.get(kind).get("read").asLong();
+      long dead = summary.get(kind).get("deadLetter").asLong();
+      List<JsonNode> rows = Outputs.rows(out.resolve("clean").resolve(kind));
+      long repeatedIds = rows.size() - rows.stream().map(r -> r.get("ind").asLong()).distinct().count();
+      String ratio = dead + " of " + read + " records ("
+          + new BigDecimal(dead).divide(new BigDecimal(read), 4, RoundingMode.HALF_UP)
+              .movePointRight(2).stripTrailingZeros().toPlainString() + "%)";
+      expected.add(kind + " | not_null(ind) | warn | pass | 0 of " + clean + " rows | 0");
+      expected.add(kind + " | row_count | warn | pass | " + clean + " rows | >= 1");
+      expected.add(kind + " | unique(ind) | warn | " + (repeatedIds == 0 ? "pass" : "fail") + " | " + repeatedIds
+          + " of " + clean + " rows | 0");
+      expected.add(kind + "_read | dead_letter_ratio <= 1% | warn | " + (100 * dead <= read ? "pass" : "fail")
+          + " | " + ratio + " | <= 1%");
+      expected.add(kind + "_read | dead_letter_ratio <= 5% | warn | " + (100 * dead <= 5 * read ? "pass" : "fail")
+          + " | " + ratio + " | <= 5%");
+    }
+    expected.sort(null);
+    assertEquals(expected, Outputs.quality(out, "pinterest"));
+    assertThat(summary.get("pin").get("deadLetter").asLong(), greaterThan(0L));
+    // Warnings never fail the daily gate.
+    assertEquals(List.of(), DailyCheck.run(new String[] {"--summary=" + out.resolve("summary.json")}));
   }
 
   @Test

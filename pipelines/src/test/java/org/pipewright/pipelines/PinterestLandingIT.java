@@ -117,6 +117,10 @@ public class PinterestLandingIT {
       tables.add("wh_" + name);
     }
     assertEquals(canonical(Outputs.lines(out.resolve("dead-letter"))), warehouse.rows("wh_dead_letter"));
+    // Quality results go to the table every pipeline shares, without the prefix.
+    assertEquals(canonical(Outputs.lines(out.resolve("quality"))), warehouse.rows(
+        "SELECT * FROM " + WarehouseTables.QUALITY + " WHERE pipeline = 'pinterest'", List.of()));
+    tables.add(WarehouseTables.QUALITY);
     Map<String, List<String>> before = warehouse.snapshot(tables);
     batchToWarehouse(in, "second");
     assertEquals(before, warehouse.snapshot(tables));

@@ -105,6 +105,9 @@ public class RetailDailyIT {
       assertEquals(table, numbersAsDecimals(Outputs.rows(out.resolve(table))),
           numbersAsDecimals(warehouse.rows("wk_" + table).stream().map(Outputs::parse).collect(Collectors.toList())));
     }
+    // The quality results also land in the one table all pipelines share (no prefix).
+    assertEquals(Outputs.quality(out, "retail"), Outputs.quality(warehouse.rows(WarehouseTables.QUALITY).stream()
+        .map(Outputs::parse).collect(Collectors.toList()), "retail"));
     Map<String, List<String>> tables = warehouse.snapshot(tableNames("wk_"));
     try (MongoClient client = MongoClients.create(MONGO.get().uri())) {
       MongoCollection<Document> docs = client.getDatabase("pipewright").getCollection("wk_valuation");

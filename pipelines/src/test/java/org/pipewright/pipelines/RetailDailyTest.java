@@ -75,6 +75,19 @@ public class RetailDailyTest {
         "trends malformed_json", "/trends/dt=2017-03-05/0800.json",
         "vod missing_rates", "/vod/dt=2017-03-08/vod.json",
         "rates api_error", "/rates/dt=2017-03-03/historical.json"), reasons);
+    // Quality results are warnings; the dead-letter ratios are the summary's deadLetter / read.
+    assertEquals(List.of(
+        "discount | not_null(item_id, date) | warn | pass | 0 of 4 rows | 0",
+        "discount | unique(item_id, date) | warn | pass | 0 of 4 rows | 0",
+        "rates_read | dead_letter_ratio <= 1% | warn | fail | 1 of 2 records (50%) | <= 1%",
+        "rates_read | dead_letter_ratio <= 5% | warn | fail | 1 of 2 records (50%) | <= 5%",
+        "trends_read | dead_letter_ratio <= 1% | warn | fail | 2 of 7 records (28.57%) | <= 1%",
+        "trends_read | dead_letter_ratio <= 5% | warn | fail | 2 of 7 records (28.57%) | <= 5%",
+        "valuation | not_null(item_id, date) | warn | pass | 0 of 1 row | 0",
+        "valuation | unique(item_id, date) | warn | pass | 0 of 1 row | 0",
+        "vod_read | dead_letter_ratio <= 1% | warn | fail | 1 of 2 records (50%) | <= 1%",
+        "vod_read | dead_letter_ratio <= 5% | warn | fail | 1 of 2 records (50%) | <= 5%"),
+        Outputs.quality(out, "retail"));
 
     // One day: only that day's answers, with rates from up to 3 days before.
     Path day = TMP.getRoot().toPath().resolve("day-out");

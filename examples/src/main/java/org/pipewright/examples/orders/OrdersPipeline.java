@@ -13,6 +13,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.pipewright.io.files.ReadJsonLines;
@@ -65,17 +66,20 @@ public final class OrdersPipeline {
     PCollection<Row> orders =
         cleaned.output().apply("Drop re-sent orders", Deduplicate.rows().withKeyField("order_id"));
 
-    // ...and this error-level check then fails the run, because that needs a human.
+    // ...and this error-level check then fails the run, because that needs a human. The dead-letter
+    // ratio is dead letters / records read: warn above 10%, fail the run above 50%.
     PCollection<Row> quality =
-        orders.apply("Check orders", QualityChecks.forTable("orders")
-            .error(Check.notNull("order_id"))
-            .error(Check.unique("order_id"))
-            .warn(Check.notNull("currency"))
-            .warn(Check.inSet("currency", "EUR", "GBP", "USD"))
-            .warn(Check.inRange("amount", 0, 1_000_000))
-            .warn(Check.rowCount(1, Long.MAX_VALUE))
-            // warn above 10% dead letters, fail the run above 50%
-            .withDeadLetters(cleaned.deadLetters(), 0.10, 0.50));
+        PCollectionTuple.of("orders", orders).and("orders_read", rawRecords)
+            .and("orders_dead", cleaned.deadLetters())
+            .apply("Check orders", QualityChecks.forPipeline("orders")
+                .on("orders",
+                    Check.notNull("order_id"),
+                    Check.unique("order_id"),
+                    Check.notNull("currency").warn(),
+                    Check.inSet("currency", "EUR", "GBP", "USD").warn(),
+                    Check.inRange("amount", 0, 1_000_000).warn(),
+                    Check.rowCount().atLeast(1).warn())
+                .on("orders_read", Check.deadLetterRatio("orders_dead").withThresholds(0.10, 0.50)));
 
     return new Orders(orders, cleaned.deadLetters(), quality);
   }
@@ -98,7 +102,7 @@ public final class OrdersPipeline {
       results.add(RowJson.toRow(RawJson.parseObject(line), QualityResult.SCHEMA));
     }
     System.out.print(QualityReport.format(results));
-    if (QualityReport.hasFailedErrors(results)) {
+    if (QualityReport.failed(results)) {
       System.exit(1);
     }
   }

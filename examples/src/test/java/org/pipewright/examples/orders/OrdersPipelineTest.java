@@ -34,8 +34,9 @@ public class OrdersPipelineTest {
     return DeadLetter.of("order", "clean-order", reason, SAMPLE + ":" + line, lines.get(line - 1));
   }
 
-  private static Row result(String check, Severity severity, boolean passed, String observed, String expected) {
-    return QualityResult.of("orders", check, severity, passed, observed, expected);
+  private static Row result(String table, String check, Severity severity, boolean passed, String observed,
+      String expected) {
+    return QualityResult.of("orders", table, check, severity, passed, observed, expected);
   }
 
   @Test
@@ -64,14 +65,15 @@ public class OrdersPipelineTest {
     PAssert.thatSingleton(out.deadLetters().apply("Count dead", Count.globally())).isEqualTo(4L);
 
     PAssert.that(out.quality()).containsInAnyOrder(
-        result("not_null(order_id)", Severity.ERROR, true, "0 rows with null order_id", "0 rows with null order_id"),
-        result("unique(order_id)", Severity.ERROR, true, "0 rows with a duplicate key", "0 rows with a duplicate key"),
-        result("not_null(currency)", Severity.WARN, false, "1 row with null currency", "0 rows with null currency"),
-        result("in_set(currency)", Severity.WARN, true, "0 rows not in {EUR, GBP, USD}", "0 rows not in {EUR, GBP, USD}"),
-        result("in_range(amount)", Severity.WARN, false, "1 row outside [0, 1000000]", "0 rows outside [0, 1000000]"),
-        result("row_count", Severity.WARN, true, "6 rows", "at least 1 row"),
-        result("dead_letter_ratio", Severity.WARN, false, "0.4000 (4 of 10 records)", "at most 0.1000"),
-        result("dead_letter_ratio", Severity.ERROR, true, "0.4000 (4 of 10 records)", "at most 0.5000"));
+        result("orders", "not_null(order_id)", Severity.ERROR, true, "0 of 6 rows", "0"),
+        result("orders", "unique(order_id)", Severity.ERROR, true, "0 of 6 rows", "0"),
+        result("orders", "not_null(currency)", Severity.WARN, false, "1 of 6 rows", "0"),
+        result("orders", "in_set(currency, {EUR, GBP, USD})", Severity.WARN, true, "0 of 6 rows", "0"),
+        result("orders", "in_range(amount, 0..1000000)", Severity.WARN, false, "1 of 6 rows", "0"),
+        result("orders", "row_count", Severity.WARN, true, "6 rows", ">= 1"),
+        // dead letters / records read: 4 of 12
+        result("orders_read", "dead_letter_ratio <= 10%", Severity.WARN, false, "4 of 12 records (33.33%)", "<= 10%"),
+        result("orders_read", "dead_letter_ratio <= 50%", Severity.ERROR, true, "4 of 12 records (33.33%)", "<= 50%"));
 
     pipeline.run();
   }

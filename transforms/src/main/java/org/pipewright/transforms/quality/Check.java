@@ -3,15 +3,15 @@ package org.pipewright.transforms.quality;
 import static org.pipewright.transforms.internal.Checks.checkArgument;
 import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
-import java.io.Serializable;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
@@ -20,165 +20,146 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.SimpleFunction;
-import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * One data-quality check, declared in code and run by {@link QualityChecks} with a {@link
- * Severity}. Each check measures one number with a combiner (never by grouping the whole table
- * under one key) and turns it into exactly one {@link QualityResult} row.
+ * One data-quality check, declared in code for a table with {@link QualityChecks#on}. A check is
+ * {@code error} by default ({@link #warn()} makes it a warning) and yields one {@link
+ * QualityResult} row (two for {@link #deadLetterRatio}, one per threshold).
  *
  * <pre>{@code
- * Check.rowCount(1, Long.MAX_VALUE)           // row_count
- * Check.notNull("order_id")                   // not_null(order_id)
- * Check.unique("order_id")                    // unique(order_id); several columns: unique(a, b)
- * Check.inRange("amount", 0, 1_000_000)       // in_range(amount), inclusive, numeric columns
- * Check.inSet("currency", "EUR", "USD")       // in_set(currency)
- * Check.deadLetterRatio(deadLetters, 0.05)    // dead_letter_ratio
+ * Check.rowCount().atLeast(1)                          // row_count
+ * Check.notNull("movie_id", "title")                   // not_null(movie_id, title)
+ * Check.unique("movie_id")                             // unique(movie_id)
+ * Check.inRange("rating", 0.5, 5.0)                    // in_range(rating, 0.5..5.0)
+ * Check.inRange("budget", 0, null)                     // in_range(budget, 0..)
+ * Check.inSet("kind", "a", "b").warn()                 // in_set(kind, {a, b})
+ * Check.references("movie_id", "movies", "movie_id")   // references(movie_id -> movies.movie_id)
+ * Check.deadLetterRatio("ratings_dead")                // dead_letter_ratio <= 1% (warn),
+ *                                                      // dead_letter_ratio <= 5% (error)
  * }</pre>
  *
- * <p>{@code in_range} and {@code in_set} ignore null values: whether a value may be missing is
- * {@code not_null}'s question. A column a check names must exist in the table's schema; otherwise
- * the pipeline fails at construction, not at run time.
+ * <p>Row checks observe "{@code bad} of {@code total} rows" and expect {@code 0}. {@code in_range},
+ * {@code in_set}, {@code unique} and {@code references} skip null values (a row whose key has a
+ * null is never a duplicate nor a dangling reference): whether a value may be missing is {@code
+ * not_null}'s question. A column a check names must exist; otherwise the pipeline fails at
+ * construction, not at run time.
  *
- * <p>New kinds of checks extend this class: implement {@link #name()} and {@link #evaluate}, and
- * usually measure one {@code PCollection<Long>} and hand it to {@link #judge}. A check may hold
- * other {@code PCollection}s of the same pipeline (as {@link #deadLetterRatio} does), which is how a
- * check against a second table fits in.
+ * <p>Built for volume: every check is one pass over its table with combiners; {@code unique} and
+ * {@code references} count per key value (a keyed combine) and then sum, never grouping a table
+ * under one key nor holding one in a side input. Every check yields its row for an empty table.
  */
 public abstract class Check {
+  private final Severity severity;
 
-  /** For subclasses. */
-  protected Check() {}
+  Check(Severity severity) {
+    this.severity = checkNotNull(severity, "severity");
+  }
 
-  /** The check's name in results, with its column(s), e.g. {@code not_null(order_id)}. */
+  /** The check's name in results, with its arguments, e.g. {@code not_null(title)}. */
   public abstract String name();
 
-  /**
-   * Adds the steps that compute this check on {@code rows} (a bounded table in the global window)
-   * and returns exactly one row of {@link QualityResult#SCHEMA}. Called inside a composite of its
-   * own, so step names need only be unique within one check.
-   */
-  protected abstract PCollection<Row> evaluate(
-      PCollection<Row> rows, String table, Severity severity);
+  /** The severity of a failure. */
+  public final Severity severity() {
+    return severity;
+  }
 
-  /**
-   * Turns a measured number into the pass or fail of a check, and into text for the result.
-   *
-   * <p>A verdict is shipped to the workers, so write it as a static nested or top-level class: an
-   * anonymous class inside {@link #evaluate} would capture the enclosing {@code Check}, which is
-   * construction-time configuration and not serializable.
-   */
-  public interface Verdict extends Serializable {
-    /** Whether {@code observed} passes. */
-    boolean passes(long observed);
+  /** Returns a copy whose failure is only a warning. */
+  public final Check warn() {
+    return withSeverity(Severity.WARN);
+  }
 
-    /** {@code observed} as the result's {@code observed} text. */
-    String describe(long observed);
+  /** Returns a copy whose failure fails the run (the default). */
+  public final Check error() {
+    return withSeverity(Severity.ERROR);
+  }
 
-    /** The result's {@code expected} text. */
-    String expected();
+  abstract Check withSeverity(Severity severity);
+
+  /** The names of the other inputs this check reads, besides its own table. */
+  List<String> otherInputs() {
+    return List.of();
+  }
+
+  /** The names of the result rows this check yields (one per row, unique within a table). */
+  List<String> resultNames() {
+    return List.of(name());
   }
 
   /**
-   * Turns a one-element measurement into the check's result row, for use in {@link #evaluate}.
+   * Adds the steps that compute this check on {@code rows}, the table {@code table} of {@code
+   * inputs} (bounded, in the global window), and returns its result rows.
    */
-  protected static PCollection<Row> judge(
-      PCollection<Long> measurement, String table, String check, Severity severity, Verdict verdict) {
-    return measurement
-        .apply("Judge", MapElements.via(new JudgeFn(table, check, severity, verdict)))
-        .setRowSchema(QualityResult.SCHEMA);
+  abstract PCollection<Row> evaluate(
+      PCollection<Row> rows, PCollectionTuple inputs, String pipeline, String table);
+
+  // ---------------------------------------------------------------------------------------------
+  // shared measuring
+
+  private static final KvCoder<Long, Long> PAIR = KvCoder.of(VarLongCoder.of(), VarLongCoder.of());
+  private static final TypeDescriptor<KV<Long, Long>> PAIR_TYPE =
+      TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs());
+
+  /** Adds (bad, total) pairs; the identity makes an empty input yield (0, 0). */
+  static final class SumPairs extends Combine.BinaryCombineFn<KV<Long, Long>> {
+    @Override
+    public KV<Long, Long> apply(KV<Long, Long> left, KV<Long, Long> right) {
+      return KV.of(left.getKey() + right.getKey(), left.getValue() + right.getValue());
+    }
+
+    @Override
+    public KV<Long, Long> identity() {
+      return KV.of(0L, 0L);
+    }
   }
 
-  private static final class JudgeFn extends SimpleFunction<Long, Row> {
+  /** Sums (bad, total) pairs into one pair. */
+  private static PCollection<KV<Long, Long>> sum(PCollection<KV<Long, Long>> pairs, String name) {
+    return pairs.setCoder(PAIR).apply(name, Combine.globally(new SumPairs())).setCoder(PAIR);
+  }
+
+  /** One pass over {@code rows}: how many are bad, of how many. */
+  private static PCollection<KV<Long, Long>> countBad(
+      PCollection<Row> rows, SerializableFunction<Row, Boolean> bad) {
+    return sum(rows.apply("Flag rows", MapElements.into(PAIR_TYPE)
+        .via((Row row) -> KV.of(bad.apply(row) ? 1L : 0L, 1L))), "Count bad rows");
+  }
+
+  /** Turns a (bad, total) pair into the result row of a check that passes at zero bad rows. */
+  private static final class NoBadRows extends SimpleFunction<KV<Long, Long>, Row> {
+    private final String pipeline;
     private final String table;
     private final String check;
     private final Severity severity;
-    private final Verdict verdict;
 
-    JudgeFn(String table, String check, Severity severity, Verdict verdict) {
+    NoBadRows(String pipeline, String table, String check, Severity severity) {
+      this.pipeline = pipeline;
       this.table = table;
       this.check = check;
       this.severity = severity;
-      this.verdict = verdict;
     }
 
     @Override
-    public Row apply(Long observed) {
-      return QualityResult.of(table, check, severity, verdict.passes(observed),
-          verdict.describe(observed), verdict.expected());
+    public Row apply(KV<Long, Long> counts) {
+      long bad = counts.getKey();
+      return QualityResult.of(pipeline, table, check, severity, bad == 0,
+          bad + " of " + rows(counts.getValue()), "0");
     }
   }
 
-  /** A verdict for counts of bad rows: passes at zero. */
-  private static Verdict noneOf(String what) {
-    return new NoneOf(what);
+  final PCollection<Row> judgeBadRows(PCollection<KV<Long, Long>> counts, String pipeline, String table) {
+    return counts.apply("Judge", MapElements.via(new NoBadRows(pipeline, table, name(), severity)))
+        .setRowSchema(QualityResult.SCHEMA);
   }
 
-  private static final class NoneOf implements Verdict {
-    private final String what;
-
-    NoneOf(String what) {
-      this.what = what;
-    }
-
-    @Override
-    public boolean passes(long observed) {
-      return observed == 0;
-    }
-
-    @Override
-    public String describe(long observed) {
-      return rows(observed, what);
-    }
-
-    @Override
-    public String expected() {
-      return rows(0, what);
-    }
-  }
-
-  /** A verdict for a count that must lie within inclusive bounds. */
-  private static final class Between implements Verdict {
-    private final long min;
-    private final long max;
-
-    Between(long min, long max) {
-      this.min = min;
-      this.max = max;
-    }
-
-    @Override
-    public boolean passes(long observed) {
-      return min <= observed && observed <= max;
-    }
-
-    @Override
-    public String describe(long observed) {
-      return rows(observed, "");
-    }
-
-    @Override
-    public String expected() {
-      return max == Long.MAX_VALUE
-          ? "at least " + rows(min, "")
-          : "between " + min + " and " + rows(max, "");
-    }
-  }
-
-  private static String rows(long n, String what) {
-    return n + (n == 1 ? " row" : " rows") + (what.isEmpty() ? "" : " " + what);
-  }
-
-  /** How many of {@code rows} are {@code bad}, as one number (0 when there are none). */
-  static PCollection<Long> countWhere(PCollection<Row> rows, String what, SerializableFunction<Row, Boolean> bad) {
-    return rows
-        .apply("Flag " + what, MapElements.into(TypeDescriptors.longs()).via((Row row) -> bad.apply(row) ? 1L : 0L))
-        .apply("Count " + what, Sum.longsGlobally());
+  static String rows(long n) {
+    return n + (n == 1 ? " row" : " rows");
   }
 
   private static int columnIndex(Schema schema, String column) {
@@ -186,22 +167,54 @@ public abstract class Check {
     return schema.indexOf(column);
   }
 
+  private static List<String> columns(String... columns) {
+    checkArgument(columns != null && columns.length > 0, "need at least one column");
+    for (String column : columns) {
+      checkArgument(column != null && !column.isEmpty(), "column must not be empty");
+    }
+    return List.of(columns);
+  }
+
+  private static int[] indexes(Schema schema, List<String> columns) {
+    int[] indexes = new int[columns.size()];
+    for (int i = 0; i < indexes.length; i++) {
+      indexes[i] = columnIndex(schema, columns.get(i));
+    }
+    return indexes;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // row_count
 
-  /** The table has between {@code min} and {@code max} rows, inclusive. */
-  public static Check rowCount(long min, long max) {
-    checkArgument(0 <= min && min <= max, "need 0 <= min <= max, got [%s, %s]", min, max);
-    return new RowCount(min, max);
+  /** The table's row count, within bounds set with {@link RowCount#atLeast}/{@link RowCount#atMost}. */
+  public static RowCount rowCount() {
+    return new RowCount(Severity.ERROR, 0, Long.MAX_VALUE);
   }
 
-  private static final class RowCount extends Check {
+  /**
+   * {@code row_count}: the table has between {@link #atLeast} and {@link #atMost} rows, inclusive;
+   * observed {@code "12 rows"}, expected {@code ">= 1"}, {@code "<= 10"} or {@code "1..10"}.
+   */
+  public static final class RowCount extends Check {
     private final long min;
     private final long max;
 
-    RowCount(long min, long max) {
+    private RowCount(Severity severity, long min, long max) {
+      super(severity);
       this.min = min;
       this.max = max;
+    }
+
+    /** Returns a copy that needs at least {@code min} rows. */
+    public RowCount atLeast(long min) {
+      checkArgument(0 <= min && min <= max, "need 0 <= min <= max, got [%s, %s]", min, max);
+      return new RowCount(severity(), min, max);
+    }
+
+    /** Returns a copy that allows at most {@code max} rows. */
+    public RowCount atMost(long max) {
+      checkArgument(min <= max, "need min <= max, got [%s, %s]", min, max);
+      return new RowCount(severity(), min, max);
     }
 
     @Override
@@ -210,61 +223,91 @@ public abstract class Check {
     }
 
     @Override
-    protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
-      return judge(rows.apply("Count rows", Count.globally()), table, name(), severity,
-          new Between(min, max));
+    Check withSeverity(Severity severity) {
+      return new RowCount(severity, min, max);
+    }
+
+    String expected() {
+      if (max == Long.MAX_VALUE) {
+        return min == 0 ? "any" : ">= " + min;
+      }
+      return min == 0 ? "<= " + max : min + ".." + max;
+    }
+
+    @Override
+    PCollection<Row> evaluate(PCollection<Row> rows, PCollectionTuple inputs, String pipeline, String table) {
+      long min = this.min;
+      long max = this.max;
+      String expected = expected();
+      Severity severity = severity();
+      return rows.apply("Count rows", Count.globally())
+          .apply("Judge", MapElements.into(TypeDescriptors.rows()).via((Long n) ->
+              QualityResult.of(pipeline, table, "row_count", severity, min <= n && n <= max,
+                  rows(n), expected)))
+          .setRowSchema(QualityResult.SCHEMA);
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // not_null
 
-  /** Every row has a value in {@code column}. */
-  public static Check notNull(String column) {
-    checkArgument(column != null && !column.isEmpty(), "column must not be empty");
-    return new NotNull(column);
+  /** {@code not_null(a, b)}: no row has a null in any of {@code columns}. */
+  public static Check notNull(String... columns) {
+    return new NotNull(Severity.ERROR, columns(columns));
   }
 
   private static final class NotNull extends Check {
-    private final String column;
+    private final List<String> columns;
 
-    NotNull(String column) {
-      this.column = column;
+    NotNull(Severity severity, List<String> columns) {
+      super(severity);
+      this.columns = columns;
     }
 
     @Override
     public String name() {
-      return "not_null(" + column + ")";
+      return "not_null(" + String.join(", ", columns) + ")";
     }
 
     @Override
-    protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
-      int index = columnIndex(rows.getSchema(), column);
-      PCollection<Long> nulls = countWhere(rows, "nulls", row -> row.getValue(index) == null);
-      return judge(nulls, table, name(), severity, noneOf("with null " + column));
+    Check withSeverity(Severity severity) {
+      return new NotNull(severity, columns);
     }
+
+    @Override
+    PCollection<Row> evaluate(PCollection<Row> rows, PCollectionTuple inputs, String pipeline, String table) {
+      int[] indexes = indexes(rows.getSchema(), columns);
+      return judgeBadRows(countBad(rows, row -> hasNull(row, indexes)), pipeline, table);
+    }
+  }
+
+  private static boolean hasNull(Row row, int[] indexes) {
+    for (int index : indexes) {
+      if (row.getValue(index) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------------
   // unique
 
   /**
-   * No two rows share the same values in {@code columns} (one column, or several forming the key).
-   * The observation is the number of rows whose key an earlier row already had. Computed as a keyed
-   * count per key (a combiner), then a global sum of the extra rows.
+   * {@code unique(a, b)}: no two rows share the same values in {@code columns} (one column, or
+   * several forming the key). The observation is the number of rows whose key an earlier row
+   * already had; rows with a null in the key are skipped. The key's columns must have
+   * deterministically encoded types (not floating point).
    */
   public static Check unique(String... columns) {
-    checkArgument(columns != null && columns.length > 0, "unique needs at least one column");
-    for (String column : columns) {
-      checkArgument(column != null && !column.isEmpty(), "column must not be empty");
-    }
-    return new Unique(List.of(columns));
+    return new Unique(Severity.ERROR, columns(columns));
   }
 
   private static final class Unique extends Check {
     private final List<String> columns;
 
-    Unique(List<String> columns) {
+    Unique(Severity severity, List<String> columns) {
+      super(severity);
       this.columns = columns;
     }
 
@@ -274,47 +317,57 @@ public abstract class Check {
     }
 
     @Override
-    protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
-      Schema schema = rows.getSchema();
-      Schema.Builder keySchema = Schema.builder();
-      int[] indexes = new int[columns.size()];
-      for (int i = 0; i < indexes.length; i++) {
-        indexes[i] = columnIndex(schema, columns.get(i));
-        keySchema.addField(schema.getField(indexes[i]));
-      }
-      Schema key = keySchema.build();
-      PCollection<Long> duplicates =
-          rows.apply("Project key", MapElements.into(TypeDescriptors.rows())
-                  .via((Row row) -> {
-                    Object[] values = new Object[indexes.length];
-                    for (int i = 0; i < indexes.length; i++) {
-                      values[i] = row.getValue(indexes[i]);
-                    }
-                    return Row.withSchema(key).attachValues(values);
-                  }))
-              .setRowSchema(key)
-              .apply("Count per key", Count.perElement())
-              .apply("Extra rows per key", MapElements.into(TypeDescriptors.longs())
-                  .via((KV<Row, Long> counted) -> counted.getValue() - 1))
-              .apply("Sum extra rows", Sum.longsGlobally());
-      return judge(duplicates, table, name(), severity, noneOf("with a duplicate key"));
+    Check withSeverity(Severity severity) {
+      return new Unique(severity, columns);
     }
+
+    @Override
+    PCollection<Row> evaluate(PCollection<Row> rows, PCollectionTuple inputs, String pipeline, String table) {
+      Schema schema = rows.getSchema();
+      int[] indexes = indexes(schema, columns);
+      Schema.Builder keyFields = Schema.builder();
+      for (int index : indexes) {
+        keyFields.addField(schema.getField(index).withNullable(true));
+      }
+      Schema key = keyFields.build();
+      PCollection<KV<Row, Long>> perKey = rows
+          .apply("Project key", MapElements.into(TypeDescriptors.rows()).via((Row row) -> project(row, indexes, key)))
+          .setRowSchema(key)
+          .apply("Count per key", Count.perElement());
+      PCollection<KV<Long, Long>> extra = perKey.apply("Extra rows per key", MapElements.into(PAIR_TYPE)
+          .via((KV<Row, Long> counted) -> {
+            long n = counted.getValue();
+            return KV.of(counted.getKey().getValues().contains(null) ? 0L : n - 1, n);
+          }));
+      return judgeBadRows(sum(extra, "Sum extra rows"), pipeline, table);
+    }
+  }
+
+  private static Row project(Row row, int[] indexes, Schema key) {
+    Object[] values = new Object[indexes.length];
+    for (int i = 0; i < indexes.length; i++) {
+      values[i] = row.getValue(indexes[i]);
+    }
+    return Row.withSchema(key).attachValues(values);
   }
 
   // ---------------------------------------------------------------------------------------------
   // in_range
 
   /**
-   * Every non-null value of the numeric {@code column} is within {@code [min, max]}, bounds
-   * included. {@code DECIMAL} columns are compared exactly, floating-point columns as doubles (NaN
-   * is out of range).
+   * {@code in_range(rating, 0.5..5.0)}: every non-null value of the numeric {@code column} is
+   * within {@code [min, max]}, bounds included; a null bound is open ({@code in_range(budget,
+   * 0..)}), not both. {@code DECIMAL} and integer columns are compared exactly, floating-point
+   * columns as doubles (NaN is out of range).
    */
   public static Check inRange(String column, Number min, Number max) {
     checkArgument(column != null && !column.isEmpty(), "column must not be empty");
-    BigDecimal low = new BigDecimal(checkNotNull(min, "min").toString());
-    BigDecimal high = new BigDecimal(checkNotNull(max, "max").toString());
-    checkArgument(low.compareTo(high) <= 0, "need min <= max, got [%s, %s]", min, max);
-    return new InRange(column, low, high);
+    checkArgument(min != null || max != null, "in_range needs at least one bound");
+    BigDecimal low = min == null ? null : new BigDecimal(min.toString());
+    BigDecimal high = max == null ? null : new BigDecimal(max.toString());
+    checkArgument(low == null || high == null || low.compareTo(high) <= 0,
+        "need min <= max, got [%s, %s]", min, max);
+    return new InRange(Severity.ERROR, column, low, high);
   }
 
   private static final class InRange extends Check {
@@ -322,7 +375,8 @@ public abstract class Check {
     private final BigDecimal min;
     private final BigDecimal max;
 
-    InRange(String column, BigDecimal min, BigDecimal max) {
+    InRange(Severity severity, String column, BigDecimal min, BigDecimal max) {
+      super(severity);
       this.column = column;
       this.min = min;
       this.max = max;
@@ -330,79 +384,162 @@ public abstract class Check {
 
     @Override
     public String name() {
-      return "in_range(" + column + ")";
+      return "in_range(" + column + ", " + (min == null ? "" : min.toPlainString()) + ".."
+          + (max == null ? "" : max.toPlainString()) + ")";
     }
 
     @Override
-    protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
+    Check withSeverity(Severity severity) {
+      return new InRange(severity, column, min, max);
+    }
+
+    @Override
+    PCollection<Row> evaluate(PCollection<Row> rows, PCollectionTuple inputs, String pipeline, String table) {
       int index = columnIndex(rows.getSchema(), column);
       Schema.TypeName type = rows.getSchema().getField(index).getType().getTypeName();
       checkArgument(type.isNumericType(), "in_range needs a numeric column; '%s' is %s", column, type);
       BigDecimal min = this.min;
       BigDecimal max = this.max;
-      double minD = min.doubleValue();
-      double maxD = max.doubleValue();
-      PCollection<Long> outside = countWhere(rows, "out of range", row -> {
+      double minD = min == null ? Double.NEGATIVE_INFINITY : min.doubleValue();
+      double maxD = max == null ? Double.POSITIVE_INFINITY : max.doubleValue();
+      return judgeBadRows(countBad(rows, row -> {
         Object value = row.getValue(index);
         if (value == null) {
           return false;
         }
-        boolean inside;
         if (value instanceof Double || value instanceof Float) {
           double d = ((Number) value).doubleValue();
-          inside = d >= minD && d <= maxD;
-        } else {
-          BigDecimal v = value instanceof BigDecimal
-              ? (BigDecimal) value : BigDecimal.valueOf(((Number) value).longValue());
-          inside = v.compareTo(min) >= 0 && v.compareTo(max) <= 0;
+          return !(d >= minD && d <= maxD);
         }
-        return !inside;
-      });
-      String range = "[" + min.toPlainString() + ", " + max.toPlainString() + "]";
-      return judge(outside, table, name(), severity, noneOf("outside " + range));
+        BigDecimal v = value instanceof BigDecimal
+            ? (BigDecimal) value : BigDecimal.valueOf(((Number) value).longValue());
+        return (min != null && v.compareTo(min) < 0) || (max != null && v.compareTo(max) > 0);
+      }), pipeline, table);
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // in_set
 
-  /** Every non-null value of {@code column}, as text, is one of {@code values}. */
+  /** {@code in_set(kind, {a, b})}: every non-null value of {@code column}, as text, is one of {@code values}. */
   public static Check inSet(String column, String... values) {
     checkArgument(values != null, "values must not be null");
     return inSet(column, Arrays.asList(values));
   }
 
-  /** Every non-null value of {@code column}, as text, is one of {@code values}. */
+  /** {@code in_set(kind, {a, b})}: every non-null value of {@code column}, as text, is one of {@code values}. */
   public static Check inSet(String column, Collection<String> values) {
     checkArgument(column != null && !column.isEmpty(), "column must not be empty");
     checkArgument(values != null && !values.isEmpty(), "in_set needs at least one value");
-    return new InSet(column, new TreeSet<>(values));
+    checkArgument(!values.contains(null), "in_set values must not be null");
+    return new InSet(Severity.ERROR, column, List.copyOf(new TreeSet<>(values)));
   }
 
   private static final class InSet extends Check {
     private final String column;
-    private final TreeSet<String> values;
+    private final List<String> values;
 
-    InSet(String column, TreeSet<String> values) {
+    InSet(Severity severity, String column, List<String> values) {
+      super(severity);
       this.column = column;
       this.values = values;
     }
 
     @Override
     public String name() {
-      return "in_set(" + column + ")";
+      return "in_set(" + column + ", {" + String.join(", ", values) + "})";
     }
 
     @Override
-    protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
+    Check withSeverity(Severity severity) {
+      return new InSet(severity, column, values);
+    }
+
+    @Override
+    PCollection<Row> evaluate(PCollection<Row> rows, PCollectionTuple inputs, String pipeline, String table) {
       int index = columnIndex(rows.getSchema(), column);
       Set<String> allowed = Set.copyOf(values);
-      PCollection<Long> outside = countWhere(rows, "not in set", row -> {
+      return judgeBadRows(countBad(rows, row -> {
         Object value = row.getValue(index);
         return value != null && !allowed.contains(value.toString());
-      });
-      return judge(outside, table, name(), severity,
-          noneOf("not in {" + String.join(", ", values) + "}"));
+      }), pipeline, table);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // references
+
+  /**
+   * {@code references(movie_id -> movies.movie_id)}: every non-null value of {@code column} is a
+   * value of {@code keyColumn} in the input named {@code otherTable} (of the same type). Computed
+   * as a keyed combine over both tables (a join by value), never as a side input.
+   */
+  public static Check references(String column, String otherTable, String keyColumn) {
+    checkArgument(column != null && !column.isEmpty(), "column must not be empty");
+    checkArgument(otherTable != null && !otherTable.isEmpty(), "otherTable must not be empty");
+    checkArgument(keyColumn != null && !keyColumn.isEmpty(), "keyColumn must not be empty");
+    return new References(Severity.ERROR, column, otherTable, keyColumn);
+  }
+
+  private static final class References extends Check {
+    private final String column;
+    private final String otherTable;
+    private final String keyColumn;
+
+    References(Severity severity, String column, String otherTable, String keyColumn) {
+      super(severity);
+      this.column = column;
+      this.otherTable = otherTable;
+      this.keyColumn = keyColumn;
+    }
+
+    @Override
+    public String name() {
+      return "references(" + column + " -> " + otherTable + "." + keyColumn + ")";
+    }
+
+    @Override
+    Check withSeverity(Severity severity) {
+      return new References(severity, column, otherTable, keyColumn);
+    }
+
+    @Override
+    List<String> otherInputs() {
+      return List.of(otherTable);
+    }
+
+    @Override
+    PCollection<Row> evaluate(PCollection<Row> rows, PCollectionTuple inputs, String pipeline, String table) {
+      PCollection<Row> other = inputs.get(otherTable);
+      int index = columnIndex(rows.getSchema(), column);
+      int keyIndex = columnIndex(other.getSchema(), keyColumn);
+      Schema.FieldType type = rows.getSchema().getField(index).getType();
+      Schema.FieldType keyType = other.getSchema().getField(keyIndex).getType();
+      checkArgument(type.withNullable(false).equals(keyType.withNullable(false)),
+          "%s: %s.%s is %s but %s.%s is %s", name(), table, column, type, otherTable, keyColumn, keyType);
+      // Both sides use one key schema, so equal values make equal keys.
+      Schema key = Schema.builder().addField("key", type.withNullable(true)).build();
+      KvCoder<Row, KV<Long, Long>> keyed = KvCoder.of(RowCoder.of(key), PAIR);
+      TypeDescriptor<KV<Row, KV<Long, Long>>> keyedType =
+          TypeDescriptors.kvs(TypeDescriptors.rows(), PAIR_TYPE);
+      // (references, present) per value: the referencing rows count, the key table marks presence.
+      PCollection<KV<Row, KV<Long, Long>>> referencing = rows.apply("Key references",
+          MapElements.into(keyedType).via((Row row) ->
+              KV.of(Row.withSchema(key).addValue(row.getValue(index)).build(), KV.of(1L, 0L))))
+          .setCoder(keyed);
+      PCollection<KV<Row, KV<Long, Long>>> referenced = other.apply("Key " + otherTable,
+          MapElements.into(keyedType).via((Row row) ->
+              KV.of(Row.withSchema(key).addValue(row.getValue(keyIndex)).build(), KV.of(0L, 1L))))
+          .setCoder(keyed);
+      PCollection<KV<Long, Long>> dangling = PCollectionList.of(referencing).and(referenced)
+          .apply("Both tables", Flatten.pCollections())
+          .apply("Count per value", Combine.perKey(new SumPairs()))
+          .apply("Dangling per value", MapElements.into(PAIR_TYPE).via((KV<Row, KV<Long, Long>> counts) -> {
+            long references = counts.getValue().getKey();
+            boolean dangles = counts.getKey().getValue(0) != null && counts.getValue().getValue() == 0;
+            return KV.of(dangles ? references : 0L, references);
+          }));
+      return judgeBadRows(sum(dangling, "Sum dangling"), pipeline, table);
     }
   }
 
@@ -410,40 +547,55 @@ public abstract class Check {
   // dead_letter_ratio
 
   /**
-   * The share of dead letters among all records of the table, {@code deadLetters / (rows +
-   * deadLetters)}, is at most {@code maxRatio}; the checked rows are the table's clean records (for
-   * example {@code CleanResult.output()}) and {@code deadLetters} the records its cleaning refused.
-   * No records at all is a ratio of 0.
+   * {@code dead_letter_ratio <= 1%} and {@code dead_letter_ratio <= 5%}: the rows of the input
+   * named {@code deadLetters} divided by the rows of the checked table, which holds every record
+   * read. Two results: a warning above 1 % and an error above 5 % by default (see {@link
+   * DeadLetterRatio#withThresholds}); {@link #warn()} makes both warnings.
    */
-  public static Check deadLetterRatio(PCollection<Row> deadLetters, double maxRatio) {
-    checkNotNull(deadLetters, "deadLetters");
-    checkRatio(maxRatio);
-    return new DeadLetterRatio(deadLetters, null, maxRatio);
+  public static DeadLetterRatio deadLetterRatio(String deadLetters) {
+    checkArgument(deadLetters != null && !deadLetters.isEmpty(), "deadLetters must not be empty");
+    return new DeadLetterRatio(
+        Severity.ERROR, deadLetters, new BigDecimal("0.01"), new BigDecimal("0.05"), false);
   }
 
   /**
-   * Like {@link #deadLetterRatio(PCollection, double)}, given the number of dead letters as a
-   * one-element {@code PCollection} (for example from {@code Count.globally()}).
+   * The share of dead letters among the records read, judged against a warning and an error
+   * threshold (a ratio at a threshold passes). Observed {@code "12 of 1000 records (1.2%)"}, expected
+   * {@code "<= 1%"}; no records read and no dead letters is a ratio of 0.
    */
-  public static Check deadLetterRatioOfCount(PCollection<Long> deadLetterCount, double maxRatio) {
-    checkNotNull(deadLetterCount, "deadLetterCount");
-    checkRatio(maxRatio);
-    return new DeadLetterRatio(null, deadLetterCount, maxRatio);
-  }
+  public static final class DeadLetterRatio extends Check {
+    private final String deadLetters;
+    private final BigDecimal warnAbove;
+    private final BigDecimal errorAbove;
+    private final boolean tableIsOutput;
 
-  static void checkRatio(double ratio) {
-    checkArgument(ratio >= 0 && ratio <= 1, "a ratio must be within [0, 1], got %s", ratio);
-  }
-
-  static final class DeadLetterRatio extends Check {
-    private final PCollection<Row> deadLetters;
-    private final PCollection<Long> deadLetterCount;
-    private final double maxRatio;
-
-    DeadLetterRatio(PCollection<Row> deadLetters, PCollection<Long> deadLetterCount, double maxRatio) {
+    private DeadLetterRatio(Severity severity, String deadLetters, BigDecimal warnAbove, BigDecimal errorAbove,
+        boolean tableIsOutput) {
+      super(severity);
       this.deadLetters = deadLetters;
-      this.deadLetterCount = deadLetterCount;
-      this.maxRatio = maxRatio;
+      this.warnAbove = warnAbove;
+      this.errorAbove = errorAbove;
+      this.tableIsOutput = tableIsOutput;
+    }
+
+    /**
+     * Returns a copy for a checked table that holds what got through (the output of the step that
+     * refused the dead letters, before any de-duplication), not every record read: records read is
+     * then its rows plus the dead letters ({@code CleanRecords} puts each record into exactly one of
+     * the two). Saves counting the raw input, a costly extra consumer on some runners.
+     */
+    public DeadLetterRatio withTableAsOutput() {
+      return new DeadLetterRatio(severity(), deadLetters, warnAbove, errorAbove, true);
+    }
+
+    /** Returns a copy with other thresholds, ratios within [0, 1], {@code warnAbove <= errorAbove}. */
+    public DeadLetterRatio withThresholds(double warnAbove, double errorAbove) {
+      checkArgument(warnAbove >= 0 && warnAbove <= 1 && errorAbove >= 0 && errorAbove <= 1,
+          "thresholds must be within [0, 1], got %s and %s", warnAbove, errorAbove);
+      checkArgument(warnAbove <= errorAbove,
+          "warnAbove (%s) must not be above errorAbove (%s)", warnAbove, errorAbove);
+      return new DeadLetterRatio(severity(), deadLetters,
+          BigDecimal.valueOf(warnAbove), BigDecimal.valueOf(errorAbove), tableIsOutput);
     }
 
     @Override
@@ -451,50 +603,81 @@ public abstract class Check {
       return "dead_letter_ratio";
     }
 
-    static Row result(String table, Severity severity, long clean, long dead, double maxRatio) {
-      long total = clean + dead;
-      double ratio = total == 0 ? 0 : (double) dead / total;
-      return QualityResult.of(table, "dead_letter_ratio", severity, ratio <= maxRatio,
-          String.format(Locale.ROOT, "%.4f (%d of %d records)", ratio, dead, total),
-          String.format(Locale.ROOT, "at most %.4f", maxRatio));
+    @Override
+    Check withSeverity(Severity severity) {
+      return new DeadLetterRatio(severity, deadLetters, warnAbove, errorAbove, tableIsOutput);
     }
 
     @Override
-    protected PCollection<Row> evaluate(PCollection<Row> rows, String table, Severity severity) {
-      PCollection<Long> dead = deadLetterCount != null
-          ? deadLetterCount : deadLetters.apply("Count dead letters", Count.globally());
-      KvCoder<Long, Long> pairCoder = KvCoder.of(VarLongCoder.of(), VarLongCoder.of());
-      // Two one-element counts meet in a global combine of (clean, dead) pairs: no side input and no
-      // grouping of the table itself.
-      PCollection<KV<Long, Long>> cleanPair = rows.apply("Count rows", Count.globally())
-          .apply("As clean", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-              .via((Long n) -> KV.of(n, 0L)))
-          .setCoder(pairCoder);
-      PCollection<KV<Long, Long>> deadPair = dead
-          .apply("As dead", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-              .via((Long n) -> KV.of(0L, n)))
-          .setCoder(pairCoder);
-      double maxRatio = this.maxRatio;
-      return PCollectionList.of(cleanPair).and(deadPair)
-          .apply("Both counts", Flatten.pCollections())
-          .apply("Add counts", Combine.globally(new AddPairs()))
-          .apply("Judge", MapElements.into(TypeDescriptors.rows())
-              .via((KV<Long, Long> counts) ->
-                  result(table, severity, counts.getKey(), counts.getValue(), maxRatio)))
+    List<String> otherInputs() {
+      return List.of(deadLetters);
+    }
+
+    @Override
+    List<String> resultNames() {
+      return List.of(checkName(warnAbove), checkName(errorAbove));
+    }
+
+    private static String checkName(BigDecimal threshold) {
+      return "dead_letter_ratio <= " + percent(threshold);
+    }
+
+    @Override
+    PCollection<Row> evaluate(PCollection<Row> rows, PCollectionTuple inputs, String pipeline, String table) {
+      PCollection<Row> dead = inputs.get(deadLetters);
+      // (dead, read) from two one-element counts, met in a global combine: no side input.
+      PCollection<KV<Long, Long>> read = rows.apply("Count read", Count.globally())
+          .apply("As read", MapElements.into(PAIR_TYPE).via((Long n) -> KV.of(0L, n)));
+      boolean deadAreRead = tableIsOutput;
+      PCollection<KV<Long, Long>> deadCount = dead.apply("Count " + deadLetters, Count.globally())
+          .apply("As dead", MapElements.into(PAIR_TYPE).via((Long n) -> KV.of(n, deadAreRead ? n : 0L)));
+      PCollection<KV<Long, Long>> counts = sum(
+          PCollectionList.of(read.setCoder(PAIR)).and(deadCount.setCoder(PAIR))
+              .apply("Both counts", Flatten.pCollections()), "Add counts");
+      Severity errorSeverity = severity();
+      return PCollectionList
+          .of(counts.apply("Judge warning", MapElements.via(
+              new RatioJudge(pipeline, table, Severity.WARN, warnAbove))).setRowSchema(QualityResult.SCHEMA))
+          .and(counts.apply("Judge error", MapElements.via(
+              new RatioJudge(pipeline, table, errorSeverity, errorAbove))).setRowSchema(QualityResult.SCHEMA))
+          .apply("Results", Flatten.pCollections())
           .setRowSchema(QualityResult.SCHEMA);
+    }
+
+    /** Judges one (dead, read) pair against one threshold, exactly (no floating point). */
+    static Row judge(String pipeline, String table, Severity severity, BigDecimal threshold, long dead, long read) {
+      boolean passes = BigDecimal.valueOf(dead).compareTo(threshold.multiply(BigDecimal.valueOf(read))) <= 0;
+      String ratio = read == 0
+          ? (dead == 0 ? "0%" : "n/a")
+          : percent(BigDecimal.valueOf(dead).divide(BigDecimal.valueOf(read), 4, RoundingMode.HALF_UP));
+      return QualityResult.of(pipeline, table, checkName(threshold), severity, passes,
+          dead + " of " + read + (read == 1 ? " record" : " records") + " (" + ratio + ")",
+          "<= " + percent(threshold));
+    }
+
+    private static final class RatioJudge extends SimpleFunction<KV<Long, Long>, Row> {
+      private final String pipeline;
+      private final String table;
+      private final Severity severity;
+      private final BigDecimal threshold;
+
+      RatioJudge(String pipeline, String table, Severity severity, BigDecimal threshold) {
+        this.pipeline = pipeline;
+        this.table = table;
+        this.severity = severity;
+        this.threshold = threshold;
+      }
+
+      @Override
+      public Row apply(KV<Long, Long> counts) {
+        return judge(pipeline, table, severity, threshold, counts.getKey(), counts.getValue());
+      }
     }
   }
 
-  private static final class AddPairs implements SerializableFunction<Iterable<KV<Long, Long>>, KV<Long, Long>> {
-    @Override
-    public KV<Long, Long> apply(Iterable<KV<Long, Long>> pairs) {
-      long clean = 0;
-      long dead = 0;
-      for (KV<Long, Long> pair : pairs) {
-        clean += pair.getKey();
-        dead += pair.getValue();
-      }
-      return KV.of(clean, dead);
-    }
+  /** A ratio as a percentage without trailing zeros: 0.01 is {@code 1%}, 0.0125 is {@code 1.25%}. */
+  static String percent(BigDecimal ratio) {
+    BigDecimal p = ratio.movePointRight(2).stripTrailingZeros();
+    return (p.signum() == 0 ? "0" : p.toPlainString()) + "%";
   }
 }

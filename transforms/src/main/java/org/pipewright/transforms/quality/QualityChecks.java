@@ -5,122 +5,131 @@ import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Runs data-quality {@link Check}s on one table and emits one {@link QualityResult} row per check:
- * results are data, written and stored like any other output, and {@link QualityReport} turns them
- * into a summary and a pass/fail decision for the run.
+ * Runs the data-quality {@link Check}s declared per table of one pipeline and emits one {@link
+ * QualityResult} row per check: results are data, written and stored like any other output, and
+ * {@link QualityReport} turns them into a summary and a pass/fail decision for the run.
+ *
+ * <p>The input is a {@link PCollectionTuple} of named tables (schema'd rows); a check may read
+ * another input by its name ({@link Check#references}, {@link Check#deadLetterRatio}).
  *
  * <pre>{@code
- * CleanResult orders = raw.apply("Clean orders", CleanRecords.with(new OrderCleaner()));
- * PCollection<Row> results = orders.output().apply("Check orders",
- *     QualityChecks.forTable("orders")
- *         .error(Check.notNull("order_id"))
- *         .error(Check.unique("order_id"))
- *         .warn(Check.inRange("amount", 0, 1_000_000))
- *         .warn(Check.rowCount(1, Long.MAX_VALUE))
- *         .withDeadLetters(orders.deadLetters(), 0.01, 0.05));
+ * PCollection<Row> results = PCollectionTuple.of("movies", movies).and("ratings", ratings)
+ *     .and("ratings_read", ratingsRead).and("ratings_dead", ratingDeadLetters)
+ *     .apply("Quality checks", QualityChecks.forPipeline("movies")
+ *         .on("movies", Check.rowCount().atLeast(1), Check.notNull("movie_id", "title"),
+ *             Check.unique("movie_id"))
+ *         .on("ratings", Check.inRange("rating", 0.5, 5.0),
+ *             Check.references("movie_id", "movies", "movie_id"))
+ *         .on("ratings_read", Check.deadLetterRatio("ratings_dead")));
  * }</pre>
  *
- * <p>Every check is computed with combiners (counts and sums, a keyed count for uniqueness); the
- * table is never grouped under one key. The input must be bounded and in the global window (a
- * batch table, or a streaming table rewindowed into the global window by the caller); windowed
- * input is refused at construction.
+ * <p>Guarantees: exactly one row per declared check (two for a dead-letter ratio), also for empty
+ * tables; check names are unique per table (a duplicate declaration is refused), so (pipeline,
+ * table_name, check_name) is a key; results are the same on every runner. Inputs must be bounded
+ * and in the global window; a missing input, column or a windowed input fails at construction.
  */
-public final class QualityChecks extends PTransform<PCollection<Row>, PCollection<Row>> {
-  private final String table;
+public final class QualityChecks extends PTransform<PCollectionTuple, PCollection<Row>> {
+  private final String pipeline;
   private final List<Declared> checks;
 
-  private QualityChecks(String table, List<Declared> checks) {
-    this.table = table;
+  private QualityChecks(String pipeline, List<Declared> checks) {
+    this.pipeline = pipeline;
     this.checks = checks;
   }
 
-  /** Checks for the table named {@code table} (the {@code table} field of every result). */
-  public static QualityChecks forTable(String table) {
+  /** Checks whose results carry {@code pipeline} in their {@code pipeline} field. */
+  public static QualityChecks forPipeline(String pipeline) {
+    checkArgument(pipeline != null && !pipeline.isEmpty(), "pipeline must not be empty");
+    return new QualityChecks(pipeline, List.of());
+  }
+
+  /** Returns a copy that also runs {@code checks} on the input named {@code table}. */
+  public QualityChecks on(String table, Check... checks) {
     checkArgument(table != null && !table.isEmpty(), "table must not be empty");
-    return new QualityChecks(table, List.of());
-  }
-
-  /** Returns a copy that also runs {@code check} with severity {@code error}. */
-  public QualityChecks error(Check check) {
-    return with(check, Severity.ERROR);
-  }
-
-  /** Returns a copy that also runs {@code check} with severity {@code warn}. */
-  public QualityChecks warn(Check check) {
-    return with(check, Severity.WARN);
-  }
-
-  /** Returns a copy that also runs {@code check} with {@code severity}. */
-  public QualityChecks with(Check check, Severity severity) {
-    List<Declared> more = new ArrayList<>(checks);
-    more.add(new Declared(checkNotNull(check, "check"), checkNotNull(severity, "severity")));
-    return new QualityChecks(table, Collections.unmodifiableList(more));
-  }
-
-  /**
-   * Returns a copy that also checks the share of {@code deadLetters} among all the table's records
-   * twice: a {@code warn} result that fails above {@code warnAbove} and an {@code error} result that
-   * fails above {@code errorAbove} (see {@link Check#deadLetterRatio}).
-   */
-  public QualityChecks withDeadLetters(PCollection<Row> deadLetters, double warnAbove, double errorAbove) {
-    Check.checkRatio(warnAbove);
-    Check.checkRatio(errorAbove);
-    checkArgument(warnAbove <= errorAbove,
-        "warnAbove (%s) must not be above errorAbove (%s)", warnAbove, errorAbove);
-    return warn(Check.deadLetterRatio(deadLetters, warnAbove))
-        .error(Check.deadLetterRatio(deadLetters, errorAbove));
+    checkArgument(checks != null && checks.length > 0, "no checks given for table '%s'", table);
+    List<Declared> more = new ArrayList<>(this.checks);
+    Set<String> names = new HashSet<>();
+    for (Declared declared : this.checks) {
+      if (declared.table.equals(table)) {
+        names.addAll(declared.check.resultNames());
+      }
+    }
+    for (Check check : checks) {
+      checkNotNull(check, "check");
+      for (String name : check.resultNames()) {
+        checkArgument(names.add(name), "check '%s' is declared twice for table '%s'", name, table);
+      }
+      more.add(new Declared(table, check));
+    }
+    return new QualityChecks(pipeline, Collections.unmodifiableList(more));
   }
 
   @Override
-  public PCollection<Row> expand(PCollection<Row> rows) {
-    checkArgument(!checks.isEmpty(), "no checks declared for table '%s'", table);
-    checkArgument(rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
-        "quality checks need input in the global window; table '%s' is windowed by %s",
-        table, rows.getWindowingStrategy().getWindowFn());
-    PCollectionList<Row> results = PCollectionList.empty(rows.getPipeline());
-    for (int i = 0; i < checks.size(); i++) {
-      Declared declared = checks.get(i);
-      // The index keeps step names unique when one check is declared twice (warn and error).
-      String stepName = declared.severity.label() + " " + declared.check.name() + " #" + i;
-      results = results.and(rows.apply(stepName, new Evaluate(declared, table)));
+  public PCollection<Row> expand(PCollectionTuple inputs) {
+    checkArgument(!checks.isEmpty(), "no checks declared for pipeline '%s'", pipeline);
+    PCollectionList<Row> results = PCollectionList.empty(inputs.getPipeline());
+    for (Declared declared : checks) {
+      PCollection<Row> rows = input(inputs, declared.table);
+      for (String other : declared.check.otherInputs()) {
+        input(inputs, other);
+      }
+      String stepName = declared.table + ": " + String.join(" + ", declared.check.resultNames());
+      results = results.and(rows.apply(stepName, new Evaluate(declared, inputs, pipeline)));
     }
     return results.apply("Results", Flatten.pCollections()).setRowSchema(QualityResult.SCHEMA);
   }
 
-  /** A check and its severity, as declared. */
-  private static final class Declared {
-    final Check check;
-    final Severity severity;
+  private static PCollection<Row> input(PCollectionTuple inputs, String name) {
+    checkArgument(inputs.has(name), "no input named '%s'; inputs are %s", name, 
+        inputs.getAll().keySet().stream().map(TupleTag::getId).sorted().toList());
+    PCollection<Row> rows = inputs.get(name);
+    checkArgument(rows.hasSchema(), "input '%s' has no schema", name);
+    checkArgument(rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows,
+        "quality checks need input in the global window; '%s' is windowed by %s",
+        name, rows.getWindowingStrategy().getWindowFn());
+    return rows;
+  }
 
-    Declared(Check check, Severity severity) {
+  /** A check and the table it was declared for. */
+  private static final class Declared {
+    final String table;
+    final Check check;
+
+    Declared(String table, Check check) {
+      this.table = table;
       this.check = check;
-      this.severity = severity;
     }
   }
 
   /** One check in a composite of its own, so that its step names are its own. */
   private static final class Evaluate extends PTransform<PCollection<Row>, PCollection<Row>> {
-    // Checks are construction-time configuration (they may hold PCollections); never serialized.
+    // Construction-time configuration (a check may name PCollections); never serialized.
     private final transient Declared declared;
-    private final String table;
+    private final transient PCollectionTuple inputs;
+    private final String pipeline;
 
-    Evaluate(Declared declared, String table) {
+    Evaluate(Declared declared, PCollectionTuple inputs, String pipeline) {
       this.declared = declared;
-      this.table = table;
+      this.inputs = inputs;
+      this.pipeline = pipeline;
     }
 
     @Override
     public PCollection<Row> expand(PCollection<Row> rows) {
-      return declared.check.evaluate(rows, table, declared.severity);
+      return declared.check.evaluate(rows, inputs, pipeline, declared.table);
     }
   }
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * How much a failed check matters. A failed {@link #ERROR} check means the run's output must not be
- * used ({@link QualityReport#hasFailedErrors} lets a main exit non-zero); a failed {@link #WARN}
+ * used ({@link QualityReport#failed} lets a main exit non-zero); a failed {@link #WARN}
  * check is reported and the run goes on.
  */
 public enum Severity {

@@ -2,18 +2,21 @@ package org.pipewright.transforms.quality;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Duration;
 import org.junit.Rule;
@@ -23,176 +26,280 @@ import org.pipewright.transforms.core.DeadLetter;
 public class QualityChecksTest {
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
-  private static final Schema ORDERS =
+  private static final Schema MOVIES =
       Schema.builder()
-          .addNullableField("order_id", FieldType.STRING)
-          .addInt32Field("line")
-          .addNullableField("amount", FieldType.DECIMAL)
-          .addNullableField("weight", FieldType.DOUBLE)
-          .addNullableField("currency", FieldType.STRING)
+          .addNullableField("movie_id", FieldType.INT64)
+          .addNullableField("title", FieldType.STRING)
+          .addNullableField("budget", FieldType.DECIMAL)
           .build();
 
-  private static Row order(String id, int line, String amount, Double weight, String currency) {
-    return Row.withSchema(ORDERS)
-        .addValues(id, line, amount == null ? null : new BigDecimal(amount), weight, currency)
-        .build();
+  private static final Schema RATINGS =
+      Schema.builder()
+          .addNullableField("user_id", FieldType.INT64)
+          .addNullableField("movie_id", FieldType.INT64)
+          .addNullableField("rating", FieldType.DOUBLE)
+          .addNullableField("kind", FieldType.STRING)
+          .build();
+
+  private static Row movie(Long id, String title, String budget) {
+    return Row.withSchema(MOVIES).addValues(id, title, budget == null ? null : new BigDecimal(budget)).build();
   }
 
-  private static final Row A1 = order("A", 1, "12.50", 1.0, "EUR");
-  private static final Row A2 = order("A", 2, "0", 0.5, "EUR");
-  private static final Row B1 = order("B", 1, "1000000", null, "USD");
-  private static final Row C1 = order("C", 1, null, 2.0, null);
+  private static Row rating(Long user, Long movie, Double rating, String kind) {
+    return Row.withSchema(RATINGS).addValues(user, movie, rating, kind).build();
+  }
 
   private int tables;
 
-  private PCollection<Row> table(Row... rows) {
-    return pipeline.apply("Table " + tables++,
-        Create.of(java.util.Arrays.asList(rows)).withRowSchema(ORDERS));
+  private PCollection<Row> table(Schema schema, Row... rows) {
+    String name = "Table " + tables++;
+    return rows.length == 0
+        ? pipeline.apply(name, Create.empty(RowCoder.of(schema)))
+        : pipeline.apply(name, Create.of(Arrays.asList(rows)).withRowSchema(schema));
   }
 
-  private static Row pass(String check, Severity severity, String observed, String expected) {
-    return QualityResult.of("orders", check, severity, true, observed, expected);
+  private static Row pass(String table, String check, Severity severity, String observed, String expected) {
+    return QualityResult.of("movies", table, check, severity, true, observed, expected);
   }
 
-  private static Row fail(String check, Severity severity, String observed, String expected) {
-    return QualityResult.of("orders", check, severity, false, observed, expected);
+  private static Row fail(String table, String check, Severity severity, String observed, String expected) {
+    return QualityResult.of("movies", table, check, severity, false, observed, expected);
   }
 
   @Test
-  public void notNullPassesWithoutNullsAndCountsThem() {
-    PCollection<Row> clean = table(A1, A2, B1);
-    PCollection<Row> dirty = table(A1, C1, order(null, 1, "1", 1.0, "EUR"));
-    QualityChecks checks = QualityChecks.forTable("orders")
-        .error(Check.notNull("order_id")).warn(Check.notNull("currency"));
+  public void rowCountWithinOpenOrClosedBoundsAndOnAnEmptyTable() {
+    PCollection<Row> three = table(MOVIES, movie(1L, "a", null), movie(2L, "b", null), movie(3L, "c", null));
+    PCollection<Row> empty = table(MOVIES);
 
-    PAssert.that(clean.apply("clean", checks)).containsInAnyOrder(
-        pass("not_null(order_id)", Severity.ERROR, "0 rows with null order_id", "0 rows with null order_id"),
-        pass("not_null(currency)", Severity.WARN, "0 rows with null currency", "0 rows with null currency"));
-    PAssert.that(dirty.apply("dirty", checks)).containsInAnyOrder(
-        fail("not_null(order_id)", Severity.ERROR, "1 row with null order_id", "0 rows with null order_id"),
-        fail("not_null(currency)", Severity.WARN, "1 row with null currency", "0 rows with null currency"));
+    PAssert.that(PCollectionTuple.of("three", three).and("empty", empty).apply(
+            QualityChecks.forPipeline("movies")
+                .on("three", Check.rowCount().atLeast(3).atMost(3))
+                .on("empty", Check.rowCount().atLeast(1))))
+        .containsInAnyOrder(
+            pass("three", "row_count", Severity.ERROR, "3 rows", "3..3"),
+            fail("empty", "row_count", Severity.ERROR, "0 rows", ">= 1"));
+    PAssert.that(PCollectionTuple.of("three", three).apply("Open",
+            QualityChecks.forPipeline("movies").on("three", Check.rowCount().atMost(2).warn())))
+        .containsInAnyOrder(fail("three", "row_count", Severity.WARN, "3 rows", "<= 2"));
     pipeline.run();
   }
 
   @Test
-  public void uniqueCountsRowsWhoseKeyWasAlreadySeen() {
-    // A1 and A2 share order_id but not (order_id, line); A1 three times is two extra rows.
-    PCollection<Row> rows = table(A1, A2, B1, A1, A1);
-    PCollection<Row> distinct = table(A1, A2, B1, C1);
+  public void notNullCountsRowsWithANullInAnyColumn() {
+    PCollection<Row> movies = table(MOVIES,
+        movie(1L, "a", null), movie(null, "b", null), movie(3L, null, null), movie(null, null, null));
+    PCollection<Row> clean = table(MOVIES, movie(1L, "a", null));
 
-    PAssert.that(rows.apply("repeated", QualityChecks.forTable("orders")
-            .error(Check.unique("order_id")).error(Check.unique("order_id", "line"))))
+    PAssert.that(PCollectionTuple.of("movies", movies).and("clean", clean).apply(
+            QualityChecks.forPipeline("movies")
+                .on("movies", Check.notNull("movie_id", "title"), Check.notNull("title").warn())
+                .on("clean", Check.notNull("movie_id", "title"))))
         .containsInAnyOrder(
-            fail("unique(order_id)", Severity.ERROR, "3 rows with a duplicate key",
-                "0 rows with a duplicate key"),
-            fail("unique(order_id, line)", Severity.ERROR, "2 rows with a duplicate key",
-                "0 rows with a duplicate key"));
-    PAssert.that(distinct.apply("distinct", QualityChecks.forTable("orders")
-            .error(Check.unique("order_id", "line"))))
-        .containsInAnyOrder(pass("unique(order_id, line)", Severity.ERROR,
-            "0 rows with a duplicate key", "0 rows with a duplicate key"));
+            // the row with both null counts once
+            fail("movies", "not_null(movie_id, title)", Severity.ERROR, "3 of 4 rows", "0"),
+            fail("movies", "not_null(title)", Severity.WARN, "2 of 4 rows", "0"),
+            pass("clean", "not_null(movie_id, title)", Severity.ERROR, "0 of 1 row", "0"));
     pipeline.run();
   }
 
   @Test
-  public void inRangeIncludesBoundsIgnoresNullsAndCountsOutsiders() {
-    // A2's 0 and B1's 1000000 are the bounds; C1's amount and B1's weight are null.
-    PCollection<Row> inside = table(A1, A2, B1, C1);
-    PCollection<Row> outside = table(A1, order("D", 1, "-0.01", 1.5, "EUR"),
-        order("E", 1, "1000000.01", Double.NaN, "EUR"));
-    QualityChecks checks = QualityChecks.forTable("orders")
-        .warn(Check.inRange("amount", 0, 1_000_000)).warn(Check.inRange("weight", 0.5, 2.0));
+  public void uniqueCountsRowsWhoseKeyWasSeenBeforeAndSkipsNullKeys() {
+    PCollection<Row> ratings = table(RATINGS,
+        rating(1L, 10L, 4.0, "a"), rating(1L, 10L, 3.0, "a"), rating(1L, 10L, 2.0, "a"),
+        rating(1L, 11L, 4.0, "a"), rating(2L, 10L, 4.0, "a"),
+        rating(null, 10L, 1.0, "a"), rating(null, 10L, 1.0, "a"));
 
-    PAssert.that(inside.apply("inside", checks)).containsInAnyOrder(
-        pass("in_range(amount)", Severity.WARN, "0 rows outside [0, 1000000]", "0 rows outside [0, 1000000]"),
-        pass("in_range(weight)", Severity.WARN, "0 rows outside [0.5, 2.0]", "0 rows outside [0.5, 2.0]"));
-    PAssert.that(outside.apply("outside", checks)).containsInAnyOrder(
-        fail("in_range(amount)", Severity.WARN, "2 rows outside [0, 1000000]", "0 rows outside [0, 1000000]"),
-        fail("in_range(weight)", Severity.WARN, "1 row outside [0.5, 2.0]", "0 rows outside [0.5, 2.0]"));
+    PAssert.that(PCollectionTuple.of("ratings", ratings).apply(QualityChecks.forPipeline("movies")
+            .on("ratings", Check.unique("user_id", "movie_id"), Check.unique("kind").warn())))
+        .containsInAnyOrder(
+            // (1, 10) three times: two extra rows; the two (null, 10) rows are skipped
+            fail("ratings", "unique(user_id, movie_id)", Severity.ERROR, "2 of 7 rows", "0"),
+            fail("ratings", "unique(kind)", Severity.WARN, "6 of 7 rows", "0"));
+    PAssert.that(PCollectionTuple.of("movies", table(MOVIES, movie(1L, "a", null), movie(2L, "a", null)))
+            .and("empty", table(MOVIES))
+            .apply("Distinct", QualityChecks.forPipeline("movies")
+                .on("movies", Check.unique("movie_id")).on("empty", Check.unique("movie_id"))))
+        .containsInAnyOrder(
+            pass("movies", "unique(movie_id)", Severity.ERROR, "0 of 2 rows", "0"),
+            pass("empty", "unique(movie_id)", Severity.ERROR, "0 of 0 rows", "0"));
     pipeline.run();
   }
 
   @Test
-  public void inSetIgnoresNullsAndCountsOtherValues() {
-    QualityChecks checks = QualityChecks.forTable("orders")
-        .error(Check.inSet("currency", "USD", "EUR"));
+  public void inRangeIncludesBoundsSkipsNullsAndAllowsOpenBounds() {
+    PCollection<Row> ratings = table(RATINGS,
+        rating(1L, 1L, 0.5, "a"), rating(1L, 2L, 5.0, "a"), rating(1L, 3L, null, "a"),
+        rating(1L, 4L, 0.49, "a"), rating(1L, 5L, 5.01, "a"), rating(1L, 6L, Double.NaN, "a"));
+    PCollection<Row> movies = table(MOVIES,
+        movie(1L, "a", "0"), movie(2L, "b", "-0.01"), movie(3L, "c", null), movie(4L, "d", "1e12"));
 
-    PAssert.that(table(A1, B1, C1).apply("known", checks)).containsInAnyOrder(
-        pass("in_set(currency)", Severity.ERROR, "0 rows not in {EUR, USD}", "0 rows not in {EUR, USD}"));
-    PAssert.that(table(A1, order("D", 1, "1", 1.0, "eur"), order("E", 1, "1", 1.0, "GBP"))
-            .apply("unknown", checks))
+    PAssert.that(PCollectionTuple.of("ratings", ratings).and("movies", movies).apply(
+            QualityChecks.forPipeline("movies")
+                .on("ratings", Check.inRange("rating", 0.5, 5.0), Check.inRange("user_id", 1, 1).warn())
+                .on("movies", Check.inRange("budget", 0, null), Check.inRange("budget", null, 100),
+                    Check.inRange("movie_id", 1, 4))))
         .containsInAnyOrder(
-            fail("in_set(currency)", Severity.ERROR, "2 rows not in {EUR, USD}", "0 rows not in {EUR, USD}"));
+            // 0.49, 5.01 and NaN are out; 0.5 and 5.0 are the bounds
+            fail("ratings", "in_range(rating, 0.5..5.0)", Severity.ERROR, "3 of 6 rows", "0"),
+            pass("ratings", "in_range(user_id, 1..1)", Severity.WARN, "0 of 6 rows", "0"),
+            fail("movies", "in_range(budget, 0..)", Severity.ERROR, "1 of 4 rows", "0"),
+            fail("movies", "in_range(budget, ..100)", Severity.ERROR, "1 of 4 rows", "0"),
+            pass("movies", "in_range(movie_id, 1..4)", Severity.ERROR, "0 of 4 rows", "0"));
     pipeline.run();
   }
 
   @Test
-  public void rowCountWithinBoundsAndEmptyTable() {
-    PCollection<Row> empty = pipeline.apply("Empty", Create.empty(RowCoder.of(ORDERS)));
+  public void inSetSkipsNullsAndCountsOtherValues() {
+    PCollection<Row> ratings = table(RATINGS,
+        rating(1L, 1L, 1.0, "a"), rating(1L, 2L, 1.0, "b"), rating(1L, 3L, 1.0, null),
+        rating(1L, 4L, 1.0, "A"), rating(1L, 5L, 1.0, "c"));
 
-    PAssert.that(table(A1, A2, B1).apply("three", QualityChecks.forTable("orders")
-            .warn(Check.rowCount(1, Long.MAX_VALUE)).error(Check.rowCount(1, 2))))
+    PAssert.that(PCollectionTuple.of("ratings", ratings).apply(QualityChecks.forPipeline("movies")
+            .on("ratings", Check.inSet("kind", "b", "a").warn(), Check.inSet("kind", "a", "b", "c", "A"))))
         .containsInAnyOrder(
-            pass("row_count", Severity.WARN, "3 rows", "at least 1 row"),
-            fail("row_count", Severity.ERROR, "3 rows", "between 1 and 2 rows"));
-    PAssert.that(empty.apply("empty", QualityChecks.forTable("orders")
-            .error(Check.rowCount(1, Long.MAX_VALUE)).error(Check.unique("order_id"))))
-        .containsInAnyOrder(
-            fail("row_count", Severity.ERROR, "0 rows", "at least 1 row"),
-            pass("unique(order_id)", Severity.ERROR, "0 rows with a duplicate key",
-                "0 rows with a duplicate key"));
+            fail("ratings", "in_set(kind, {a, b})", Severity.WARN, "2 of 5 rows", "0"),
+            pass("ratings", "in_set(kind, {A, a, b, c})", Severity.ERROR, "0 of 5 rows", "0"));
     pipeline.run();
   }
 
   @Test
-  public void deadLetterRatioWarnsAndFailsAtItsThresholds() {
-    // 3 clean rows + 1 dead letter: ratio 0.25, above the warn threshold (0.2), below error (0.3).
-    PCollection<Row> deadLetters = pipeline.apply("Dead letters",
-        Create.of(DeadLetter.of("order", "clean-order", "bad amount", "f:3", "{}"))
-            .withRowSchema(DeadLetter.SCHEMA));
+  public void referencesCountsValuesAbsentFromTheKeyTableAndSkipsNulls() {
+    PCollection<Row> movies = table(MOVIES, movie(10L, "a", null), movie(11L, "b", null), movie(11L, "c", null));
+    PCollection<Row> ratings = table(RATINGS,
+        rating(1L, 10L, 1.0, "a"), rating(2L, 10L, 1.0, "a"), rating(1L, 11L, 1.0, "a"),
+        rating(1L, 12L, 1.0, "a"), rating(2L, 12L, 1.0, "a"), rating(1L, 13L, 1.0, "a"),
+        rating(1L, null, 1.0, "a"));
+    PCollection<Row> empty = table(RATINGS);
 
-    PAssert.that(table(A1, A2, B1).apply("ratio", QualityChecks.forTable("orders")
-            .withDeadLetters(deadLetters, 0.2, 0.3)))
+    PAssert.that(PCollectionTuple.of("movies", movies).and("ratings", ratings).and("empty", empty)
+            .and("no_movies", table(MOVIES))
+            .apply(QualityChecks.forPipeline("movies")
+                .on("ratings", Check.references("movie_id", "movies", "movie_id"),
+                    Check.references("movie_id", "no_movies", "movie_id").warn())
+                .on("empty", Check.references("movie_id", "movies", "movie_id"))
+                .on("movies", Check.references("movie_id", "ratings", "movie_id"))))
         .containsInAnyOrder(
-            fail("dead_letter_ratio", Severity.WARN, "0.2500 (1 of 4 records)", "at most 0.2000"),
-            pass("dead_letter_ratio", Severity.ERROR, "0.2500 (1 of 4 records)", "at most 0.3000"));
-    PAssert.that(table(A1).apply("counts", QualityChecks.forTable("orders")
-            .error(Check.deadLetterRatioOfCount(pipeline.apply("Nine", Create.of(9L)), 0.5))))
-        .containsInAnyOrder(
-            fail("dead_letter_ratio", Severity.ERROR, "0.9000 (9 of 10 records)", "at most 0.5000"));
+            // 12 twice and 13 once dangle; the null is skipped; movie 11's two rows do not matter
+            fail("ratings", "references(movie_id -> movies.movie_id)", Severity.ERROR, "3 of 7 rows", "0"),
+            fail("ratings", "references(movie_id -> no_movies.movie_id)", Severity.WARN, "6 of 7 rows", "0"),
+            pass("empty", "references(movie_id -> movies.movie_id)", Severity.ERROR, "0 of 0 rows", "0"),
+            pass("movies", "references(movie_id -> ratings.movie_id)", Severity.ERROR, "0 of 3 rows", "0"));
     pipeline.run();
   }
 
   @Test
-  public void deadLetterRatioFromCountsWithoutAPipeline() {
-    org.junit.Assert.assertEquals(
-        pass("dead_letter_ratio", Severity.ERROR, "0.0000 (0 of 0 records)", "at most 0.0100"),
-        QualityResult.deadLetterRatio("orders", Severity.ERROR, 0, 0, 0.01));
-    org.junit.Assert.assertEquals(
-        fail("dead_letter_ratio", Severity.WARN, "0.0200 (2 of 100 records)", "at most 0.0100"),
-        QualityResult.deadLetterRatio("orders", Severity.WARN, 98, 2, 0.01));
+  public void deadLetterRatioWarnsAboveOnePercentAndFailsAboveFivePercentByDefault() {
+    Row dead = DeadLetter.of("ratings", "parse", "bad_rating", "f:2", "x");
+    Row[] read100 = new Row[100];
+    for (int i = 0; i < 100; i++) {
+      read100[i] = rating(1L, (long) i, 1.0, "a");
+    }
+    PCollection<Row> read = table(RATINGS, read100);
+    PCollection<Row> oneDead = pipeline.apply("One", Create.of(dead).withRowSchema(DeadLetter.SCHEMA));
+    PCollection<Row> twoDead = pipeline.apply("Two", Create.of(dead, dead).withRowSchema(DeadLetter.SCHEMA));
+    PCollection<Row> sixDead = pipeline.apply("Six",
+        Create.of(dead, dead, dead, dead, dead, dead).withRowSchema(DeadLetter.SCHEMA));
+    PCollection<Row> noDead = pipeline.apply("None", Create.empty(RowCoder.of(DeadLetter.SCHEMA)));
+
+    PAssert.that(PCollectionTuple.of("read", read).and("one", oneDead).and("two", twoDead)
+            .and("six", sixDead).and("none", noDead).and("empty", table(RATINGS))
+            .apply(QualityChecks.forPipeline("movies")
+                .on("read", Check.deadLetterRatio("one"))
+                .on("read", Check.deadLetterRatio("two").withThresholds(0.02, 0.06).warn())
+                .on("empty", Check.deadLetterRatio("none"))))
+        .containsInAnyOrder(
+            // exactly at a threshold passes
+            pass("read", "dead_letter_ratio <= 1%", Severity.WARN, "1 of 100 records (1%)", "<= 1%"),
+            pass("read", "dead_letter_ratio <= 5%", Severity.ERROR, "1 of 100 records (1%)", "<= 5%"),
+            pass("read", "dead_letter_ratio <= 2%", Severity.WARN, "2 of 100 records (2%)", "<= 2%"),
+            pass("read", "dead_letter_ratio <= 6%", Severity.WARN, "2 of 100 records (2%)", "<= 6%"),
+            pass("empty", "dead_letter_ratio <= 1%", Severity.WARN, "0 of 0 records (0%)", "<= 1%"),
+            pass("empty", "dead_letter_ratio <= 5%", Severity.ERROR, "0 of 0 records (0%)", "<= 5%"));
+    PAssert.that(PCollectionTuple.of("read", read).and("two", twoDead).and("six", sixDead)
+            .apply("Above", QualityChecks.forPipeline("movies")
+                .on("read", Check.deadLetterRatio("six"),
+                    Check.deadLetterRatio("two").withThresholds(0.0199, 0.0201))))
+        .containsInAnyOrder(
+            fail("read", "dead_letter_ratio <= 1%", Severity.WARN, "6 of 100 records (6%)", "<= 1%"),
+            fail("read", "dead_letter_ratio <= 5%", Severity.ERROR, "6 of 100 records (6%)", "<= 5%"),
+            fail("read", "dead_letter_ratio <= 1.99%", Severity.WARN, "2 of 100 records (2%)", "<= 1.99%"),
+            pass("read", "dead_letter_ratio <= 2.01%", Severity.ERROR, "2 of 100 records (2%)", "<= 2.01%"));
+    pipeline.run();
+  }
+
+  @Test
+  public void deadLetterRatioOfAStepOutputAddsTheDeadLettersToTheRecordsRead() {
+    Row dead = DeadLetter.of("ratings", "parse", "bad_rating", "f:2", "x");
+    Row[] clean = new Row[95];
+    for (int i = 0; i < 95; i++) {
+      clean[i] = rating(1L, (long) i, 1.0, "a");
+    }
+    PCollection<Row> output = table(RATINGS, clean);
+    PCollection<Row> fiveDead = pipeline.apply("Five",
+        Create.of(dead, dead, dead, dead, dead).withRowSchema(DeadLetter.SCHEMA));
+
+    // 5 dead letters of 95 + 5 = 100 records read: exactly 5%
+    PAssert.that(PCollectionTuple.of("ratings", output).and("dead", fiveDead).apply(
+            QualityChecks.forPipeline("movies").on("ratings", Check.deadLetterRatio("dead").withTableAsOutput())))
+        .containsInAnyOrder(
+            fail("ratings", "dead_letter_ratio <= 1%", Severity.WARN, "5 of 100 records (5%)", "<= 1%"),
+            pass("ratings", "dead_letter_ratio <= 5%", Severity.ERROR, "5 of 100 records (5%)", "<= 5%"));
+    pipeline.run();
+  }
+
+  @Test
+  public void deadLetterRatioJudgesExactly() {
+    BigDecimal onePercent = new BigDecimal("0.01");
+    assertEquals(fail("t", "dead_letter_ratio <= 1%", Severity.WARN, "1 of 99 records (1.01%)", "<= 1%"),
+        Check.DeadLetterRatio.judge("movies", "t", Severity.WARN, onePercent, 1, 99));
+    assertEquals(pass("t", "dead_letter_ratio <= 1%", Severity.WARN, "1 of 100 records (1%)", "<= 1%"),
+        Check.DeadLetterRatio.judge("movies", "t", Severity.WARN, onePercent, 1, 100));
+    assertEquals(fail("t", "dead_letter_ratio <= 1%", Severity.ERROR, "3 of 0 records (n/a)", "<= 1%"),
+        Check.DeadLetterRatio.judge("movies", "t", Severity.ERROR, onePercent, 3, 0));
+    assertEquals("1.25%", Check.percent(new BigDecimal("0.0125")));
+    assertEquals("0%", Check.percent(new BigDecimal("0.0000")));
   }
 
   @Test
   public void badDeclarationsFailAtConstruction() {
     pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = table(A1);
+    PCollection<Row> movies = table(MOVIES, movie(1L, "a", null));
+    PCollection<Row> ratings = table(RATINGS, rating(1L, 1L, 1.0, "a"));
+    PCollectionTuple inputs = PCollectionTuple.of("movies", movies).and("ratings", ratings);
+
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> rows.apply("missing", QualityChecks.forTable("orders").error(Check.notNull("nope"))));
+        () -> inputs.apply("missing", QualityChecks.forPipeline("p").on("movies", Check.notNull("nope"))));
     assertThat(missing.getMessage(), containsString("column 'nope' is not in schema"));
+    IllegalArgumentException noInput = assertThrows(IllegalArgumentException.class,
+        () -> inputs.apply("no input", QualityChecks.forPipeline("p")
+            .on("ratings", Check.references("movie_id", "films", "movie_id"))));
+    assertThat(noInput.getMessage(), containsString("no input named 'films'; inputs are [movies, ratings]"));
+    IllegalArgumentException types = assertThrows(IllegalArgumentException.class,
+        () -> inputs.apply("types", QualityChecks.forPipeline("p")
+            .on("ratings", Check.references("kind", "movies", "movie_id"))));
+    assertThat(types.getMessage(), containsString("references(kind -> movies.movie_id): ratings.kind is"));
     IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
-        () -> rows.apply("text", QualityChecks.forTable("orders").error(Check.inRange("currency", 0, 1))));
+        () -> inputs.apply("text", QualityChecks.forPipeline("p").on("movies", Check.inRange("title", 0, 1))));
     assertThat(text.getMessage(), containsString("in_range needs a numeric column"));
-    IllegalArgumentException windowed = assertThrows(IllegalArgumentException.class,
-        () -> rows.apply("window", Window.into(FixedWindows.of(Duration.standardMinutes(1))))
-            .apply("windowed", QualityChecks.forTable("orders").error(Check.rowCount(0, 1))));
-    assertThat(windowed.getMessage(), containsString("global window"));
-    assertThrows(IllegalArgumentException.class,
-        () -> rows.apply("none", QualityChecks.forTable("orders")));
-    assertThrows(IllegalArgumentException.class, () -> Check.rowCount(2, 1));
-    assertThrows(IllegalArgumentException.class, () -> Check.inRange("amount", 2, 1));
+    PCollection<Row> windowed = movies.apply("window", Window.into(FixedWindows.of(Duration.standardMinutes(1))));
+    IllegalArgumentException window = assertThrows(IllegalArgumentException.class,
+        () -> PCollectionTuple.of("movies", windowed).apply("windowed",
+            QualityChecks.forPipeline("p").on("movies", Check.rowCount())));
+    assertThat(window.getMessage(), containsString("global window"));
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        () -> QualityChecks.forPipeline("p").on("movies", Check.unique("movie_id"))
+            .on("movies", Check.unique("movie_id").warn()));
+    assertThat(twice.getMessage(), containsString("check 'unique(movie_id)' is declared twice for table 'movies'"));
+    assertThrows(IllegalArgumentException.class, () -> inputs.apply("none", QualityChecks.forPipeline("p")));
+    assertThrows(IllegalArgumentException.class, () -> Check.rowCount().atMost(5).atLeast(6));
+    assertThrows(IllegalArgumentException.class, () -> Check.inRange("rating", 2, 1));
+    assertThrows(IllegalArgumentException.class, () -> Check.inRange("rating", null, null));
     assertThrows(IllegalArgumentException.class, () -> Check.unique());
+    assertThrows(IllegalArgumentException.class, () -> Check.notNull());
+    assertThrows(IllegalArgumentException.class, () -> Check.inSet("kind"));
     assertThrows(IllegalArgumentException.class,
-        () -> QualityChecks.forTable("orders").withDeadLetters(rows, 0.5, 0.1));
+        () -> Check.deadLetterRatio("dead").withThresholds(0.5, 0.1));
+    assertThrows(IllegalArgumentException.class,
+        () -> Check.deadLetterRatio("dead").withThresholds(0.01, 1.5));
   }
 }
