@@ -1,13 +1,22 @@
 package org.pipewright.io.files;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.zip.ZipException;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.apache.commons.csv.CSVException;
@@ -43,7 +52,7 @@ final class CsvRecords {
   private long records;
   private long deadLetters;
 
-  CsvRecords(String name, Reader in, CSVFormat format, List<String> columns, Schema schema, String kind,
+  CsvRecords(String name, InputStream in, CSVFormat format, List<String> columns, Schema schema, String kind,
       String step, int maxRecordChars, int maxPayloadChars) {
     this.name = name;
     this.format = format;
@@ -154,6 +163,7 @@ final class CsvRecords {
     long start = pos;
     boolean cut;
     boolean readable = cause instanceof CSVException || cause instanceof Tape.RecordTooLongException;
+    boolean said = readable || cause instanceof Tape.TapeException;
     try {
       cut = readable && tape.readTo(start + maxPayloadChars + 1L);
     } catch (IOException | RuntimeException again) {
@@ -163,7 +173,15 @@ final class CsvRecords {
     cut |= tape.end() > end;
     String payload = tape.text(start, end);
     String code = readable ? "malformed_csv" : "read_error";
-    String reason = code + ": " + cause.getMessage() + " (payload: the rest of the file"
+    // The parser's messages say what and where; an I/O error's class says more than its message.
+    String detail = said ? cause.getMessage() : cause.toString();
+    boolean gzip = name.endsWith(".gz") || name.endsWith(".gzip");
+    if (gzip && cause instanceof EOFException) {
+      detail = "truncated gzip stream: " + detail;
+    } else if (gzip && cause instanceof ZipException) {
+      detail = "corrupt gzip stream: " + detail;
+    }
+    String reason = code + ": " + detail + " (payload: the rest of the file"
         + (cut ? ", first " + maxPayloadChars + " characters" : "") + ")";
     records++;
     deadLetters++;
@@ -174,6 +192,12 @@ final class CsvRecords {
   private long startOf(CSVRecord record) {
     advance(record.getCharacterPosition(), Long.MAX_VALUE);
     skipLineEnds(tape.end());
+    if (record.hasComment()) {
+      // The comment lines before the record (with a format that has a comment marker) are its own.
+      long commentLines = record.getComment().chars().filter(c -> c == '\n').count() + 1;
+      advance(tape.end(), line + commentLines - 1);
+      skipLineEnds(tape.end());
+    }
     return pos;
   }
 
@@ -224,15 +248,31 @@ final class CsvRecords {
    * character position, and drops a UTF-8 byte order mark at the start.
    */
   static final class Tape extends Reader {
+    /** A problem of the bytes themselves, said in its message: the parse of the file stops there. */
+    static class TapeException extends IOException {
+      TapeException(String message) {
+        super(message);
+      }
+    }
+
     /** Thrown when one record grows past the limit: the parser gives up on the rest of the file. */
-    static final class RecordTooLongException extends IOException {
+    static final class RecordTooLongException extends TapeException {
       RecordTooLongException(String message) {
         super(message);
       }
     }
 
-    private final Reader in;
+    private final InputStream in;
     private final int maxRecordChars;
+    // Decoded here rather than by an InputStreamReader, which drops the characters it decoded in a
+    // read that then meets bad bytes or a truncated stream: every record before a problem is kept.
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
+    private long bytesBefore;
+    private boolean eof;
+    private boolean flushed;
     private char[] buffer = new char[1 << 14];
     private long base;
     private int length;
@@ -240,7 +280,7 @@ final class CsvRecords {
     private boolean started;
     private boolean unlimited;
 
-    Tape(Reader in, int maxRecordChars) {
+    Tape(InputStream in, int maxRecordChars) {
       this.in = in;
       this.maxRecordChars = maxRecordChars;
     }
@@ -253,23 +293,64 @@ final class CsvRecords {
       if (!unlimited && end() - released > maxRecordChars) {
         throw new RecordTooLongException("record longer than " + maxRecordChars + " characters (an unclosed quote?)");
       }
-      int n = in.read(chars, off, len);
-      if (n > 0 && !started) {
-        started = true;
-        if (chars[off] == '\uFEFF') {
-          System.arraycopy(chars, off + 1, chars, off, n - 1);
-          n--;
-          if (n == 0) {
-            return read(chars, off, len);
+      int n;
+      do {
+        n = decode(chars, off, len);
+        if (n > 0 && !started) {
+          started = true;
+          // A UTF-8 byte order mark is encoding noise, not data.
+          if (chars[off] == '\uFEFF') {
+            System.arraycopy(chars, off + 1, chars, off, n - 1);
+            n--;
           }
         }
-      } else if (n == 0 && !started) {
-        return 0;
-      }
+      } while (n == 0);
       if (n > 0) {
         keep(chars, off, n);
       }
       return n;
+    }
+
+    /** Decodes what the bytes read so far hold, reading more only when none was decoded; -1 at the end. */
+    private int decode(char[] chars, int off, int len) throws IOException {
+      if (flushed) {
+        return -1;
+      }
+      CharBuffer out = CharBuffer.wrap(chars, off, len);
+      while (true) {
+        CoderResult result = decoder.decode(bytes, out, eof);
+        int n = out.position() - off;
+        if (result.isError()) {
+          if (n > 0) {
+            return n;
+          }
+          throw new TapeException("not UTF-8: invalid byte at byte " + (bytesBefore + bytes.position() + 1)
+              + " of the file");
+        }
+        if (n > 0 || result.isOverflow()) {
+          return n;
+        }
+        if (eof) {
+          flushed = true;
+          decoder.flush(out);
+          n = out.position() - off;
+          return n > 0 ? n : -1;
+        }
+        bytesBefore += bytes.position();
+        bytes.compact();
+        int read;
+        try {
+          read = in.read(bytes.array(), bytes.position(), bytes.remaining());
+        } finally {
+          // Back to reading mode whatever happened, so an error leaves the tape consistent.
+          bytes.flip();
+        }
+        if (read < 0) {
+          eof = true;
+        } else {
+          bytes.limit(bytes.limit() + read);
+        }
+      }
     }
 
     private void keep(char[] chars, int off, int n) {

@@ -4,11 +4,7 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.channels.Channels;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -190,7 +186,7 @@ public final class ReadCsv extends PTransform<PBegin, CleanResult> {
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       String name = file.getMetadata().resourceId().toString();
-      Reader in;
+      InputStream in;
       try {
         in = open(file);
       } catch (IOException e) {
@@ -216,17 +212,11 @@ public final class ReadCsv extends PTransform<PBegin, CleanResult> {
     }
   }
 
-  private static Reader open(FileIO.ReadableFile file) throws IOException {
-    InputStream bytes;
+  private static InputStream open(FileIO.ReadableFile file) throws IOException {
     if (file.getCompression() == Compression.GZIP) {
       // As in ReadJsonLines: GZIPInputStream hands over every byte inflated before a truncation.
-      bytes = new GZIPInputStream(Channels.newInputStream(FileSystems.open(file.getMetadata().resourceId())), 1 << 16);
-    } else {
-      bytes = Channels.newInputStream(file.open());
+      return new GZIPInputStream(Channels.newInputStream(FileSystems.open(file.getMetadata().resourceId())), 1 << 16);
     }
-    // Strict UTF-8: bytes that are not UTF-8 are a read_error, not silently replaced characters.
-    return new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT));
+    return Channels.newInputStream(file.open());
   }
 }

@@ -5,10 +5,10 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,18 +101,38 @@ public class ReadCsvTest {
 
   @Test
   public void aDialectIsConfigurable() throws Exception {
-    Path semi = write("semi.csv", "id;name;note\n1;'a;b';'it''s'\n");
+    Path semi = write("semi.csv", "# exported\nid;name;note\n1;'a;b';'it''s'\n# two\n# comments\n\n2;x;y\n");
     CleanResult result = p.apply(ReadCsv.from(semi.toString()).withColumns(COLUMNS)
-        .withFormat(CSVFormat.RFC4180.builder().setDelimiter(';').setQuote('\'').get()));
-    PAssert.that(result.output()).containsInAnyOrder(row(semi, 2, "1", "a;b", "it's"));
+        .withFormat(CSVFormat.RFC4180.builder().setDelimiter(';').setQuote('\'').setCommentMarker('#').get()));
+    PAssert.that(result.output()).containsInAnyOrder(row(semi, 3, "1", "a;b", "it's"), row(semi, 7, "2", "x", "y"));
     PAssert.that(result.deadLetters()).empty();
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void bytesThatAreNotUtf8AndACutGzipEndTheirFileAsOneReadError() throws Exception {
+    byte[] head = "id,name,note\n1,a,b\n".getBytes(StandardCharsets.UTF_8);
+    byte[] bad = new byte[head.length + 8];
+    System.arraycopy(head, 0, bad, 0, head.length);
+    System.arraycopy(new byte[] {'2', ',', (byte) 0xC3, '(', ',', 'c', '\n', '3'}, 0, bad, head.length, 8);
+    Path latin = write("latin.csv", bad);
+    // Cut inside the gzip trailer: every record was inflated, the stream still ends early.
+    byte[] zipped = gzip("id,name,note\n" + "4,d,e\n".repeat(2000));
+    Path cut = write("cut.csv.gz", java.util.Arrays.copyOf(zipped, zipped.length - 4));
+    CleanResult result = p.apply(ReadCsv.from(tmp.getRoot() + "/*").withColumns(COLUMNS));
+    PAssert.that(result.output().apply(org.apache.beam.sdk.transforms.Count.globally())).containsInAnyOrder(1L + 2000L);
+    PAssert.that(result.deadLetters().apply(org.apache.beam.sdk.transforms.MapElements
+        .into(org.apache.beam.sdk.values.TypeDescriptors.strings())
+        .via(d -> DeadLetter.kind(d) + " " + DeadLetter.source(d) + " " + DeadLetter.reason(d).replace(" (payload: the rest of the file)", ""))))
+        .containsInAnyOrder("csv " + latin + ":3 read_error: not UTF-8: invalid byte at byte 22 of the file",
+            "csv " + cut + ":2002 read_error: truncated gzip stream: java.io.EOFException");
     p.run().waitUntilFinish();
   }
 
   /** Runs the per-file rules directly on a string. */
   private static List<Row> parse(String text, List<Row> dead, int maxRecordChars, int maxPayloadChars) {
     List<Row> out = new ArrayList<>();
-    new CsvRecords("f", new StringReader(text), ReadCsv.DEFAULT_FORMAT, COLUMNS, SCHEMA, "k", "s",
+    new CsvRecords("f", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), ReadCsv.DEFAULT_FORMAT, COLUMNS, SCHEMA, "k", "s",
         maxRecordChars, maxPayloadChars).read(out::add, dead::add);
     return out;
   }
