@@ -65,8 +65,8 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
   /** A link without a TMDB id, in the side-input map (TMDB ids are never negative). */
   private static final long NO_TMDB_ID = -1L;
 
-  private final @Nullable PCollection<Row> links;
-  private final @Nullable PCollection<Row> movies;
+  private final transient @Nullable PCollection<Row> links;
+  private final transient @Nullable PCollection<Row> movies;
 
   private MapRatings(@Nullable PCollection<Row> links, @Nullable PCollection<Row> movies) {
     this.links = links;
@@ -117,8 +117,8 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
             .via(id -> KV.of(id, Boolean.TRUE)))
         .apply("Movies map", View.asMap());
 
-    TupleTag<Row> mappedTag = new TupleTag<Row>() {};
-    TupleTag<Row> deadLetterTag = new TupleTag<Row>() {};
+    TupleTag<Row> mappedTag = newTag();
+    TupleTag<Row> deadLetterTag = newTag();
     PCollectionTuple mapped = ratings.apply("Map to TMDB ids",
         ParDo.of(new MapFn(tmdbIds, movieIds, mappedTag, deadLetterTag))
             .withSideInputs(tmdbIds, movieIds)
@@ -130,6 +130,11 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
                 rating.getValues().subList(0, MovieSchemas.RATING.getFieldCount()))))
         .setRowSchema(MovieSchemas.RATING);
     return CleanResult.of(latest, mapped.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
+  }
+
+  /** Made in a static method: an anonymous tag made in expand() would capture this transform and its collections. */
+  private static TupleTag<Row> newTag() {
+    return new TupleTag<Row>() {};
   }
 
   private static final class MapFn extends DoFn<Row, Row> {
