@@ -50,6 +50,11 @@ final class Summary {
   static final String DEAD_LETTER = "deadLetter";
   /** Clean records before deduplication; only used to derive {@link #DUPLICATES}. */
   static final String CLEANED = "cleaned";
+  /**
+   * Records counted in {@link #CLEANED} that a later step refused (a rating whose movie is unknown,
+   * say): dead letters, not duplicates.
+   */
+  static final String REFUSED_LATER = "refusedLater";
 
   private final List<PCollection<KV<String, Long>>> counts = new ArrayList<>();
 
@@ -102,10 +107,11 @@ final class Summary {
         long cleaned = counts.getOrDefault(kind + "." + CLEANED, clean);
         ObjectNode table = summary.putObject(kind);
         long deadLetters = counts.getOrDefault(kind + "." + DEAD_LETTER, 0L);
+        long refusedLater = counts.getOrDefault(kind + "." + REFUSED_LATER, 0L);
         table.put(READ, cleaned + deadLetters);
         table.put(CLEAN, clean);
-        table.put(DUPLICATES, cleaned - clean);
-        table.put(DEAD_LETTER, deadLetters);
+        table.put(DUPLICATES, cleaned - clean - refusedLater);
+        table.put(DEAD_LETTER, deadLetters + refusedLater);
       }
       out.output(mapper.writeValueAsString(summary));
     }

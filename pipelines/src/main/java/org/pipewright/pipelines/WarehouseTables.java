@@ -79,6 +79,10 @@ final class WarehouseTables {
     return connection;
   }
 
+  Dialect dialect() {
+    return dialect;
+  }
+
   String name(String table) {
     return prefix + table;
   }
