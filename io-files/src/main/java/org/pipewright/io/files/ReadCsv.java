@@ -52,7 +52,8 @@ import org.pipewright.transforms.core.DeadLetter;
  *       letter; its payload is capped at the first {@value #MAX_PAYLOAD_CHARS} characters (1 MiB
  *       of characters), and the reason says so;
  *   <li>{@code read_error: ...}: the bytes could not be read (not UTF-8, a truncated {@code .gz});
- *       the records before are kept, the rest of what was read is one dead letter.
+ *       the records before are kept, the rest of what was read is one dead letter; a file that
+ *       cannot be opened is one dead letter whose source is the file name.
  * </ul>
  *
  * Blank lines are skipped, not records. A UTF-8 byte order mark at the start is removed; CRLF and
