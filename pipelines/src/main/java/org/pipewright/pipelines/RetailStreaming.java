@@ -80,10 +80,12 @@ import org.pipewright.transforms.retail.RetailAnswers;
  * read again after the restart) or was never fetched.
  *
  * <p>Each poll asks for the rates first and for the items once its rates answer is landed (or
- * failed), and the valuation loads the landed rates again whenever an item's day has none yet: so
- * an item is valued with its own day's rates whenever that day's rates call succeeded, whichever
- * file the archive watch read first, with the rules and dead letters of {@link ConvertCurrency}
- * (an earlier day within {@code --maxRateAgeDays}, else {@code missing_rates}). Failed calls are
+ * failed). The valuation reads the landed rates as a slowly updating side input ({@link
+ * RateTable#refreshing}), loaded at the end of every {@code --rateRefreshSeconds} window for the
+ * items read in that window: so an item is valued with its own day's rates whenever that day's
+ * rates call succeeded, whichever file the archive watch read first, with the rules and dead
+ * letters of {@link ConvertCurrency} (an earlier day within {@code --maxRateAgeDays}, else {@code
+ * missing_rates}); an item waits at most {@code --rateRefreshSeconds} for its rates. Failed calls are
  * dead letters too, their source the masked URL and the poll time. Trending frequency and the top
  * list are batch tables: RetailDaily computes them.
  *
@@ -124,8 +126,9 @@ public final class RetailStreaming {
           + " answers with RetailDaily --fetch and process each day with RetailDaily");
     }
     List<String> currencies = RetailDaily.currencies(options.getCurrencies());
-    if (options.getPollSeconds() <= 0 || options.getSinceDays() < 0 || options.getMaxRateAgeDays() < 0) {
-      throw new UsageException("--pollSeconds must be > 0; --sinceDays and --maxRateAgeDays >= 0");
+    if (options.getPollSeconds() <= 0 || options.getRateRefreshSeconds() <= 0 || options.getSinceDays() < 0
+        || options.getMaxRateAgeDays() < 0) {
+      throw new UsageException("--pollSeconds and --rateRefreshSeconds must be > 0; --sinceDays and --maxRateAgeDays >= 0");
     }
     if (options.getMongoUri() != null) {
       throw new UsageException("RetailStreaming does not write MongoDB yet (its upserts cannot keep the newest answer):"
@@ -188,7 +191,7 @@ public final class RetailStreaming {
     PCollection<Row> discount = discounted.output().apply("Discount columns", Select.fieldNames(
         "date", "item_id", "name", "msrp", "sale_price", "discount", "customer_rating", SOURCE));
 
-    CleanResult valued = valueWithLandedRates(vod.output(), options, currencies);
+    CleanResult valued = valueWithLandedRates(pipeline, vod.output(), options, currencies);
     List<String> valuationFields = new ArrayList<>(List.of("date", "item_id", "name", "sale_price",
         ConvertCurrency.RATE_DATE_FIELD));
     currencies.forEach(c -> valuationFields.add(ConvertCurrency.VALUE_PREFIX + c));
@@ -207,72 +210,19 @@ public final class RetailStreaming {
   }
 
   /**
-   * ConvertCurrency's rules ({@link CurrencyConverter}, the same dead letters) with the rates landed
-   * in the archive, loaded again whenever an item's day has none yet. The poller lands a poll's
-   * rates before it asks for its items, so an item is valued with its own day's rates whenever
-   * that day's rates call succeeded, whichever file the archive watch read first.
+   * ConvertCurrency with the rates landed in the archive as a slowly updating side input ({@link
+   * RateTable#refreshing}): loaded at the end of every {@code --rateRefreshSeconds} window, and used
+   * for the items the archive watch read in that window. The poller lands a poll's rates before it
+   * asks for its items, so an item is valued with its own day's rates whenever that day's rates call
+   * succeeded, whichever file the watch read first.
    */
-  private static CleanResult valueWithLandedRates(PCollection<Row> items, RetailStreamingOptions options,
-      List<String> currencies) {
-    Schema out = ConvertCurrency.outputSchema(items.getSchema(), currencies);
-    TupleTag<Row> valuedTag = new TupleTag<Row>() {};
-    TupleTag<Row> deadLetterTag = new TupleTag<Row>() {};
-    CurrencyConverter converter = CurrencyConverter.of(ConvertCurrency.DEFAULT_SOURCE_CURRENCY, currencies,
-        options.getMaxRateAgeDays());
-    PCollectionTuple result = items.apply("Value in currencies", ParDo.of(new ValueFn(converter,
-            new LandedRates(options.getInput(), options.getSinceDays() + options.getMaxRateAgeDays()), out,
-            valuedTag, deadLetterTag))
-        .withOutputTags(valuedTag, TupleTagList.of(deadLetterTag)));
-    return CleanResult.of(result.get(valuedTag).setRowSchema(out), result.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
-  }
-
-  private static final class ValueFn extends DoFn<Row, Row> {
-    private final CurrencyConverter converter;
-    private final LandedRates loader;
-    private final Schema out;
-    private final TupleTag<Row> valuedTag;
-    private final TupleTag<Row> deadLetterTag;
-    private final Counter dead = Metrics.counter(CleanRecords.METRICS_NAMESPACE,
-        VOD + "." + ConvertCurrency.STEP + ".deadLetter");
-    private transient RateTable rates;
-
-    ValueFn(CurrencyConverter converter, LandedRates loader, Schema out, TupleTag<Row> valuedTag,
-        TupleTag<Row> deadLetterTag) {
-      this.converter = converter;
-      this.loader = loader;
-      this.out = out;
-      this.valuedTag = valuedTag;
-      this.deadLetterTag = deadLetterTag;
-    }
-
-    @ProcessElement
-    public void process(@Element Row item, MultiOutputReceiver receiver) {
-      String date = item.getString(ConvertCurrency.DEFAULT_DATE_FIELD);
-      if (rates == null || !hasDay(rates, date)) {
-        rates = loader.apply(Instant.now());
-      }
-      CurrencyConverter.Conversion conversion;
-      try {
-        conversion = converter.convert(rates, item.getDecimal(ConvertCurrency.DEFAULT_AMOUNT_FIELD), date);
-      } catch (BadValueException e) {
-        dead.inc();
-        receiver.get(deadLetterTag).output(DeadLetter.of(VOD, ConvertCurrency.STEP, e.getMessage(),
-            DeadLetter.sourceField(item), RowJson.format(item)));
-        return;
-      }
-      List<Object> values = new ArrayList<>(item.getValues());
-      values.add(conversion.rateDate());
-      values.addAll(conversion.values());
-      receiver.get(valuedTag).output(Row.withSchema(out).attachValues(values));
-    }
-
-    private static boolean hasDay(RateTable rates, String date) {
-      try {
-        return date == null || rates.find(ConvertCurrency.DEFAULT_SOURCE_CURRENCY, date, 0) != null;
-      } catch (BadValueException e) {
-        return true; // the converter says why
-      }
-    }
+  private static CleanResult valueWithLandedRates(Pipeline pipeline, PCollection<Row> items,
+      RetailStreamingOptions options, List<String> currencies) {
+    PCollectionView<RateTable> rates = pipeline.apply("Landed rates", RateTable.refreshing(
+        Duration.standardSeconds(options.getRateRefreshSeconds()),
+        new LandedRates(options.getInput(), options.getSinceDays() + options.getMaxRateAgeDays())));
+    return items.apply("Value in currencies", ConvertCurrency.using(rates).withCurrencies(currencies)
+        .withMaxRateAgeDays(options.getMaxRateAgeDays()).withKind(VOD));
   }
 
   /** Every non-key column merged so that the row of the later answer file stays. */
