@@ -19,8 +19,6 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.Select;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -34,10 +32,8 @@ import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
@@ -52,13 +48,10 @@ import org.pipewright.io.http.ApiResponse;
 import org.pipewright.io.http.CallJsonApi;
 import org.pipewright.io.jdbc.Dialect;
 import org.pipewright.io.jdbc.JdbcUpsert;
-import org.pipewright.transforms.core.BadValueException;
-import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.io.mongodb.MongoConnection;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.DeadLetter;
-import org.pipewright.transforms.core.RowJson;
 import org.pipewright.transforms.enrich.ConvertCurrency;
-import org.pipewright.transforms.enrich.CurrencyConverter;
 import org.pipewright.transforms.enrich.Discount;
 import org.pipewright.transforms.enrich.RateTable;
 import org.pipewright.transforms.retail.ParseRetailAnswers;
@@ -69,13 +62,15 @@ import org.pipewright.transforms.retail.RetailAnswers;
  * the landing archive ({@code <input>/<kind>/dt=<day>/<HHmmssSSS>.json}, the layout {@link
  * RetailDaily} reads), and values, discounts and upserts what lands, continuously, with the same
  * transforms as {@link RetailDaily}: {@code <prefix>valuation} and {@code <prefix>discount} by
- * {@code (item_id, date)}, dead letters by source.
+ * {@code (item_id, date)}, dead letters by source; with {@code --mongoUri} also one document per
+ * item and day in the collections of the same names, as RetailDaily writes them plus {@code source}.
  *
  * <p>The archive is the source of truth. The poller only lands answers; a second half watches the
  * archive's recent {@code dt=} folders ({@code --sinceDays} back and today) and processes each new
  * file once. Of two answers for one item and day the one whose file name sorts last wins, as in
  * {@link RetailDaily}: the tables keep each row's {@code source} (the answer file) and the upsert
- * never lets an older source overwrite a newer one. So a restart, which re-reads the watched days,
+ * never lets an older source overwrite a newer one (in MongoDB, {@link
+ * org.pipewright.io.mongodb.MongoUpsert#withVersionField} on {@code source}). So a restart, which re-reads the watched days,
  * changes nothing, and a job killed with SIGKILL loses nothing: an answer is either landed (and
  * read again after the restart) or was never fetched.
  *
@@ -130,10 +125,6 @@ public final class RetailStreaming {
         || options.getMaxRateAgeDays() < 0) {
       throw new UsageException("--pollSeconds and --rateRefreshSeconds must be > 0; --sinceDays and --maxRateAgeDays >= 0");
     }
-    if (options.getMongoUri() != null) {
-      throw new UsageException("RetailStreaming does not write MongoDB yet (its upserts cannot keep the newest answer):"
-          + " run RetailDaily with --mongoUri over the same --input");
-    }
     if (Dialect.parse(options.getJdbcDialect()) != Dialect.POSTGRES) {
       throw new UsageException("RetailStreaming writes PostgreSQL only (--jdbcDialect=postgres)");
     }
@@ -149,8 +140,12 @@ public final class RetailStreaming {
     }
     RetailTables tables = RetailTables.of(options);
     tables.check();
+    MongoConnection mongo = RetailTables.mongo(options);
+    if (mongo != null) {
+      RetailTables.checkMongo(mongo);
+    }
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, options, currencies, tables, productsKey, fxKey, LocalDate.now(ZoneOffset.UTC));
+    build(pipeline, options, currencies, tables, mongo, productsKey, fxKey, LocalDate.now(ZoneOffset.UTC));
     if (options.getCreateTables()) {
       tables.create();
       addSourceColumns(tables);
@@ -162,10 +157,11 @@ public final class RetailStreaming {
 
   /**
    * Adds the job to {@code pipeline} without touching any service. {@code today}: the first day
-   * the archive watch starts from, {@code --sinceDays} before it. Keys are null with {@code --watchOnly}.
+   * the archive watch starts from, {@code --sinceDays} before it. Keys are null with {@code --watchOnly};
+   * {@code mongo} is null without {@code --mongoUri}.
    */
   static void build(Pipeline pipeline, RetailStreamingOptions options, List<String> currencies, RetailTables tables,
-      ApiKey productsKey, ApiKey fxKey, LocalDate today) {
+      MongoConnection mongo, ApiKey productsKey, ApiKey fxKey, LocalDate today) {
     Duration poll = Duration.standardSeconds(options.getPollSeconds());
     List<PCollection<Row>> deadLetters = new ArrayList<>();
     if (!options.getWatchOnly()) {
@@ -205,6 +201,13 @@ public final class RetailStreaming {
         valuation.getSchema()));
     discount.apply("Upsert discount", newestWins(tables.upsert(RetailTables.DISCOUNT, discount.getSchema()),
         discount.getSchema()));
+    if (mongo != null) {
+      // The same newest-answer-wins rule as the tables: a document keeps the later source.
+      deadLetters.add(valuation.apply("Mongo valuation",
+          RetailTables.mongoUpsert(mongo, options, RetailTables.VALUATION).withVersionField(SOURCE)));
+      deadLetters.add(discount.apply("Mongo discount",
+          RetailTables.mongoUpsert(mongo, options, RetailTables.DISCOUNT).withVersionField(SOURCE)));
+    }
     WarehouseTables.withSourceKey(PCollectionList.of(deadLetters).apply("All dead letters", Flatten.pCollections()))
         .apply("Upsert dead letters", tables.deadLetters());
   }

@@ -18,23 +18,24 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -44,6 +45,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -365,7 +367,7 @@ public final class RateTable implements Serializable {
 
   /**
    * Streaming: a table reloaded every {@code interval} by {@code loader}, as a slowly updating side
-   * input in the way Beam documents it for {@link PeriodicImpulse}: time is cut into fixed windows
+   * input in the windowed form Beam documents for it: time is cut into fixed windows
    * of {@code interval}, and each window gets exactly one table, so {@link View#asSingleton} never
    * sees two (a refresh in the global window with a repeated trigger can put two loads in one pane
    * on the Direct and Flink runners, which then fail with "PCollection with more than one element
@@ -422,15 +424,25 @@ public final class RateTable implements Serializable {
     public PCollectionView<RateTable> expand(PBegin begin) {
       checkArgument(start == null || stop == null || !stop.isBefore(start),
           "stop %s is before start %s", stop, start);
+      long period = interval.getMillis();
       long from = (start == null ? Instant.now() : start).getMillis();
-      // The first tick opens the first window: aligned as FixedWindows aligns them.
-      PeriodicImpulse ticks = PeriodicImpulse.create().withInterval(interval)
-          .startAt(new Instant(from - Math.floorMod(from, interval.getMillis())));
+      long first = from - Math.floorMod(from, period);
+      // One tick per window, stamped with the window's start whenever it is emitted, so no window
+      // goes without a table. GenerateSequence rather than PeriodicImpulse: on the Flink runner
+      // PeriodicImpulse's watermark does not advance, so its windows would never end.
+      GenerateSequence ticks = GenerateSequence.from(0).withTimestampFn(i -> new Instant(first + i * period));
       if (stop != null) {
-        ticks = ticks.stopAt(stop);
+        ticks = ticks.to((stop.getMillis() - first) / period + 1);
+      }
+      if (stop == null || stop.isAfterNow()) {
+        // Tick i is emitted no earlier than its stamp: a window ends only once it is over.
+        ticks = ticks.withRate(1, interval);
       }
       return begin
           .apply("Tick", ticks)
+          .apply("Tick times", MapElements.into(TypeDescriptor.of(Instant.class))
+              .via(i -> new Instant(first + i * period)))
+          .setCoder(InstantCoder.of())
           .apply("Load", loadPerWindow(interval, loader))
           // A record of a window no load covers (before the start) gets no rates, not a crash.
           .apply("View as singleton", View.<RateTable>asSingleton().withDefaultValue(empty()));
