@@ -70,9 +70,9 @@ import org.pipewright.transforms.retail.RetailAnswers;
  * file once. Of two answers for one item and day the one whose file name sorts last wins, as in
  * {@link RetailDaily}: the tables keep each row's {@code source} (the answer file) and the upsert
  * never lets an older source overwrite a newer one (in MongoDB, {@link
- * org.pipewright.io.mongodb.MongoUpsert#withVersionField} on {@code source}). So a restart, which re-reads the watched days,
- * changes nothing, and a job killed with SIGKILL loses nothing: an answer is either landed (and
- * read again after the restart) or was never fetched.
+ * org.pipewright.io.mongodb.MongoUpsert#withVersionField} on {@code source}). So a restart, which
+ * re-reads the watched days, changes nothing, and a job killed with SIGKILL loses nothing: an
+ * answer is either landed (and read again after the restart) or was never fetched.
  *
  * <p>Each poll asks for the rates first and for the items once its rates answer is landed (or
  * failed). The valuation reads the landed rates as a slowly updating side input ({@link
@@ -80,7 +80,8 @@ import org.pipewright.transforms.retail.RetailAnswers;
  * items read in that window: so an item is valued with its own day's rates whenever that day's
  * rates call succeeded, whichever file the archive watch read first, with the rules and dead
  * letters of {@link ConvertCurrency} (an earlier day within {@code --maxRateAgeDays}, else {@code
- * missing_rates}); an item waits at most {@code --rateRefreshSeconds} for its rates. Failed calls are
+ * missing_rates}); an item waits for the end of its {@code --rateRefreshSeconds} window (and,
+ * after a slow start, for as long as the start took). Failed calls are
  * dead letters too, their source the masked URL and the poll time. Trending frequency and the top
  * list are batch tables: RetailDaily computes them.
  *

@@ -376,7 +376,8 @@ public final class RateTable implements Serializable {
    * <p>The table of a window is loaded once the window has ended (the loader is called with its
    * end), so a record whose timestamp is in a window is converted with everything the loader could
    * see when that record arrived: rates landed before a record are used for it. The price is
-   * latency: a record waits for the end of its window, at most {@code interval}. {@link
+   * latency: a record waits for the end of its window, at most {@code interval}, plus the time the
+   * job took to start (the loads are paced from the start, one per interval, never ahead of time). {@link
    * ConvertCurrency} puts records in the global window into the table's windows and back by itself.
    * Windows are aligned to multiples of {@code interval} since the epoch, from the one that holds
    * the time the pipeline is built (or {@link Refreshing#withStart}); a record of an earlier window
