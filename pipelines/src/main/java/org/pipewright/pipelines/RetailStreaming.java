@@ -19,8 +19,6 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.Select;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -34,10 +32,8 @@ import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
@@ -52,13 +48,10 @@ import org.pipewright.io.http.ApiResponse;
 import org.pipewright.io.http.CallJsonApi;
 import org.pipewright.io.jdbc.Dialect;
 import org.pipewright.io.jdbc.JdbcUpsert;
-import org.pipewright.transforms.core.BadValueException;
-import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.io.mongodb.MongoConnection;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.DeadLetter;
-import org.pipewright.transforms.core.RowJson;
 import org.pipewright.transforms.enrich.ConvertCurrency;
-import org.pipewright.transforms.enrich.CurrencyConverter;
 import org.pipewright.transforms.enrich.Discount;
 import org.pipewright.transforms.enrich.RateTable;
 import org.pipewright.transforms.retail.ParseRetailAnswers;
@@ -69,21 +62,26 @@ import org.pipewright.transforms.retail.RetailAnswers;
  * the landing archive ({@code <input>/<kind>/dt=<day>/<HHmmssSSS>.json}, the layout {@link
  * RetailDaily} reads), and values, discounts and upserts what lands, continuously, with the same
  * transforms as {@link RetailDaily}: {@code <prefix>valuation} and {@code <prefix>discount} by
- * {@code (item_id, date)}, dead letters by source.
+ * {@code (item_id, date)}, dead letters by source; with {@code --mongoUri} also one document per
+ * item and day in the collections of the same names, as RetailDaily writes them plus {@code source}.
  *
  * <p>The archive is the source of truth. The poller only lands answers; a second half watches the
  * archive's recent {@code dt=} folders ({@code --sinceDays} back and today) and processes each new
  * file once. Of two answers for one item and day the one whose file name sorts last wins, as in
  * {@link RetailDaily}: the tables keep each row's {@code source} (the answer file) and the upsert
- * never lets an older source overwrite a newer one. So a restart, which re-reads the watched days,
- * changes nothing, and a job killed with SIGKILL loses nothing: an answer is either landed (and
- * read again after the restart) or was never fetched.
+ * never lets an older source overwrite a newer one (in MongoDB, {@link
+ * org.pipewright.io.mongodb.MongoUpsert#withVersionField} on {@code source}). So a restart, which
+ * re-reads the watched days, changes nothing, and a job killed with SIGKILL loses nothing: an
+ * answer is either landed (and read again after the restart) or was never fetched.
  *
  * <p>Each poll asks for the rates first and for the items once its rates answer is landed (or
- * failed), and the valuation loads the landed rates again whenever an item's day has none yet: so
- * an item is valued with its own day's rates whenever that day's rates call succeeded, whichever
- * file the archive watch read first, with the rules and dead letters of {@link ConvertCurrency}
- * (an earlier day within {@code --maxRateAgeDays}, else {@code missing_rates}). Failed calls are
+ * failed). The valuation reads the landed rates as a slowly updating side input ({@link
+ * RateTable#refreshing}), loaded at the end of every {@code --rateRefreshSeconds} window for the
+ * items read in that window: so an item is valued with its own day's rates whenever that day's
+ * rates call succeeded, whichever file the archive watch read first, with the rules and dead
+ * letters of {@link ConvertCurrency} (an earlier day within {@code --maxRateAgeDays}, else {@code
+ * missing_rates}); an item waits for the end of its {@code --rateRefreshSeconds} window (and,
+ * after a slow start, for as long as the start took). Failed calls are
  * dead letters too, their source the masked URL and the poll time. Trending frequency and the top
  * list are batch tables: RetailDaily computes them.
  *
@@ -124,12 +122,9 @@ public final class RetailStreaming {
           + " answers with RetailDaily --fetch and process each day with RetailDaily");
     }
     List<String> currencies = RetailDaily.currencies(options.getCurrencies());
-    if (options.getPollSeconds() <= 0 || options.getSinceDays() < 0 || options.getMaxRateAgeDays() < 0) {
-      throw new UsageException("--pollSeconds must be > 0; --sinceDays and --maxRateAgeDays >= 0");
-    }
-    if (options.getMongoUri() != null) {
-      throw new UsageException("RetailStreaming does not write MongoDB yet (its upserts cannot keep the newest answer):"
-          + " run RetailDaily with --mongoUri over the same --input");
+    if (options.getPollSeconds() <= 0 || options.getRateRefreshSeconds() <= 0 || options.getSinceDays() < 0
+        || options.getMaxRateAgeDays() < 0) {
+      throw new UsageException("--pollSeconds and --rateRefreshSeconds must be > 0; --sinceDays and --maxRateAgeDays >= 0");
     }
     if (Dialect.parse(options.getJdbcDialect()) != Dialect.POSTGRES) {
       throw new UsageException("RetailStreaming writes PostgreSQL only (--jdbcDialect=postgres)");
@@ -146,8 +141,12 @@ public final class RetailStreaming {
     }
     RetailTables tables = RetailTables.of(options);
     tables.check();
+    MongoConnection mongo = RetailTables.mongo(options);
+    if (mongo != null) {
+      RetailTables.checkMongo(mongo);
+    }
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, options, currencies, tables, productsKey, fxKey, LocalDate.now(ZoneOffset.UTC));
+    build(pipeline, options, currencies, tables, mongo, productsKey, fxKey, LocalDate.now(ZoneOffset.UTC));
     if (options.getCreateTables()) {
       tables.create();
       addSourceColumns(tables);
@@ -159,10 +158,11 @@ public final class RetailStreaming {
 
   /**
    * Adds the job to {@code pipeline} without touching any service. {@code today}: the first day
-   * the archive watch starts from, {@code --sinceDays} before it. Keys are null with {@code --watchOnly}.
+   * the archive watch starts from, {@code --sinceDays} before it. Keys are null with {@code --watchOnly};
+   * {@code mongo} is null without {@code --mongoUri}.
    */
   static void build(Pipeline pipeline, RetailStreamingOptions options, List<String> currencies, RetailTables tables,
-      ApiKey productsKey, ApiKey fxKey, LocalDate today) {
+      MongoConnection mongo, ApiKey productsKey, ApiKey fxKey, LocalDate today) {
     Duration poll = Duration.standardSeconds(options.getPollSeconds());
     List<PCollection<Row>> deadLetters = new ArrayList<>();
     if (!options.getWatchOnly()) {
@@ -188,7 +188,7 @@ public final class RetailStreaming {
     PCollection<Row> discount = discounted.output().apply("Discount columns", Select.fieldNames(
         "date", "item_id", "name", "msrp", "sale_price", "discount", "customer_rating", SOURCE));
 
-    CleanResult valued = valueWithLandedRates(vod.output(), options, currencies);
+    CleanResult valued = valueWithLandedRates(pipeline, vod.output(), options, currencies);
     List<String> valuationFields = new ArrayList<>(List.of("date", "item_id", "name", "sale_price",
         ConvertCurrency.RATE_DATE_FIELD));
     currencies.forEach(c -> valuationFields.add(ConvertCurrency.VALUE_PREFIX + c));
@@ -202,77 +202,31 @@ public final class RetailStreaming {
         valuation.getSchema()));
     discount.apply("Upsert discount", newestWins(tables.upsert(RetailTables.DISCOUNT, discount.getSchema()),
         discount.getSchema()));
+    if (mongo != null) {
+      // The same newest-answer-wins rule as the tables: a document keeps the later source.
+      deadLetters.add(valuation.apply("Mongo valuation",
+          RetailTables.mongoUpsert(mongo, options, RetailTables.VALUATION).withVersionField(SOURCE)));
+      deadLetters.add(discount.apply("Mongo discount",
+          RetailTables.mongoUpsert(mongo, options, RetailTables.DISCOUNT).withVersionField(SOURCE)));
+    }
     WarehouseTables.withSourceKey(PCollectionList.of(deadLetters).apply("All dead letters", Flatten.pCollections()))
         .apply("Upsert dead letters", tables.deadLetters());
   }
 
   /**
-   * ConvertCurrency's rules ({@link CurrencyConverter}, the same dead letters) with the rates landed
-   * in the archive, loaded again whenever an item's day has none yet. The poller lands a poll's
-   * rates before it asks for its items, so an item is valued with its own day's rates whenever
-   * that day's rates call succeeded, whichever file the archive watch read first.
+   * ConvertCurrency with the rates landed in the archive as a slowly updating side input ({@link
+   * RateTable#refreshing}): loaded at the end of every {@code --rateRefreshSeconds} window, and used
+   * for the items the archive watch read in that window. The poller lands a poll's rates before it
+   * asks for its items, so an item is valued with its own day's rates whenever that day's rates call
+   * succeeded, whichever file the watch read first.
    */
-  private static CleanResult valueWithLandedRates(PCollection<Row> items, RetailStreamingOptions options,
-      List<String> currencies) {
-    Schema out = ConvertCurrency.outputSchema(items.getSchema(), currencies);
-    TupleTag<Row> valuedTag = new TupleTag<Row>() {};
-    TupleTag<Row> deadLetterTag = new TupleTag<Row>() {};
-    CurrencyConverter converter = CurrencyConverter.of(ConvertCurrency.DEFAULT_SOURCE_CURRENCY, currencies,
-        options.getMaxRateAgeDays());
-    PCollectionTuple result = items.apply("Value in currencies", ParDo.of(new ValueFn(converter,
-            new LandedRates(options.getInput(), options.getSinceDays() + options.getMaxRateAgeDays()), out,
-            valuedTag, deadLetterTag))
-        .withOutputTags(valuedTag, TupleTagList.of(deadLetterTag)));
-    return CleanResult.of(result.get(valuedTag).setRowSchema(out), result.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
-  }
-
-  private static final class ValueFn extends DoFn<Row, Row> {
-    private final CurrencyConverter converter;
-    private final LandedRates loader;
-    private final Schema out;
-    private final TupleTag<Row> valuedTag;
-    private final TupleTag<Row> deadLetterTag;
-    private final Counter dead = Metrics.counter(CleanRecords.METRICS_NAMESPACE,
-        VOD + "." + ConvertCurrency.STEP + ".deadLetter");
-    private transient RateTable rates;
-
-    ValueFn(CurrencyConverter converter, LandedRates loader, Schema out, TupleTag<Row> valuedTag,
-        TupleTag<Row> deadLetterTag) {
-      this.converter = converter;
-      this.loader = loader;
-      this.out = out;
-      this.valuedTag = valuedTag;
-      this.deadLetterTag = deadLetterTag;
-    }
-
-    @ProcessElement
-    public void process(@Element Row item, MultiOutputReceiver receiver) {
-      String date = item.getString(ConvertCurrency.DEFAULT_DATE_FIELD);
-      if (rates == null || !hasDay(rates, date)) {
-        rates = loader.apply(Instant.now());
-      }
-      CurrencyConverter.Conversion conversion;
-      try {
-        conversion = converter.convert(rates, item.getDecimal(ConvertCurrency.DEFAULT_AMOUNT_FIELD), date);
-      } catch (BadValueException e) {
-        dead.inc();
-        receiver.get(deadLetterTag).output(DeadLetter.of(VOD, ConvertCurrency.STEP, e.getMessage(),
-            DeadLetter.sourceField(item), RowJson.format(item)));
-        return;
-      }
-      List<Object> values = new ArrayList<>(item.getValues());
-      values.add(conversion.rateDate());
-      values.addAll(conversion.values());
-      receiver.get(valuedTag).output(Row.withSchema(out).attachValues(values));
-    }
-
-    private static boolean hasDay(RateTable rates, String date) {
-      try {
-        return date == null || rates.find(ConvertCurrency.DEFAULT_SOURCE_CURRENCY, date, 0) != null;
-      } catch (BadValueException e) {
-        return true; // the converter says why
-      }
-    }
+  private static CleanResult valueWithLandedRates(Pipeline pipeline, PCollection<Row> items,
+      RetailStreamingOptions options, List<String> currencies) {
+    PCollectionView<RateTable> rates = pipeline.apply("Landed rates", RateTable.refreshing(
+        Duration.standardSeconds(options.getRateRefreshSeconds()),
+        new LandedRates(options.getInput(), options.getSinceDays() + options.getMaxRateAgeDays())));
+    return items.apply("Value in currencies", ConvertCurrency.using(rates).withCurrencies(currencies)
+        .withMaxRateAgeDays(options.getMaxRateAgeDays()).withKind(VOD));
   }
 
   /** Every non-key column merged so that the row of the later answer file stays. */

@@ -14,11 +14,19 @@ public interface RetailStreamingOptions extends RetailOptions, StreamingOptions 
 
   @Description("Seconds between polls of the two APIs (trends, value of the day, live rates); each poll lands "
       + "its answers under --input as <kind>/dt=<day>/<HHmmssSSS>.json. Also how often the archive is "
-      + "watched for new answers and the rates are reloaded.")
+      + "watched for new answers.")
   @Default.Integer(60)
   int getPollSeconds();
 
   void setPollSeconds(int value);
+
+  @Description("Seconds between loads of the rates landed under --input (a slowly updating side input): "
+      + "items read in one such interval are valued with the rates loaded at its end, so an item waits at "
+      + "most this long for its rates.")
+  @Default.Integer(60)
+  int getRateRefreshSeconds();
+
+  void setRateRefreshSeconds(int value);
 
   @Description("Do not poll the APIs, only watch --input for answers landed by someone else (RetailDaily "
       + "--fetch, a copy job).")

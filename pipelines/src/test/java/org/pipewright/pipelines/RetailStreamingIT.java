@@ -8,6 +8,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -19,10 +21,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.bson.Document;
+import org.bson.types.Decimal128;
 import org.junit.After;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.pipewright.testing.LocalMongo;
 import org.pipewright.testing.LocalPostgres;
 import org.pipewright.testing.LocalRetailApis;
 import org.pipewright.testing.ServiceRule;
@@ -33,11 +38,14 @@ import org.pipewright.testing.ServiceRule;
  * RetailDaily computes them from the final landing archive (no row lost, none duplicated, the
  * newest answer kept), on the Direct runner and on embedded Flink. The archive also holds a
  * malformed answer and an older answer for today's value of the day, and one poll gets a malformed
- * answer from the API: all three show in the tables as RetailDaily says, or as a failed call.
+ * answer from the API: all three show in the tables as RetailDaily says, or as a failed call. The
+ * same runs upsert MongoDB (mongo-java-server): its documents end up as the PostgreSQL rows, the
+ * replayed older answers never winning. The rates are a side input refreshed every 2 s.
  */
 public class RetailStreamingIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
   @ClassRule public static final ServiceRule<LocalPostgres> POSTGRES = ServiceRule.of("postgres", LocalPostgres::start);
+  @ClassRule public static final ServiceRule<LocalMongo> MONGO = ServiceRule.of("mongo", LocalMongo::start);
   @ClassRule public static final ServiceRule<LocalRetailApis> APIS = ServiceRule.of("retail-apis", dir -> LocalRetailApis.start());
 
   private static final List<String> TABLES = List.of("valuation", "discount");
@@ -114,6 +122,13 @@ public class RetailStreamingIT {
       Process watching = job;
       Jobs.await("the tables RetailDaily computes", () -> expected.equals(streamed(warehouse, name)), job, log);
       assertEquals(expected, streamed(warehouse, name));
+      // MongoDB got the same upserts, replays of older answers included, and kept the same newest rows.
+      for (String table : TABLES) {
+        String collection = name + "_" + table;
+        Jobs.await(collection + " in MongoDB as in PostgreSQL",
+            () -> documents(collection).equals(sqlRows(warehouse, collection)), job, log);
+        assertEquals(collection, sqlRows(warehouse, collection), documents(collection));
+      }
       assertTrue(watching.isAlive());
     } finally {
       Jobs.stop(job);
@@ -125,7 +140,8 @@ public class RetailStreamingIT {
     List<String> args = new ArrayList<>(List.of("--input=" + landing, "--productsUrl=" + APIS.get().url(),
         "--fxUrl=" + APIS.get().url(), "--pollSeconds=1", "--maxAttempts=2",
         "--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + POSTGRES.get().user(), "--createTables=true",
-        "--tablePrefix=" + name + "_", "--progressSeconds=5", "--watchOnly=" + watchOnly));
+        "--tablePrefix=" + name + "_", "--progressSeconds=5", "--watchOnly=" + watchOnly,
+        "--rateRefreshSeconds=2", "--mongoUri=" + MONGO.get().uri()));
     args.addAll(runner);
     return BundledJar.start("org.pipewright.pipelines.RetailStreaming", args, env(), log);
   }
@@ -149,6 +165,42 @@ public class RetailStreamingIT {
       return Map.of(); // a table not created yet
     }
     return tables;
+  }
+
+  /** A table's rows (source included) as text, numbers by value: {@link #documents} must give the same. */
+  private static java.util.Set<Map<String, String>> sqlRows(Warehouse warehouse, String table) {
+    java.util.Set<Map<String, String>> rows = new java.util.HashSet<>();
+    try {
+      for (String json : warehouse.rows("SELECT * FROM " + table, List.of())) {
+        Map<String, String> row = new java.util.TreeMap<>();
+        Outputs.parse(json).fields().forEachRemaining(f -> row.put(f.getKey(), f.getValue().isNull() ? null
+            : f.getValue().isNumber() ? f.getValue().decimalValue().stripTrailingZeros().toPlainString()
+            : f.getValue().asText()));
+        rows.add(row);
+      }
+    } catch (SQLException e) {
+      return java.util.Set.of();
+    }
+    return rows;
+  }
+
+  /** The documents of a collection like {@link #sqlRows}, without their _id (it repeats the key fields). */
+  private static java.util.Set<Map<String, String>> documents(String collection) {
+    java.util.Set<Map<String, String>> rows = new java.util.HashSet<>();
+    try (MongoClient client = MongoClients.create(MONGO.get().uri())) {
+      for (Document doc : client.getDatabase("pipewright").getCollection(collection).find()) {
+        Map<String, String> row = new java.util.TreeMap<>();
+        doc.forEach((k, v) -> {
+          if (!k.equals("_id")) {
+            Object value = v instanceof Decimal128 ? ((Decimal128) v).bigDecimalValue() : v;
+            row.put(k, value == null ? null : value instanceof Number
+                ? new java.math.BigDecimal(value.toString()).stripTrailingZeros().toPlainString() : value.toString());
+          }
+        });
+        rows.add(row);
+      }
+    }
+    return rows;
   }
 
   private static List<String> failedCalls(Warehouse warehouse, String name) throws SQLException {

@@ -30,7 +30,8 @@ public class RetailStreamingTest {
   public void helpListsTheStreamingOptions() {
     String help = Help.of(RetailStreamingOptions.class);
     for (String option : new String[] {"--pollSeconds", "--sinceDays", "--watchOnly", "--input", "--jdbcUrl",
-        "--productsUrl", "--fxUrl", "--currencies", "--maxRateAgeDays", "--progressSeconds"}) {
+        "--productsUrl", "--fxUrl", "--currencies", "--maxRateAgeDays", "--progressSeconds", "--rateRefreshSeconds",
+        "--mongoUri"}) {
       assertThat(help, containsString(option));
     }
   }

@@ -128,6 +128,60 @@ public class MongoUpsertIT {
         stored("update").stream().map(d -> reorder(d, SCHEMA.getFieldNames())).toList());
   }
 
+  private static final Schema VERSIONED = Schema.builder().addInt64Field("item_id").addStringField("date")
+      .addStringField("name").addNullableField("source", FieldType.STRING).build();
+
+  private static Row versioned(long id, String name, String source) {
+    return Row.withSchema(VERSIONED).addValues(id, "2024-01-01", name, source).build();
+  }
+
+  private static Document versionedDocument(long id, String name, String source) {
+    return new Document("_id", new Document("item_id", id).append("date", "2024-01-01")).append("item_id", id)
+        .append("date", "2024-01-01").append("name", name).append("source", source);
+  }
+
+  private void writeVersioned(TestPipeline pipeline, List<Row> rows) {
+    PCollection<Row> deadLetters = pipeline.apply(Create.of(rows).withRowSchema(VERSIONED))
+        .apply(upsert("versioned").withVersionField("source"));
+    PAssert.that(deadLetters).empty();
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void withAVersionFieldAnOlderRowNeverReplacesANewerDocument() {
+    // Stored before: a document without a version (written by a job without one) and a newer one.
+    client.getDatabase("retail").getCollection("versioned").insertMany(List.of(
+        versionedDocument(4, "unversioned", null).append("written_by_someone_else", "kept"),
+        versionedDocument(5, "stored newest", "120000000.json")));
+    writeVersioned(p, List.of(versioned(1, "old", "090000000.json"), versioned(2, "newest", "110000000.json"),
+        versioned(2, "older, same bundle", "100000000.json"), versioned(4, "versioned", "080000000.json"),
+        versioned(5, "older", "110000000.json"), versioned(6, "no version", null)));
+    List<Document> first = List.of(versionedDocument(1, "old", "090000000.json"),
+        versionedDocument(2, "newest", "110000000.json"),
+        versionedDocument(4, "versioned", "080000000.json").append("written_by_someone_else", "kept"),
+        versionedDocument(5, "stored newest", "120000000.json"), versionedDocument(6, "no version", null));
+    assertEquals(first, stored("versioned").stream().map(d -> reorder(d, VERSIONED.getFieldNames())).toList());
+
+    // A replay of older answers changes nothing; a newer one and the same one again do; null fills no versioned key.
+    TestPipeline again = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+    writeVersioned(again, List.of(versioned(1, "new", "100000000.json"), versioned(2, "replayed older", "100000000.json"),
+        versioned(4, "versioned", "080000000.json"), versioned(5, "no version", null),
+        versioned(6, "versioned now", "000000000.json")));
+    List<Document> second = List.of(versionedDocument(1, "new", "100000000.json"),
+        versionedDocument(2, "newest", "110000000.json"),
+        versionedDocument(4, "versioned", "080000000.json").append("written_by_someone_else", "kept"),
+        versionedDocument(5, "stored newest", "120000000.json"), versionedDocument(6, "versioned now", "000000000.json"));
+    assertEquals(second, stored("versioned").stream().map(d -> reorder(d, VERSIONED.getFieldNames())).toList());
+  }
+
+  @Test
+  public void aVersionFieldMustBeAnOrderedNonKeyField() {
+    PCollection<Row> rows = p.apply(Create.of(versioned(1, "a", "b")).withRowSchema(VERSIONED));
+    assertThrows(IllegalArgumentException.class, () -> rows.apply("Key", upsert("v").withVersionField("item_id")));
+    assertThrows(IllegalArgumentException.class, () -> rows.apply("Absent", upsert("v").withVersionField("nope")));
+    p.enableAbandonedNodeEnforcement(false);
+  }
+
   /** {@code d} with its fields in the order of {@code first}, then the rest, so that a failure is readable. */
   private static Document reorder(Document d, List<String> first) {
     Document out = new Document("_id", d.get("_id"));

@@ -8,11 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -36,6 +39,10 @@ import org.pipewright.transforms.core.RowJson;
  * usable date, {@code missing_rates}) becomes a dead letter of {@link #withKind kind} with step
  * {@value #STEP}, the reason, the record as JSON and its {@code source} field if it has one (see {@link
  * DeadLetter#sourceField}): every input row is in exactly one output.
+ *
+ * <p>With a {@link RateTable#refreshing refreshing} table, records in the global window (a
+ * streaming source's) are looked up in the table of their timestamp's refresh window and come out
+ * in the global window again; records in other windows must use the table's windows already.
  *
  * <p>Defaults: amount field {@value #DEFAULT_AMOUNT_FIELD} ({@code DECIMAL}, in USD), date field
  * {@value #DEFAULT_DATE_FIELD} ({@code STRING}, {@code yyyy-MM-dd}), currencies {@code
@@ -151,13 +158,29 @@ public final class ConvertCurrency extends PTransform<PCollection<Row>, CleanRes
     Schema out = outputSchema(schema, currencies);
     TupleTag<Row> outputTag = new TupleTag<Row>() {};
     TupleTag<Row> deadLetterTag = new TupleTag<Row>() {};
-    PCollectionTuple tuple = input.apply("Convert " + amountField,
+    // A refreshing table is one per time window: records in the global window are looked up in the
+    // window of their timestamp, and put back afterwards, so callers need not know.
+    WindowFn<?, ?> rateWindows = rates.getWindowingStrategyInternal().getWindowFn();
+    boolean rewindow = !(rateWindows instanceof GlobalWindows)
+        && input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
+    PCollection<Row> records = input;
+    if (rewindow) {
+      @SuppressWarnings("unchecked")
+      WindowFn<? super Row, ?> windows = (WindowFn<? super Row, ?>) rateWindows;
+      records = input.apply("Into the rates' windows", Window.<Row>into(windows));
+    }
+    PCollectionTuple tuple = records.apply("Convert " + amountField,
         ParDo.of(new ConvertFn(rates, CurrencyConverter.of(sourceCurrency, currencies, maxRateAgeDays),
                 schema.indexOf(amountField), schema.indexOf(dateField), out, kind, deadLetterTag))
             .withSideInputs(rates)
             .withOutputTags(outputTag, TupleTagList.of(deadLetterTag)));
-    return CleanResult.of(tuple.get(outputTag).setRowSchema(out),
-        tuple.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
+    PCollection<Row> output = tuple.get(outputTag).setRowSchema(out);
+    PCollection<Row> deadLetters = tuple.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA);
+    if (rewindow) {
+      output = output.apply("Output into the global window", Window.into(new GlobalWindows()));
+      deadLetters = deadLetters.apply("Dead letters into the global window", Window.into(new GlobalWindows()));
+    }
+    return CleanResult.of(output, deadLetters);
   }
 
   private static final class ConvertFn extends DoFn<Row, Row> {

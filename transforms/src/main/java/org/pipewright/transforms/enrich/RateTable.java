@@ -20,31 +20,32 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Latest;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.PeriodicImpulse;
-import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -70,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * // batch: all rates rows of the run, combined into one table
  * PCollectionView<RateTable> rates = rateRows.apply("Rate table", RateTable.fromRows());
  *
- * // streaming: reloaded every 10 minutes (a slowly updating global-window side input)
+ * // streaming: reloaded every 10 minutes (a slowly updating side input, one table per 10-minute window)
  * PCollectionView<RateTable> rates = pipeline.apply("Rate table",
  *     RateTable.refreshing(Duration.standardMinutes(10), now -> RateTable.of(readLandedRates())));
  *
@@ -365,14 +366,27 @@ public final class RateTable implements Serializable {
   }
 
   /**
-   * Streaming: a table reloaded every {@code interval} by {@code loader} (called with the tick's
-   * time), as a slowly updating side input: Beam's {@link PeriodicImpulse} in the global window,
-   * a pane fired after every load, and the newest load of a pane kept ({@link Latest}). Records are
-   * converted with the latest table their worker has seen; before the first load they wait.
+   * Streaming: a table reloaded every {@code interval} by {@code loader}, as a slowly updating side
+   * input in the windowed form Beam documents for it: time is cut into fixed windows
+   * of {@code interval}, and each window gets exactly one table, so {@link View#asSingleton} never
+   * sees two (a refresh in the global window with a repeated trigger can put two loads in one pane
+   * on the Direct and Flink runners, which then fail with "PCollection with more than one element
+   * accessed as a singleton view").
    *
-   * <p>A load that throws (the rates store briefly unreachable) keeps the previous table and
-   * counts {@code rates.refreshFailed}; only the exception's class is logged, because loader
-   * messages may carry URLs with keys. A loader should log its own failures, masked.
+   * <p>The table of a window is loaded once the window has ended (the loader is called with its
+   * end), so a record whose timestamp is in a window is converted with everything the loader could
+   * see when that record arrived: rates landed before a record are used for it. The price is
+   * latency: a record waits for the end of its window, at most {@code interval}, plus the time the
+   * job took to start (the loads are paced from the start, one per interval, never ahead of time). {@link
+   * ConvertCurrency} puts records in the global window into the table's windows and back by itself.
+   * Windows are aligned to multiples of {@code interval} since the epoch, from the one that holds
+   * the time the pipeline is built (or {@link Refreshing#withStart}); a record of an earlier window
+   * finds an empty table (a {@code missing_rates} dead letter, not a stuck pipeline).
+   *
+   * <p>A load that throws (the rates store briefly unreachable) gives the window the previous table
+   * this worker loaded (an empty one if none) and counts {@code rates.refreshFailed}; only the
+   * exception's class is logged, because loader messages may carry URLs with keys. A loader should
+   * log its own failures, masked.
    */
   public static Refreshing refreshing(Duration interval, SerializableFunction<Instant, RateTable> loader) {
     checkArgument(interval != null && interval.getMillis() > 0, "interval must be > 0, got %s", interval);
@@ -395,13 +409,13 @@ public final class RateTable implements Serializable {
       this.stop = stop;
     }
 
-    /** Returns a copy whose first load is at {@code start} (default: now). */
+    /** Returns a copy whose first window is the one holding {@code start} (default: now). */
     public Refreshing withStart(Instant start) {
       checkNotNull(start, "start");
       return new Refreshing(interval, loader, start, stop);
     }
 
-    /** Returns a copy that loads for the last time at or before {@code stop} (default: never stops). */
+    /** Returns a copy that loads for the last time for the window holding {@code stop} (default: never stops). */
     public Refreshing withStop(Instant stop) {
       checkNotNull(stop, "stop");
       return new Refreshing(interval, loader, start, stop);
@@ -411,51 +425,60 @@ public final class RateTable implements Serializable {
     public PCollectionView<RateTable> expand(PBegin begin) {
       checkArgument(start == null || stop == null || !stop.isBefore(start),
           "stop %s is before start %s", stop, start);
-      PeriodicImpulse ticks = PeriodicImpulse.create().withInterval(interval);
-      if (start != null) {
-        ticks = ticks.startAt(start);
-      }
+      long period = interval.getMillis();
+      long from = (start == null ? Instant.now() : start).getMillis();
+      long first = from - Math.floorMod(from, period);
+      // One tick per window, stamped with the window's start whenever it is emitted, so no window
+      // goes without a table. GenerateSequence rather than PeriodicImpulse: on the Flink runner
+      // PeriodicImpulse's watermark does not advance, so its windows would never end.
+      GenerateSequence ticks = GenerateSequence.from(0).withTimestampFn(i -> new Instant(first + i * period));
       if (stop != null) {
-        ticks = ticks.stopAt(stop);
+        ticks = ticks.to((stop.getMillis() - first) / period + 1);
+      }
+      if (stop == null || stop.isAfterNow()) {
+        // Tick i is emitted no earlier than its stamp: a window ends only once it is over.
+        ticks = ticks.withRate(1, interval);
       }
       return begin
           .apply("Tick", ticks)
-          .apply("Load", loadLatest(loader))
-          .apply("View as singleton", View.asSingleton());
+          .apply("Tick times", MapElements.into(TypeDescriptor.of(Instant.class))
+              .via(i -> new Instant(first + i * period)))
+          .setCoder(InstantCoder.of())
+          .apply("Load", loadPerWindow(interval, loader))
+          // A record of a window no load covers (before the start) gets no rates, not a crash.
+          .apply("View as singleton", View.<RateTable>asSingleton().withDefaultValue(empty()));
     }
   }
 
   /**
-   * The loading half of {@link #refreshing}, for any stream of ticks: each tick calls {@code
-   * loader}; output is in the global window, one pane per processing-time firing holding the
-   * newest table loaded in it (by tick time).
+   * The loading half of {@link #refreshing}, for any stream of ticks: the ticks are cut into fixed
+   * windows of {@code interval}; when a window with ticks has ended (the watermark passed it), the
+   * loader is called once, with the window's end, and its table is output in that window.
    */
-  public static PTransform<PCollection<Instant>, PCollection<RateTable>> loadLatest(
-      SerializableFunction<Instant, RateTable> loader) {
+  public static PTransform<PCollection<Instant>, PCollection<RateTable>> loadPerWindow(
+      Duration interval, SerializableFunction<Instant, RateTable> loader) {
+    checkArgument(interval != null && interval.getMillis() > 0, "interval must be > 0, got %s", interval);
     checkNotNull(loader, "loader");
-    return new LoadLatest(loader);
+    return new LoadPerWindow(interval, loader);
   }
 
-  private static final class LoadLatest extends PTransform<PCollection<Instant>, PCollection<RateTable>> {
+  private static final class LoadPerWindow extends PTransform<PCollection<Instant>, PCollection<RateTable>> {
+    private final Duration interval;
     private final SerializableFunction<Instant, RateTable> loader;
 
-    LoadLatest(SerializableFunction<Instant, RateTable> loader) {
+    LoadPerWindow(Duration interval, SerializableFunction<Instant, RateTable> loader) {
+      this.interval = interval;
       this.loader = loader;
     }
 
     @Override
     public PCollection<RateTable> expand(PCollection<Instant> ticks) {
       return ticks
-          .apply("Global window, a pane per load", Window.<Instant>into(new GlobalWindows())
-              .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane()))
-              .discardingFiredPanes()
-              // No empty pane at the end of a bounded run: a singleton view of nothing fails.
-              .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY))
+          .apply("Window of each interval", Window.into(FixedWindows.of(interval)))
+          // Fires once per window, when it has ended: so the load sees all that landed in it.
+          .apply("Wait for the window's end", Combine.globally(Max.<Instant>naturalOrder()).withoutDefaults())
+          .setCoder(InstantCoder.of())
           .apply("Call loader", ParDo.of(new LoadFn(loader)))
-          .setCoder(coder())
-          .apply("With tick times", Reify.timestamps())
-          // Several ticks can land in one pane (a slow load, a restart): a singleton view needs one.
-          .apply("Keep newest", Combine.globally(Latest.<RateTable>combineFn()).withoutDefaults())
           .setCoder(coder());
     }
   }
@@ -464,24 +487,30 @@ public final class RateTable implements Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(RateTable.class);
     private final SerializableFunction<Instant, RateTable> loader;
     private final Counter failed = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "rates.refreshFailed");
+    private transient @Nullable RateTable previous;
 
     LoadFn(SerializableFunction<Instant, RateTable> loader) {
       this.loader = loader;
     }
 
     @ProcessElement
-    public void process(@Element Instant tick, OutputReceiver<RateTable> out) {
+    public void process(BoundedWindow window, OutputReceiver<RateTable> out) {
+      Instant end = window.maxTimestamp().plus(Duration.millis(1));
       RateTable table;
       try {
-        table = loader.apply(tick);
+        table = loader.apply(end);
       } catch (RuntimeException e) {
         failed.inc();
-        LOG.warn("Rates refresh at {} failed ({}); keeping the previous table", tick, e.getClass().getName());
-        return;
+        LOG.warn("Rates load for the window ending {} failed ({}); using the previous table", end,
+            e.getClass().getName());
+        table = null;
       }
-      if (table != null) {
-        out.output(table);
+      if (table == null) {
+        table = previous == null ? empty() : previous;
       }
+      previous = table;
+      // Exactly one table per window, even when the load failed: a window without one would be empty.
+      out.output(table);
     }
   }
 }

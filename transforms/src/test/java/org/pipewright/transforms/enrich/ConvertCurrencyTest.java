@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -112,34 +112,36 @@ public class ConvertCurrencyTest {
     pipeline.run().waitUntilFinish();
   }
 
-  /** The table a tick loads: EUR is the tick's minute, so each load is recognisable. */
-  private static RateTable tableAt(Instant tick) {
-    return RateTable.of(List.of(RateTable.row("2017-03-03", "USD", tick.getMillis() / 1000,
-        Map.of("EUR", BigDecimal.valueOf(tick.getMillis() / 60_000)))));
+  /** The table a load for the window ending at {@code end} gives: EUR is that minute, so each load is recognisable. */
+  private static RateTable tableAt(Instant end) {
+    return RateTable.of(List.of(RateTable.row("2017-03-03", "USD", end.getMillis() / 1000,
+        Map.of("EUR", BigDecimal.valueOf(end.getMillis() / 60_000)))));
+  }
+
+  private static TimestampedValue<Instant> tick(long seconds) {
+    Instant at = new Instant(seconds * 1000);
+    return TimestampedValue.of(at, at);
   }
 
   @Test
-  public void refreshingTableKeepsTheNewestLoadOfEachPaneAndSurvivesFailedLoads() {
-    Instant t1 = new Instant(60_000);
-    Instant t2 = new Instant(120_000);
-    Instant t3 = new Instant(180_000);
-    Instant failing = new Instant(240_000);
+  public void refreshingLoadsOneTablePerWindowAtItsEndAndAFailedLoadGivesNoRatesNotACrash() {
     TestStream<Instant> ticks = TestStream.create(InstantCoder.of())
-        .addElements(TimestampedValue.of(t1, t1), TimestampedValue.of(t2, t2))
-        .advanceProcessingTime(Duration.standardMinutes(1))
-        .addElements(TimestampedValue.of(t3, t3))
-        .advanceProcessingTime(Duration.standardMinutes(1))
-        .addElements(TimestampedValue.of(failing, failing))
-        .advanceProcessingTime(Duration.standardMinutes(1))
+        .addElements(tick(10))
+        .advanceWatermarkTo(new Instant(65_000))
+        .addElements(tick(70), tick(90))
+        .advanceWatermarkTo(new Instant(125_000))
+        .addElements(tick(130))
         .advanceWatermarkToInfinity();
-    PCollection<RateTable> tables = pipeline.apply(ticks).apply(RateTable.loadLatest(tick -> {
-      if (tick.equals(failing)) {
-        throw new IllegalStateException("rates store down");
-      }
-      return tableAt(tick);
-    }));
-    // t1 and t2 share a pane: only t2's table; t3 has its own; the failed load adds nothing.
-    PAssert.that(tables).containsInAnyOrder(tableAt(t2), tableAt(t3));
+    PCollection<RateTable> tables = pipeline.apply(ticks).apply(RateTable.loadPerWindow(Duration.standardMinutes(1),
+        end -> {
+          if (end.getMillis() == 60_000) {
+            throw new IllegalStateException("rates store down");
+          }
+          return tableAt(end);
+        }));
+    // [0, 1 min) failed and had no earlier table: empty; two ticks in [1, 2 min): one load, at its end.
+    PAssert.that(tables).containsInAnyOrder(RateTable.empty(), tableAt(new Instant(120_000)),
+        tableAt(new Instant(180_000)));
     pipeline.run().waitUntilFinish();
   }
 
@@ -148,17 +150,41 @@ public class ConvertCurrencyTest {
     Instant start = new Instant(0);
     PCollectionView<RateTable> rates = pipeline.apply("Rates", RateTable
         // Every load gives the same table, so the result cannot depend on which load a record sees.
-        .refreshing(Duration.standardMinutes(1), tick -> RateTable.of(rateRows()))
+        .refreshing(Duration.standardMinutes(1), end -> RateTable.of(rateRows()))
         .withStart(start)
         .withStop(start.plus(Duration.standardMinutes(3))));
     Row exact = item("2017-03-03", "1", "9.99");
     Row tooEarly = item("2017-03-02", "4", "1");
-    CleanResult result = pipeline.apply("Items", Create.of(exact, tooEarly)).setRowSchema(ITEM)
+    CleanResult result = pipeline.apply("Items", Create.timestamped(
+            TimestampedValue.of(exact, new Instant(30_000)), TimestampedValue.of(tooEarly, new Instant(90_000))))
+        .setRowSchema(ITEM)
         .apply(ConvertCurrency.using(rates).withCurrencies(CURRENCIES).withKind("vod"));
     PAssert.that(result.output()).containsInAnyOrder(
         valued(exact, "2017-03-03", "9.990000", "9.500930", "8.134867"));
     PAssert.that(result.deadLetters()).containsInAnyOrder(
         dead(tooEarly, "missing_rates: no USD rates on 2017-03-02 or up to 3 days before"));
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void ratesLandedAfterTheStartAreUsedForLaterRecords() {
+    // The rates store as the loads see it: 2017-03-05 lands at 1:30, after the first load (at 1:00).
+    Row day5 = RateTable.row("2017-03-05", "USD", 1488758399L, Map.of("EUR", d("0.9"), "GBP", d("0.8")));
+    PCollectionView<RateTable> rates = pipeline.apply("Rates", RateTable
+        .refreshing(Duration.standardMinutes(1), end -> RateTable.of(end.getMillis() <= 60_000
+            ? List.of(rateRows().get(0)) : List.of(rateRows().get(0), day5)))
+        .withStart(new Instant(0))
+        .withStop(new Instant(180_000)));
+    Row item = item("2017-03-05", "9", "10");
+    CleanResult result = pipeline.apply("Items", Create.timestamped(
+            TimestampedValue.of(item, new Instant(30_000)), TimestampedValue.of(item, new Instant(150_000))))
+        .setRowSchema(ITEM)
+        .apply(ConvertCurrency.using(rates).withCurrencies(CURRENCIES).withKind("vod"));
+    // Before 2017-03-05's rates landed: the day before's (within 3 days); after: its own day's.
+    PAssert.that(result.output()).containsInAnyOrder(
+        valued(item, "2017-03-03", "10.000000", "9.510440", "8.143010"),
+        valued(item, "2017-03-05", "10.000000", "9.000000", "8.000000"));
+    PAssert.that(result.deadLetters()).empty();
     pipeline.run().waitUntilFinish();
   }
 
