@@ -2,7 +2,10 @@ package org.pipewright.transforms.movies;
 
 import static org.pipewright.transforms.internal.Checks.checkArgument;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -14,6 +17,7 @@ import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -153,17 +157,28 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
       this.deadLetterTag = deadLetterTag;
     }
 
+    // The maps of the current window, copied once: some runners (the Direct runner among them)
+    // answer each side-input lookup far more slowly than a HashMap, and ratings are millions.
+    private transient @Nullable BoundedWindow window;
+    private transient Map<Long, Long> tmdbIdOf;
+    private transient Set<Long> knownMovies;
+
     @ProcessElement
-    public void process(@Element Row rating, MultiOutputReceiver out, ProcessContext context) {
+    public void process(@Element Row rating, MultiOutputReceiver out, ProcessContext context, BoundedWindow w) {
+      if (!w.equals(window)) {
+        tmdbIdOf = new HashMap<>(context.sideInput(tmdbIds));
+        knownMovies = new HashSet<>(context.sideInput(movieIds).keySet());
+        window = w;
+      }
       long movieLensId = rating.getInt64("movie_id");
-      Long tmdbId = context.sideInput(tmdbIds).get(movieLensId);
+      Long tmdbId = tmdbIdOf.get(movieLensId);
       if (tmdbId == null || tmdbId == NO_TMDB_ID) {
         unmapped.inc();
         out.get(deadLetterTag).output(DeadLetter.of(ParseRatings.KIND, STEP, "unmapped_movie: " + movieLensId,
             rating.getString("source"), RowJson.format(rating)));
         return;
       }
-      if (!context.sideInput(movieIds).containsKey(tmdbId)) {
+      if (!knownMovies.contains(tmdbId)) {
         unknown.inc();
         out.get(deadLetterTag).output(DeadLetter.of(ParseRatings.KIND, STEP, "unknown_movie: " + tmdbId,
             rating.getString("source"), RowJson.format(rating)));
