@@ -10,10 +10,8 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
@@ -30,38 +28,38 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.DeadLetter;
-import org.pipewright.transforms.core.KeepLatest;
 import org.pipewright.transforms.core.RowJson;
 
 /**
- * Maps parsed ratings ({@link ParseRatings#PARSED}, MovieLens movie ids) to the {@code ratings}
- * table ({@link MovieSchemas#RATING}, TMDB movie ids) through the links, keeping only movies of
- * the {@code movies} table:
+ * Maps parsed ratings ({@link ParseRatings#PARSED}, MovieLens movie ids) to TMDB movie ids through
+ * the links, keeping only movies of the {@code movies} table; the output has the same schema,
+ * {@code movie_id} now the TMDB id, and {@link LatestRatings} makes the {@code ratings} table of
+ * it:
  *
  * <ul>
  *   <li>a rating whose MovieLens id has no link, or a link without a TMDB id, is a dead letter
  *       {@code unmapped_movie: <MovieLens id>};
  *   <li>a rating whose TMDB id is not among the movies (for example a partial metadata file) is
  *       {@code unknown_movie: <TMDB id>};
- *   <li>of several ratings of one movie by one user, the latest {@code rated_at} is kept ({@link
- *       KeepLatest}; equal times are told apart by the row's text, its source included); the
- *       others are duplicates, counted by the caller as {@code input - output - deadLetters}.
  * </ul>
+ *
+ * <p>Every input rating is one output row or one dead letter: {@code input = output +
+ * deadLetters}.
  *
  * <p>Dead letters have {@code kind} {@value ParseRatings#KIND}, {@code step} {@value #STEP}, the
  * rating's source, and as payload the parsed rating as JSON ({@code {"user_id":1,"movie_id":31,
  * "rating":2.5,"rated_at":"2009-12-14T02:52:24Z","source":"ratings.csv:2"}}, MovieLens id).
  * Counters {@code ratings.unmappedMovie}, {@code ratings.unknownMovie}.
  *
- * <p>Links and movie ids (tens of thousands) are side-input maps, so the ratings (millions) are
- * mapped where they are, without a shuffle; only the duplicate check groups them, per (user,
- * movie), with a combiner. A MovieLens id listed by two links takes the greatest TMDB id (a
+ * <p>Links and movie ids (tens of thousands) are side inputs, read into hash maps once per
+ * window and worker, so the ratings (millions) are mapped where they are, without a shuffle. A MovieLens id listed by two links takes the greatest TMDB id (a
  * deterministic choice; a link with a TMDB id wins over one without). {@code movies} may be any
  * rows with an INT64 {@code movie_id} ({@link MovieModel#MOVIES}); repeated ids are fine.
  *
  * <pre>{@code
- * CleanResult ratings = parsed.output().apply("Map ratings",
+ * CleanResult mapped = parsed.output().apply("Map ratings",
  *     MapRatings.create().withLinks(links.output()).withMovies(model.get(MovieModel.MOVIES)));
+ * PCollection<Row> ratings = mapped.output().apply("Latest ratings", LatestRatings.create());
  * }</pre>
  */
 public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> {
@@ -106,20 +104,17 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
     checkArgument(movies != null, "MapRatings needs withMovies(movies)");
     checkArgument(ratings.getSchema().equals(ParseRatings.PARSED),
         "MapRatings expects ParseRatings.PARSED rows, got schema %s", ratings.getSchema());
-    PCollectionView<Map<Long, Long>> tmdbIds = links
+    // Plain iterables, made into hash maps once per window by MapFn: no grouping step at all.
+    PCollectionView<Iterable<KV<Long, Long>>> tmdbIds = links
         .apply("Link ids", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
             .via(link -> KV.of(link.getInt64("movie_id"),
                 link.getInt64("tmdb_id") == null ? NO_TMDB_ID : link.getInt64("tmdb_id"))))
         .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
-        .apply("One link per MovieLens id", Max.longsPerKey())
-        .apply("Links map", View.asMap());
-    PCollectionView<Map<Long, Boolean>> movieIds = movies
+        .apply("Links view", View.asIterable());
+    PCollectionView<Iterable<Long>> movieIds = movies
         .apply("Movie ids", MapElements.into(TypeDescriptors.longs()).via(movie -> movie.getInt64("movie_id")))
         .setCoder(VarLongCoder.of())
-        .apply("Distinct movie ids", Distinct.create())
-        .apply("Movie id keys", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.booleans()))
-            .via(id -> KV.of(id, Boolean.TRUE)))
-        .apply("Movies map", View.asMap());
+        .apply("Movies view", View.asIterable());
 
     TupleTag<Row> mappedTag = newTag();
     TupleTag<Row> deadLetterTag = newTag();
@@ -127,13 +122,8 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
         ParDo.of(new MapFn(tmdbIds, movieIds, mappedTag, deadLetterTag))
             .withSideInputs(tmdbIds, movieIds)
             .withOutputTags(mappedTag, TupleTagList.of(deadLetterTag)));
-    PCollection<Row> latest = mapped.get(mappedTag).setRowSchema(ParseRatings.PARSED)
-        .apply("Latest per user and movie", KeepLatest.perKey("user_id", "movie_id").orderedBy("rated_at"))
-        .apply("Ratings", MapElements.into(TypeDescriptors.rows()).via(rating ->
-            Row.withSchema(MovieSchemas.RATING).attachValues(
-                rating.getValues().subList(0, MovieSchemas.RATING.getFieldCount()))))
-        .setRowSchema(MovieSchemas.RATING);
-    return CleanResult.of(latest, mapped.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
+    PCollection<Row> output = mapped.get(mappedTag).setRowSchema(ParseRatings.PARSED);
+    return CleanResult.of(output, mapped.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
   }
 
   /** Made in a static method: an anonymous tag made in expand() would capture this transform and its collections. */
@@ -142,14 +132,14 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
   }
 
   private static final class MapFn extends DoFn<Row, Row> {
-    private final PCollectionView<Map<Long, Long>> tmdbIds;
-    private final PCollectionView<Map<Long, Boolean>> movieIds;
+    private final PCollectionView<Iterable<KV<Long, Long>>> tmdbIds;
+    private final PCollectionView<Iterable<Long>> movieIds;
     private final TupleTag<Row> mappedTag;
     private final TupleTag<Row> deadLetterTag;
     private final Counter unmapped = Metrics.counter(CleanRecords.METRICS_NAMESPACE, ParseRatings.KIND + ".unmappedMovie");
     private final Counter unknown = Metrics.counter(CleanRecords.METRICS_NAMESPACE, ParseRatings.KIND + ".unknownMovie");
 
-    MapFn(PCollectionView<Map<Long, Long>> tmdbIds, PCollectionView<Map<Long, Boolean>> movieIds,
+    MapFn(PCollectionView<Iterable<KV<Long, Long>>> tmdbIds, PCollectionView<Iterable<Long>> movieIds,
         TupleTag<Row> mappedTag, TupleTag<Row> deadLetterTag) {
       this.tmdbIds = tmdbIds;
       this.movieIds = movieIds;
@@ -157,8 +147,7 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
       this.deadLetterTag = deadLetterTag;
     }
 
-    // The maps of the current window, copied once: some runners (the Direct runner among them)
-    // answer each side-input lookup far more slowly than a HashMap, and ratings are millions.
+    // The lookups of the current window, built once: ratings are millions, links and movies few.
     private transient @Nullable BoundedWindow window;
     private transient Map<Long, Long> tmdbIdOf;
     private transient Set<Long> knownMovies;
@@ -166,8 +155,14 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
     @ProcessElement
     public void process(@Element Row rating, MultiOutputReceiver out, ProcessContext context, BoundedWindow w) {
       if (!w.equals(window)) {
-        tmdbIdOf = new HashMap<>(context.sideInput(tmdbIds));
-        knownMovies = new HashSet<>(context.sideInput(movieIds).keySet());
+        tmdbIdOf = new HashMap<>();
+        for (KV<Long, Long> link : context.sideInput(tmdbIds)) {
+          tmdbIdOf.merge(link.getKey(), link.getValue(), Math::max);
+        }
+        knownMovies = new HashSet<>();
+        for (Long id : context.sideInput(movieIds)) {
+          knownMovies.add(id);
+        }
         window = w;
       }
       long movieLensId = rating.getInt64("movie_id");

@@ -38,6 +38,12 @@ public class ParseRatingsTest {
     return Row.withSchema(MovieSchemas.MOVIE).addValues(id, false, null, null, null, null, null, null, null, null).build();
   }
 
+  /** The parsed rating of {@code csv} with the TMDB id. */
+  private static Row mapped(Row csv, long tmdbId) {
+    Row parsed = MovieRules.rating(csv);
+    return Row.fromRow(parsed).withFieldValue("movie_id", tmdbId).build();
+  }
+
   private static String parsedJson(Row csv) {
     return RowJson.format(MovieRules.rating(csv));
   }
@@ -107,7 +113,13 @@ public class ParseRatingsTest {
         .apply("Parse ratings", ParseRatings.create());
     CleanResult ratings = parsed.output().apply(MapRatings.create().withLinks(links).withMovies(movies));
 
-    PAssert.that(ratings.output()).containsInAnyOrder(clean(1, 862, 3.5, 1260759200L), clean(2, 862, 9.0, 1260759144L));
+    PAssert.that(ratings.output()).containsInAnyOrder(
+        mapped(rating("r.csv:2", "1", "1", "2.5", "1260759144"), 862),
+        mapped(rating("r.csv:3", "1", "1", "3.5", "1260759200"), 862),
+        mapped(rating("r.csv:4", "1", "1", "1.0", "1260759100"), 862),
+        mapped(rating("r.csv:5", "2", "1", "9.0", "1260759144"), 862));
+    PAssert.that(ratings.output().apply(LatestRatings.create()))
+        .containsInAnyOrder(clean(1, 862, 3.5, 1260759200L), clean(2, 862, 9.0, 1260759144L));
     PAssert.that(parsed.deadLetters()).containsInAnyOrder(
         DeadLetter.of("ratings", "ParseRatings", "bad_rating: 'four'", "r.csv:9",
             "{\"userId\":\"2\",\"movieId\":\"1\",\"rating\":\"four\",\"timestamp\":\"1260759144\"}"));
@@ -129,6 +141,7 @@ public class ParseRatingsTest {
     PCollection<Row> links = pipeline.apply("Links", Create.empty(MovieSchemas.LINK));
     assertThrows(IllegalArgumentException.class, () -> parsed.apply(MapRatings.create().withLinks(links)));
     assertThrows(IllegalArgumentException.class, () -> MapRatings.create().withLinks(parsed));
+    assertThrows(IllegalArgumentException.class, () -> links.apply(LatestRatings.create()));
     PCollection<Row> genres = pipeline.apply("Genres", Create.empty(MovieSchemas.GENRE));
     assertThrows(IllegalArgumentException.class, () -> MapRatings.create().withMovies(genres));
     pipeline.enableAbandonedNodeEnforcement(false);
