@@ -18,6 +18,7 @@ import org.pipewright.io.files.ReadCsv;
 import org.pipewright.io.files.WriteRows;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.KeepFirst;
+import org.pipewright.transforms.movies.LatestRatings;
 import org.pipewright.transforms.movies.MapRatings;
 import org.pipewright.transforms.movies.MovieAnalytics;
 import org.pipewright.transforms.movies.MovieModel;
@@ -139,12 +140,13 @@ public final class MoviesWarehouse {
 
     CleanResult ratingsCsv = read(pipeline, files, RATINGS, MovieSchemas.RATINGS_CSV);
     CleanResult ratingsParsed = ratingsCsv.output().apply("Parse ratings", ParseRatings.create());
-    CleanResult ratings = ratingsParsed.output().apply("Map ratings",
+    CleanResult mapped = ratingsParsed.output().apply("Map ratings",
         MapRatings.create().withLinks(links.output()).withMovies(model.get(MovieModel.MOVIES)));
+    PCollection<Row> ratings = mapped.output().apply("Latest ratings", LatestRatings.create());
 
     Map<String, PCollection<Row>> clean = new LinkedHashMap<>();
     clean.put(MoviesTables.MOVIES, model.get(MovieModel.MOVIES));
-    clean.put(MoviesTables.RATINGS, ratings.output());
+    clean.put(MoviesTables.RATINGS, ratings);
     clean.put(MoviesTables.GENRE, model.get(MovieModel.GENRES));
     clean.put(MoviesTables.MOVIE_GENRE, model.get(MovieModel.MOVIE_GENRES));
     clean.put(MoviesTables.RELEASE_DATE, model.get(MovieModel.RELEASE_DATES));
@@ -172,10 +174,10 @@ public final class MoviesWarehouse {
     summary.count(CPI, Summary.CLEAN, cpi);
     summary.count(CPI, Summary.DEAD_LETTER, cpiRefused);
     summary.count(RATINGS, Summary.CLEANED, ratingsParsed.output());
-    summary.count(RATINGS, Summary.CLEAN, ratings.output());
+    summary.count(RATINGS, Summary.CLEAN, ratings);
     summary.count(RATINGS, Summary.DEAD_LETTER, ratingsRefused);
-    summary.count(RATINGS, Summary.REFUSED_LATER, ratings.deadLetters());
-    deadLetters.addAll(List.of(moviesRefused, linksRefused, cpiRefused, ratingsRefused, ratings.deadLetters()));
+    summary.count(RATINGS, Summary.REFUSED_LATER, mapped.deadLetters());
+    deadLetters.addAll(List.of(moviesRefused, linksRefused, cpiRefused, ratingsRefused, mapped.deadLetters()));
 
     PCollectionTuple checked = PCollectionTuple.of(MoviesTables.MOVIES, clean.get(MoviesTables.MOVIES));
     for (Map.Entry<String, PCollection<Row>> table : clean.entrySet()) {
@@ -188,7 +190,7 @@ public final class MoviesWarehouse {
         .and("links_input", links.output()).and("links_refused", linksRefused)
         .and("cpi_input", cpiParsed.output()).and("cpi_refused", cpiRefused)
         .and("ratings_input", ratingsParsed.output()).and("ratings_refused", ratingsRefused)
-        .and("ratings_movie_match", ratings.output()).and("ratings_unmatched", ratings.deadLetters());
+        .and("ratings_movie_match", mapped.output()).and("ratings_unmatched", mapped.deadLetters());
     PCollection<Row> quality = checked.apply("Quality checks", checks(options));
 
     for (Map.Entry<String, PCollection<Row>> table : clean.entrySet()) {
