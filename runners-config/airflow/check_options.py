@@ -15,7 +15,9 @@ JARS = {"direct": "pipewright-pipelines-bundled.jar", "spark": "pipewright-pipel
         "flink": "pipewright-pipelines-flink-bundled.jar"}
 JOBS = [("org.pipewright.pipelines.PinterestLanding", daily.landing_options),
         ("org.pipewright.pipelines.PinterestBatch", daily.batch_options),
-        ("org.pipewright.pipelines.DailyCheck", daily.check_options)]
+        ("org.pipewright.pipelines.DailyCheck", daily.check_options),
+        ("org.pipewright.pipelines.MoviesWarehouse", daily.movies_options),
+        ("org.pipewright.pipelines.DailyCheck", daily.movies_check_options)]
 
 
 def main(jar_dir):

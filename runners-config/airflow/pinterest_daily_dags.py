@@ -6,20 +6,9 @@ See pipewright_daily.py for the schedule, catchup and secrets.
 from datetime import datetime, timedelta
 
 from airflow import DAG
-from airflow.providers.apache.beam.operators.beam import BeamRunJavaPipelineOperator
 
 import pipewright_daily as daily
-
-
-def job(task_id, runner, job_class, options, with_runner_options=True):
-    return BeamRunJavaPipelineOperator(
-        task_id=task_id,
-        jar=runner["jar"],
-        runner=runner["runner"],
-        job_class="org.pipewright.pipelines." + job_class,
-        default_pipeline_options=runner["options"] if with_runner_options else {},
-        pipeline_options=options,
-    )
+from pipewright_operators import job
 
 
 def build(name):

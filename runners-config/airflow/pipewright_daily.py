@@ -63,6 +63,30 @@ def check_options(ds="{{ ds }}"):
     return {"summary": OUTPUT + "/" + ds + "/summary.json", "maxDeadLetterShare": "0.05"}
 
 
+MOVIES_LANDING = "s3://pipewright-data/movies/landing"
+MOVIES_OUTPUT = "s3://pipewright-data/movies/daily"
+
+
+def movies_options(ds="{{ ds }}"):
+    """MoviesWarehouse: the day's drop of the four CSV files, loaded write-audit-publish. Its quality
+    gate is inside the job: an error-level check that fails publishes nothing and exits 3, which
+    fails the task and stops the DAG."""
+    return {
+        "input": MOVIES_LANDING + "/dt=" + ds,
+        "output": MOVIES_OUTPUT + "/" + ds,
+        "outputFormat": "parquet",
+        "jdbcUrl": "jdbc:postgresql://warehouse:5432/movies",
+        "jdbcUser": "pipewright",
+        "progressSeconds": "60",
+    }
+
+
+def movies_check_options(ds="{{ ds }}"):
+    # The job already refused to publish on an error; this re-checks the counts and the report for
+    # the record, with the job's own dead-letter limit (unmatched ratings are warnings there).
+    return {"summary": MOVIES_OUTPUT + "/" + ds + "/summary.json", "maxDeadLetterShare": "1.0"}
+
+
 def as_args(options):
     """The command-line form BeamRunJavaPipelineOperator gives the job."""
     return ["--%s=%s" % (k, v) for k, v in options.items()]

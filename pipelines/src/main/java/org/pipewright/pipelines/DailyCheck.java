@@ -12,7 +12,7 @@ import org.apache.beam.sdk.values.Row;
 import org.pipewright.transforms.quality.QualityReport;
 
 /**
- * The data-quality gate after a daily batch: every table's counts add up (read = clean +
+ * The data-quality gate after a daily batch (any pipeline's {@code summary.json}): every table's counts add up (read = clean +
  * duplicates + deadLetter), every table has rows, and no table refused more than {@code
  * --maxDeadLetterShare} of its records. When the run wrote data-quality results ({@code quality/}
  * next to {@code summary.json}), they are printed too and every failed {@code error}-level check
@@ -46,7 +46,12 @@ public final class DailyCheck {
       throw new UsageException("cannot read " + options.getSummary() + ": " + Cli.rootMessage(e));
     }
     List<String> failures = new ArrayList<>();
-    for (String kind : PinterestBatch.KINDS) {
+    List<String> kinds = new ArrayList<>();
+    summary.fieldNames().forEachRemaining(kinds::add);
+    if (kinds.isEmpty()) {
+      failures.add(options.getSummary() + ": no counts in the summary");
+    }
+    for (String kind : kinds) {
       JsonNode t = summary.path(kind);
       long read = t.path("read").asLong(-1);
       long clean = t.path("clean").asLong(-1);
