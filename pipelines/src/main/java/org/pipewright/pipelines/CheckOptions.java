@@ -15,13 +15,17 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * </pre>
  */
 public final class CheckOptions {
-  static final Map<String, Class<? extends PipelineOptions>> JOBS = Map.of(
-      PinterestBatch.class.getName(), PinterestBatchOptions.class,
-      PinterestAnalytics.class.getName(), PinterestAnalyticsOptions.class,
-      PinterestStreaming.class.getName(), PinterestStreamingOptions.class,
-      PinterestLanding.class.getName(), PinterestLandingOptions.class,
-      Emulator.class.getName(), EmulatorOptions.class,
-      DailyCheck.class.getName(), DailyCheckOptions.class);
+  static final Map<String, Class<? extends PipelineOptions>> JOBS = Map.ofEntries(
+      Map.entry(PinterestBatch.class.getName(), PinterestBatchOptions.class),
+      Map.entry(PinterestAnalytics.class.getName(), PinterestAnalyticsOptions.class),
+      Map.entry(PinterestStreaming.class.getName(), PinterestStreamingOptions.class),
+      Map.entry(PinterestLanding.class.getName(), PinterestLandingOptions.class),
+      Map.entry(Emulator.class.getName(), EmulatorOptions.class),
+      Map.entry(DailyCheck.class.getName(), DailyCheckOptions.class),
+      Map.entry(RetailDaily.class.getName(), RetailDailyOptions.class),
+      Map.entry(RetailStreaming.class.getName(), RetailStreamingOptions.class),
+      Map.entry(MoviesWarehouse.class.getName(), MoviesWarehouseOptions.class),
+      Map.entry(MoviesGenerator.class.getName(), MoviesGeneratorOptions.class));
 
   private CheckOptions() {}
 
