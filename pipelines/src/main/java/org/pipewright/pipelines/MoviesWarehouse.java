@@ -188,7 +188,8 @@ public final class MoviesWarehouse {
         .and("links_input", links.output()).and("links_refused", linksRefused)
         .and("cpi_input", cpiParsed.output()).and("cpi_refused", cpiRefused)
         .and("ratings_input", ratingsParsed.output()).and("ratings_refused", ratingsRefused)
-        .and("ratings_movie_match", ratings.output()).and("ratings_unmatched", ratings.deadLetters());
+        // Every parsed rating reaches the mapping; its output is de-duplicated, so it cannot stand for them.
+        .and("ratings_movie_match", ratingsParsed.output()).and("ratings_unmatched", ratings.deadLetters());
     PCollection<Row> quality = checked.apply("Quality checks", checks(options));
 
     for (Map.Entry<String, PCollection<Row>> table : clean.entrySet()) {
@@ -239,8 +240,7 @@ public final class MoviesWarehouse {
         .on("links_input", Check.deadLetterRatio("links_refused").withTableAsOutput().withThresholds(warn, error))
         .on("cpi_input", Check.deadLetterRatio("cpi_refused").withTableAsOutput().withThresholds(warn, error))
         .on("ratings_input", Check.deadLetterRatio("ratings_refused").withTableAsOutput().withThresholds(warn, error))
-        .on("ratings_movie_match", Check.deadLetterRatio("ratings_unmatched").withTableAsOutput()
-            .withThresholds(warn, error).warn());
+        .on("ratings_movie_match", Check.deadLetterRatio("ratings_unmatched").withThresholds(warn, error).warn());
   }
 
   private static CleanResult read(Pipeline pipeline, Map<String, String> files, String kind, List<String> columns) {
