@@ -21,6 +21,7 @@ public final class CheckOptions {
       PinterestStreaming.class.getName(), PinterestStreamingOptions.class,
       PinterestLanding.class.getName(), PinterestLandingOptions.class,
       Emulator.class.getName(), EmulatorOptions.class,
+      MoviesWarehouse.class.getName(), MoviesWarehouseOptions.class,
       DailyCheck.class.getName(), DailyCheckOptions.class);
 
   private CheckOptions() {}

@@ -483,14 +483,31 @@ public class MoviesWarehouseTest {
     }
   }
 
+  /** The schedulers' option check (CheckOptions, used by the Airflow DAGs) knows the job. */
+  @Test
+  public void checkOptionsKnowsTheJob() throws Exception {
+    BundledJar.Result ok = run(CheckOptions.class.getName(), MoviesWarehouse.class.getName(), "--input=in",
+        "--output=out", "--minVotes=10", "--jdbcUrl=jdbc:postgresql://db/w", "--createTables=true");
+    assertEquals(ok.output, 0, ok.exitCode);
+    assertThat(ok.output, containsString("options ok for " + MoviesWarehouse.class.getName()));
+    BundledJar.Result bad = run(CheckOptions.class.getName(), MoviesWarehouse.class.getName(), "--input=in",
+        "--output=out", "--minVote=10");
+    assertEquals(bad.output, 2, bad.exitCode);
+    assertThat(bad.output, containsString("minVote"));
+  }
+
   private static String usageError(String... args) {
     return assertThrows(UsageException.class, () -> MoviesWarehouse.run(args)).getMessage();
   }
 
   /** Runs MoviesWarehouse's main in its own JVM (it calls System.exit) on this test's class path. */
   private static BundledJar.Result runMain(String... args) throws Exception {
+    return run(MoviesWarehouse.class.getName(), args);
+  }
+
+  private static BundledJar.Result run(String mainClass, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(BundledJar.javaBin(), "-cp", System.getProperty("java.class.path"),
-        MoviesWarehouse.class.getName()));
+        mainClass));
     command.addAll(List.of(args));
     return BundledJar.finish(new ProcessBuilder(command).redirectErrorStream(true).start(), 3);
   }
