@@ -55,6 +55,21 @@ public class TablePrefixTest {
         "--kafkaBootstrapServers=127.0.0.1:1");
   }
 
+  @Test
+  public void moviesMainRefusesAHostilePrefixWithOneErrorLineAndExitCode2() throws Exception {
+    assertRefused("org.pipewright.pipelines.MoviesWarehouse", "--input=/nonexistent", "--output=/nonexistent",
+        "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/x");
+  }
+
+  @Test
+  public void moviesTablesAcceptPlainPrefixesAndRefuseHostileOnes() {
+    MoviesTables.validate(options("--tablePrefix=movies_"));
+    MoviesTables.validate(options("--tablePrefix=x_"));
+    UsageException e = assertThrows(UsageException.class,
+        () -> MoviesTables.validate(options("--tablePrefix=" + HOSTILE)));
+    assertThat(e.getMessage(), startsWith("--tablePrefix must be letters, digits and _"));
+  }
+
   /** Runs {@code main} in its own JVM (it calls System.exit) on this test's class path. */
   private static void assertRefused(String mainClass, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(BundledJar.javaBin(), "-cp",
