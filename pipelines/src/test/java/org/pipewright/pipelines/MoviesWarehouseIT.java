@@ -53,6 +53,11 @@ public class MoviesWarehouseIT {
   @ClassRule public static final ServiceRule<LocalPostgres> POSTGRES = ServiceRule.of("postgres", LocalPostgres::start);
 
   private static final String MAIN = "org.pipewright.pipelines.MoviesWarehouse";
+  /**
+   * How long one run may take: the Direct runner evaluates each key's group after a GroupByKey as
+   * a bundle of its own, and the job has several per-key steps (a minute or more on a busy machine).
+   */
+  private static final int MINUTES = 15;
   private static final CSVFormat READ = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
   private static final int ID = MovieSchemas.MOVIES_CSV.indexOf("id");
   private static final int IMDB_ID = MovieSchemas.MOVIES_CSV.indexOf("imdb_id");
@@ -178,7 +183,7 @@ public class MoviesWarehouseIT {
   public void loadRerunAndChangedInputPublishExactlyWhatChanged() throws Exception {
     Warehouse warehouse = new Warehouse(POSTGRES.get());
     Path first = out("load-1");
-    BundledJar.runOk(MAIN, args(input, first, "mw_", true), env());
+    BundledJar.runOk(MAIN, args(input, first, "mw_", true), env(), MINUTES);
     assertTablesEqualFiles(warehouse, "mw_", first);
     Map<String, Row> published = published(first);
     for (String table : TABLES) {
@@ -198,7 +203,7 @@ public class MoviesWarehouseIT {
 
     // The same input again: nothing inserted or updated, not one row rewritten.
     Path second = out("load-2");
-    BundledJar.runOk(MAIN, args(input, second, "mw_", false), env());
+    BundledJar.runOk(MAIN, args(input, second, "mw_", false), env(), MINUTES);
     for (Row p : published(second).values()) {
       assertTrue(p.table, p.published);
       assertEquals(p.table, 0, p.inserted);
@@ -209,7 +214,7 @@ public class MoviesWarehouseIT {
 
     // Changed input: the edited and new rows are written, every other row keeps its version.
     Path third = out("load-3");
-    BundledJar.runOk(MAIN, args(changed, third, "mw_", false), env());
+    BundledJar.runOk(MAIN, args(changed, third, "mw_", false), env(), MINUTES);
     assertTablesEqualFiles(warehouse, "mw_", third);
     Map<String, List<String>> afterChange = versions(warehouse, "mw_");
     Map<String, Row> changes = published(third);
@@ -240,11 +245,11 @@ public class MoviesWarehouseIT {
   @Test
   public void aFailedErrorCheckExitsWith3AndLeavesTheFinalTablesExactlyAsTheyWere() throws Exception {
     Warehouse warehouse = new Warehouse(POSTGRES.get());
-    BundledJar.runOk(MAIN, args(input, out("gate-1"), "gate_", true), env());
+    BundledJar.runOk(MAIN, args(input, out("gate-1"), "gate_", true), env(), MINUTES);
     Map<String, List<String>> before = versions(warehouse, "gate_");
 
     Path out = out("gate-2");
-    BundledJar.Result result = BundledJar.run(MAIN, args(gated, out, "gate_", false), env());
+    BundledJar.Result result = BundledJar.run(MAIN, args(gated, out, "gate_", false), env(), MINUTES);
     assertEquals(result.output, MoviesWarehouse.QUALITY_FAILED, result.exitCode);
     List<String> errors = result.output.lines().filter(l -> l.startsWith("error:")).collect(Collectors.toList());
     assertEquals(result.output, 1, errors.size());
@@ -269,7 +274,7 @@ public class MoviesWarehouseIT {
   @Test
   public void aConnectionKilledWhilePublishingIsRetriedAndNeverHalfPublished() throws Exception {
     Warehouse warehouse = new Warehouse(POSTGRES.get());
-    BundledJar.runOk(MAIN, args(input, out("kill-1"), "kill_", true), env());
+    BundledJar.runOk(MAIN, args(input, out("kill-1"), "kill_", true), env(), MINUTES);
     Map<String, List<String>> before = versions(warehouse, "kill_");
 
     Path out = out("kill-2");
@@ -297,7 +302,7 @@ public class MoviesWarehouseIT {
       Jobs.stop(job);
       throw t;
     }
-    if (!job.waitFor(5, TimeUnit.MINUTES)) {
+    if (!job.waitFor(MINUTES, TimeUnit.MINUTES)) {
       Jobs.stop(job);
     }
     assertEquals(Jobs.tail(log), 0, job.exitValue());
@@ -425,21 +430,23 @@ public class MoviesWarehouseIT {
    * server's activity view, the event itself rather than a guess at how long it takes.
    */
   private static int awaitWaiter(String table, int other, Process job, Path log) throws Exception {
-    int[] pid = {-1};
-    Jobs.await("a session waiting for a lock on " + table, () -> {
-      try (Connection c = POSTGRES.get().connect(); Statement s = c.createStatement();
-          java.sql.ResultSet r = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-              + " AND pid <> " + other + " AND query LIKE '%\"" + table + "\"%'")) {
-        if (r.next()) {
-          pid[0] = r.getInt(1);
-          return true;
-        }
-        return false;
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
+    String sql = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> " + other
+        + " AND query LIKE '%\"" + table + "\"%'";
+    while (System.nanoTime() < deadline) {
+      if (!job.isAlive()) {
+        throw new AssertionError("the job exited (" + job.exitValue() + ") before waiting for " + table + ":\n"
+            + Jobs.tail(log));
       }
-    }, job, log);
-    return pid[0];
+      try (Connection c = POSTGRES.get().connect(); Statement s = c.createStatement();
+          java.sql.ResultSet r = s.executeQuery(sql)) {
+        if (r.next()) {
+          return r.getInt(1);
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no session of the job waited for a lock on " + table + ":\n" + Jobs.tail(log));
   }
 
   private static String mlId(List<List<String>> links, long tmdb) {
