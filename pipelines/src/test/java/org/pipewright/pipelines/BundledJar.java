@@ -74,11 +74,16 @@ final class BundledJar {
     return builder.start();
   }
 
-  /** Runs {@code mainClass} to the end; returns its output. */
+  /** Runs {@code mainClass} to the end (at most 5 minutes); returns its output. */
   static Result run(String mainClass, List<String> args, Map<String, String> env) throws Exception {
+    return run(mainClass, args, env, 5);
+  }
+
+  /** Runs {@code mainClass} to the end, killing it after {@code minutes}; returns its output. */
+  static Result run(String mainClass, List<String> args, Map<String, String> env, int minutes) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true);
     builder.environment().putAll(env);
-    return finish(builder.start(), 5);
+    return finish(builder.start(), minutes);
   }
 
   /**
@@ -102,7 +107,12 @@ final class BundledJar {
 
   /** Runs {@code mainClass} and fails the test unless it exits 0. */
   static String runOk(String mainClass, List<String> args, Map<String, String> env) throws Exception {
-    Result result = run(mainClass, args, env);
+    return runOk(mainClass, args, env, 5);
+  }
+
+  /** Runs {@code mainClass}, killing it after {@code minutes}, and fails the test unless it exits 0. */
+  static String runOk(String mainClass, List<String> args, Map<String, String> env, int minutes) throws Exception {
+    Result result = run(mainClass, args, env, minutes);
     assertEquals(mainClass + " failed:\n" + result.output, 0, result.exitCode);
     return result.output;
   }

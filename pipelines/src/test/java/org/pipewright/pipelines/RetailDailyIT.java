@@ -102,8 +102,8 @@ public class RetailDailyIT {
 
     Warehouse warehouse = new Warehouse(POSTGRES.get());
     for (String table : TABLES) {
-      assertEquals(table, numbersAsDecimals(Outputs.rows(out.resolve(table))),
-          numbersAsDecimals(warehouse.rows("wk_" + table).stream().map(Outputs::parse).collect(Collectors.toList())));
+      assertEquals(table, Warehouse.numbersAsDecimals(Outputs.rows(out.resolve(table))),
+          Warehouse.numbersAsDecimals(warehouse.rows("wk_" + table).stream().map(Outputs::parse).collect(Collectors.toList())));
     }
     // The quality results also land in the one table all pipelines share (no prefix).
     assertEquals(Outputs.quality(out, "retail"), Outputs.quality(warehouse.rows(WarehouseTables.QUALITY).stream()
@@ -205,22 +205,6 @@ public class RetailDailyIT {
 
   private static List<String> tableNames(String prefix) {
     return TABLES.stream().map(t -> prefix + t).collect(Collectors.toList());
-  }
-
-  /** Rows as sorted text, each number as its exact decimal value (0.0, 0 and 0.000000 are one number). */
-  private static List<String> numbersAsDecimals(List<JsonNode> rows) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode row : rows) {
-      com.fasterxml.jackson.databind.node.ObjectNode copy = row.deepCopy();
-      row.fields().forEachRemaining(f -> {
-        if (f.getValue().isNumber()) {
-          copy.put(f.getKey(), f.getValue().decimalValue().stripTrailingZeros().toPlainString());
-        }
-      });
-      out.add(Warehouse.canonical(copy));
-    }
-    out.sort(null);
-    return out;
   }
 
   /** The failed calls of a fetch; the folder is only there when some call failed. */

@@ -26,7 +26,8 @@ import org.pipewright.testing.LocalRetailApis;
 /**
  * The same PinterestBatch and RetailDaily on the Direct, Spark ({@code local[2]}) and Flink ({@code
  * [local]}) runners, each from its own bundled jar, give identical outputs: clean tables, the nine
- * analytics, the retail valuation, discount and trending tables, dead letters and the summaries. The Spark and Flink jars are built by {@code
+ * analytics, the retail valuation, discount and trending tables, the movies model, analytics and
+ * quality report, dead letters and the summaries. The Spark and Flink jars are built by {@code
  * -Pspark-runner} / {@code -Pflink-runner package} (test.sh does it); without them their tests
  * are skipped with a message, unless {@code -Dpipewright.requireAllRunners=true}.
  */
@@ -35,11 +36,14 @@ public class RunnerPortabilityIT {
 
   private static final String PINTEREST = "org.pipewright.pipelines.PinterestBatch";
   private static final String RETAIL = "org.pipewright.pipelines.RetailDaily";
+  private static final String MOVIES = "org.pipewright.pipelines.MoviesWarehouse";
 
   private static Path input;
   private static Path landing;
   private static Map<String, List<String>> direct;
   private static Map<String, List<String>> retailDirect;
+  private static Path movies;
+  private static Map<String, List<String>> moviesDirect;
 
   @BeforeClass
   public static void runOnDirect() throws Exception {
@@ -65,6 +69,11 @@ public class RunnerPortabilityIT {
     }
     Files.writeString(landing.resolve("trends/dt=2017-03-02/broken.json"), "{\"items\": [{\"itemId\": 1,");
     retailDirect = outputs(run("retail-direct", "bundled", RETAIL, List.of("--runner=DirectRunner")));
+    // Small, with the generator's dirt (bad ids, duplicates, unmapped ratings, multi-line overviews)
+    // and enough ratings per movie for a top_rated list (--minVotes=5).
+    movies = TMP.newFolder("movies").toPath();
+    MoviesGenerator.run(new String[] {"--output=" + movies, "--movies=120", "--ratings=1500", "--seed=17", "--gzip"});
+    moviesDirect = outputs(run("movies-direct", "bundled", MOVIES, List.of("--runner=DirectRunner")));
   }
 
   private static void land(HttpClient http, String url, String file) throws Exception {
@@ -101,6 +110,17 @@ public class RunnerPortabilityIT {
     assertEquals(retailDirect, outputs(run("retail-default", "bundled", RETAIL, List.of())));
   }
 
+  @Test
+  public void moviesOnSparkGiveTheSameOutputs() throws Exception {
+    assertEquals(moviesDirect, outputs(run("movies-spark", "spark-bundled", MOVIES,
+        List.of("--runner=SparkRunner", "--sparkMaster=local[2]"))));
+  }
+
+  @Test
+  public void moviesOnTheDefaultEmbeddedFlinkGiveTheSameOutputs() throws Exception {
+    assertEquals(moviesDirect, outputs(run("movies-default", "bundled", MOVIES, List.of())));
+  }
+
   private static Path run(String jarName, List<String> runner) throws Exception {
     return run(jarName, jarName, runner);
   }
@@ -112,8 +132,12 @@ public class RunnerPortabilityIT {
   private static Path run(String name, String jarName, String mainClass, List<String> runner) throws Exception {
     Path jar = BundledJar.runnerJar(jarName);
     Path out = TMP.getRoot().toPath().resolve("out-" + name);
-    List<String> args = new ArrayList<>(List.of("--input=" + (mainClass.equals(RETAIL) ? landing : input),
-        "--output=" + out, "--outputFormat=json", "--progressSeconds=0"));
+    Path in = mainClass.equals(RETAIL) ? landing : mainClass.equals(MOVIES) ? movies : input;
+    List<String> args = new ArrayList<>(List.of("--input=" + in, "--output=" + out, "--outputFormat=json",
+        "--progressSeconds=0"));
+    if (mainClass.equals(MOVIES)) {
+      args.add("--minVotes=5");
+    }
     args.addAll(runner);
     Path log = TMP.getRoot().toPath().resolve(name + ".log");
     Process process = BundledJar.runnerProcess(jar, TMP.getRoot().toPath(), mainClass, args)

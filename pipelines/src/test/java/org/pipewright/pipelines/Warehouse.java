@@ -87,6 +87,9 @@ final class Warehouse {
     if (value == null) {
       return Outputs.JSON.nullNode();
     }
+    if (value instanceof java.sql.Date) {
+      return Outputs.JSON.getNodeFactory().textNode(((java.sql.Date) value).toLocalDate().toString());
+    }
     if (value instanceof Timestamp) {
       return Outputs.JSON.getNodeFactory().textNode(Timestamps.format(new Instant(((Timestamp) value).getTime())));
     }
@@ -98,6 +101,25 @@ final class Warehouse {
       return array;
     }
     return Outputs.JSON.valueToTree(value);
+  }
+
+  /**
+   * Rows as sorted JSON text, each number as its exact decimal value, so that a file's {@code 0.5}
+   * and a NUMERIC column's {@code 0.50} or a DOUBLE's {@code 0.5} compare equal.
+   */
+  static List<String> numbersAsDecimals(List<JsonNode> rows) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode row : rows) {
+      ObjectNode copy = row.deepCopy();
+      row.fields().forEachRemaining(f -> {
+        if (f.getValue().isNumber()) {
+          copy.put(f.getKey(), f.getValue().decimalValue().stripTrailingZeros().toPlainString());
+        }
+      });
+      out.add(canonical(copy));
+    }
+    out.sort(null);
+    return out;
   }
 
   /** JSON text with numbers parsed the same way whatever produced them. */
