@@ -27,9 +27,10 @@ public class MoviesYardstickIT {
   public void theYardstickWritesAndLoadsTheSameTablesAsMoviesWarehouse() throws Exception {
     Path in = TMP.newFolder("in").toPath();
     MoviesGenerator.Stats stats = MoviesGenerator.run(new String[] {"--output=" + in, "--movies=400",
-        "--ratings=20000", "--seed=11"});
+        "--ratings=8000", "--seed=11"});
     assertTrue(stats.badIds > 0 && stats.duplicates > 0 && stats.ratingsUnlinked > 0 && stats.ratingsDangling > 0);
     LocalPostgres pg = POSTGRES.get();
+
     Path password = TMP.newFile("password").toPath();
     Files.writeString(password, pg.password() + "\n");
 
@@ -61,7 +62,7 @@ public class MoviesYardstickIT {
       assertEquals(table + " files", expected, actual);
       assertEquals(table + " rows", warehouse.rows("pipe_" + table), warehouse.rows("yard_" + table));
     }
-    assertEquals(25, warehouse.count("SELECT COUNT(*) FROM yard_top_rated"));
+    assertEquals(7, warehouse.count("SELECT COUNT(*) FROM yard_top_rated"));
     List<String> deadLetters = warehouse.rows("pipe_" + WarehouseTables.DEAD_LETTER);
     assertEquals(Outputs.summary(yard).get("ratings").get("deadLetter").asLong()
         + Outputs.summary(yard).get("movies").get("deadLetter").asLong(), deadLetters.size());
