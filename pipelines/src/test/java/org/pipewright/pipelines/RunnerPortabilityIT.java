@@ -72,7 +72,7 @@ public class RunnerPortabilityIT {
     // Small, with the generator's dirt (bad ids, duplicates, unmapped ratings, multi-line overviews)
     // and enough ratings per movie for a top_rated list (--minVotes=5).
     movies = TMP.newFolder("movies").toPath();
-    MoviesGenerator.run(new String[] {"--output=" + movies, "--movies=120", "--ratings=1500", "--seed=17", "--gzip"});
+    MoviesGenerator.run(new String[] {"--output=" + movies, "--movies=60", "--ratings=600", "--seed=17", "--gzip"});
     moviesDirect = outputs(run("movies-direct", "bundled", MOVIES, List.of("--runner=DirectRunner")));
   }
 
