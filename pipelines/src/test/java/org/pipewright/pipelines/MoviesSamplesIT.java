@@ -33,7 +33,7 @@ public class MoviesSamplesIT {
     Path out = TMP.getRoot().toPath().resolve("real-out");
     // On the bundled jar's default engine (embedded Flink): Beam's Direct runner pays per key and
     // needs many minutes for the ~100k (user, movie) keys of the ratings.
-    BundledJar.runOk(MoviesWarehouse.class.getName(), List.of("--runner=FlinkRunner",
+    BundledJar.runOk(MoviesWarehouse.class.getName(), List.of("--runner=FlinkRunner", "--flinkMaster=[local]",
         "--input=" + TMP.newFolder("no-input"), "--moviesFile=" + moviesFile, "--ratingsFile=" + ratingsFile,
         "--linksFile=" + linksFile, "--cpiFile=" + cpiFile, "--output=" + out, "--outputFormat=json",
         "--progressSeconds=0"), Map.of());

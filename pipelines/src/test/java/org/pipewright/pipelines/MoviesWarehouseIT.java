@@ -332,7 +332,8 @@ public class MoviesWarehouseIT {
   private static List<String> args(Path in, Path out, String prefix, boolean create) {
     // The bundled jar's default engine, embedded Flink: Beam's Direct runner evaluates every key's group
     // as a bundle of its own, minutes for the ratings' keys on a busy machine.
-    return List.of("--runner=FlinkRunner", "--input=" + in, "--output=" + out, "--outputFormat=json", "--progressSeconds=0",
+    return List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--input=" + in, "--output=" + out,
+        "--outputFormat=json", "--progressSeconds=0",
         "--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + POSTGRES.get().user(),
         "--tablePrefix=" + prefix, "--createTables=" + create, "--minVotes=5");
   }

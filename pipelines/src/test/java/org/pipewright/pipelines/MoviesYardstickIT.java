@@ -37,7 +37,8 @@ public class MoviesYardstickIT {
     Path pipeline = TMP.getRoot().toPath().resolve("pipeline");
     // The bundled jar on its default engine, embedded Flink (the gate passes: exit 0); Beam's Direct
     // runner needs many minutes for the ratings' keys.
-    BundledJar.runOk(MoviesWarehouse.class.getName(), java.util.List.of("--runner=FlinkRunner", "--input=" + in,
+    BundledJar.runOk(MoviesWarehouse.class.getName(), java.util.List.of("--runner=FlinkRunner",
+        "--flinkMaster=[local]", "--input=" + in,
         "--output=" + pipeline, "--outputFormat=json", "--progressSeconds=0", "--jdbcUrl=" + pg.jdbcUrl(),
         "--jdbcUser=" + pg.user(), "--jdbcPasswordFile=" + password, "--createTables=true", "--tablePrefix=pipe_"),
         java.util.Map.of());
