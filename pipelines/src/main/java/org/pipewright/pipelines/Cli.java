@@ -145,7 +145,7 @@ final class Cli {
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(firstLine(e.getMessage()));
+      throw new UsageException(culprit(args, type) + firstLine(e.getMessage()));
     }
     String[] withDefaults = withRunnerDefaults(args, options.getRunner().getSimpleName());
     if (withDefaults.length > args.length) {
@@ -214,6 +214,25 @@ final class Cli {
     }
     String message = t.getMessage();
     return message == null ? t.getClass().getSimpleName() : firstLine(message);
+  }
+
+  /**
+   * {@code "--name: "} for the first argument that cannot be parsed even on its own, else {@code ""}:
+   * Beam's message for a value of the wrong type ("Cannot deserialize value of type `int` from String
+   * \"many\"") does not say which option it was.
+   */
+  static String culprit(String[] args, Class<? extends PipelineOptions> type) {
+    for (String arg : args) {
+      int equals = arg.indexOf('=');
+      if (arg.startsWith("--") && equals > 2) {
+        try {
+          PipelineOptionsFactory.fromArgs(arg).as(type);
+        } catch (IllegalArgumentException e) {
+          return arg.substring(0, equals) + ": ";
+        }
+      }
+    }
+    return "";
   }
 
   private static String firstLine(String message) {

@@ -127,4 +127,8 @@ final class MoviesTables {
   JdbcUpsert quality() {
     return warehouse.quality();
   }
+
+  WarehouseTables warehouse() {
+    return warehouse;
+  }
 }

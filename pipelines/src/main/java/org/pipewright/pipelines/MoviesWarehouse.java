@@ -17,7 +17,6 @@ import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.ReadCsv;
 import org.pipewright.io.files.WriteRows;
 import org.pipewright.transforms.core.CleanResult;
-import org.pipewright.transforms.core.KeepFirst;
 import org.pipewright.transforms.movies.LatestRatings;
 import org.pipewright.transforms.movies.MapRatings;
 import org.pipewright.transforms.movies.MovieAnalytics;
@@ -87,15 +86,17 @@ public final class MoviesWarehouse {
     Pipeline pipeline = Pipeline.create(options);
     List<String> replaced = build(pipeline, options, format, files, tables);
     Cli.replaceAll(replaced);
-    Runs.run(pipeline, options.getProgressSeconds(), KINDS);
+    RunLog log = RunLog.start(tables == null ? null : tables.warehouse(), options.getCreateTables(), PIPELINE,
+        MoviesWarehouse.class, options, false);
+    Runs.run(pipeline, options.getProgressSeconds(), KINDS, log);
     Cli.tidy(replaced);
-    Summary.print(options.getOutput());
-    List<Row> quality = Quality.read(options.getOutput());
-    System.out.print(QualityReport.format(quality));
+    String summary = Summary.print(options.getOutput());
+    List<Row> quality = Quality.print(options.getOutput());
     if (tables != null) {
       RetailDaily.printFirstRows(options.getOutput(), "publish", format);
     }
     boolean passed = !QualityReport.failed(quality);
+    log.finish(passed ? RunLog.SUCCEEDED : RunLog.QUALITY_FAILED, Quality.verdict(quality), summary);
     if (!passed) {
       System.err.println("error: the quality gate failed" + (tables == null ? "" : "; nothing was published")
           + ": " + QualityReport.failedErrors(quality).size() + " error-level check(s) failed (listed above)");

@@ -70,9 +70,13 @@ public final class PinterestBatch {
     Pipeline pipeline = Pipeline.create(options);
     List<String> replaced = build(pipeline, options, format, tables);
     Cli.replaceAll(replaced);
-    Runs.run(pipeline, options.getProgressSeconds(), KINDS);
+    RunLog log = RunLog.start(tables == null ? null : tables.warehouse(), options.getCreateTables(), QUALITY_NAME,
+        PinterestBatch.class, options, false);
+    Runs.run(pipeline, options.getProgressSeconds(), KINDS, log);
     Cli.tidy(replaced);
-    printSummary(options.getOutput(), format);
+    String summary = Summary.print(options.getOutput());
+    Analytics.printFirstRows(options.getOutput(), format);
+    log.finish(RunLog.SUCCEEDED, Quality.verdict(Quality.print(options.getOutput())), summary);
   }
 
   /**
@@ -159,11 +163,5 @@ public final class PinterestBatch {
       throw new UsageException("--date must be YYYY-MM-DD, got '" + date + "'");
     }
     return "dt=" + date + "/*";
-  }
-
-  static void printSummary(String out, Format format) throws IOException {
-    Summary.print(out);
-    Analytics.printFirstRows(out, format);
-    Quality.print(out);
   }
 }

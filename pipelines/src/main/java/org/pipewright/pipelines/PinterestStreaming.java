@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -97,7 +98,10 @@ public final class PinterestStreaming {
     }
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, options, tables, resume);
-    Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS);
+    RunLog log = RunLog.start(tables.warehouse(), options.getCreateTables(), PinterestBatch.QUALITY_NAME,
+        PinterestStreaming.class, options, true);
+    PipelineResult result = Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS, log);
+    log.finish(RunLog.SUCCEEDED, null, RunLog.counts(Runs.counters(result), PinterestBatch.KINDS));
   }
 
   /** {@code kafka} or {@code kinesis}. */

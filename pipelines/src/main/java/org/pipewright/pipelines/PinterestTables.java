@@ -106,4 +106,8 @@ final class PinterestTables {
     }
     quality().createTable(QualityResult.SCHEMA);
   }
+
+  WarehouseTables warehouse() {
+    return warehouse;
+  }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.pipewright.io.files.Format;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.TablePreview;
@@ -43,8 +44,24 @@ final class Quality {
     return results;
   }
 
-  /** Prints the summary of the results a run wrote to {@code out}, failures first. */
-  static void print(String out) throws IOException {
-    System.out.print(QualityReport.format(read(out)));
+  /** Prints the summary of the results a run wrote to {@code out}, failures first; returns them. */
+  static List<Row> print(String out) throws IOException {
+    List<Row> results = read(out);
+    System.out.print(QualityReport.format(results));
+    return results;
+  }
+
+  /**
+   * A run's quality in one word, for {@link RunLog}: {@code fail} when an error-level check failed,
+   * {@code warn} when only warnings did, {@code pass}, or null for a run without checks.
+   */
+  static @Nullable String verdict(List<Row> results) {
+    if (results.isEmpty()) {
+      return null;
+    }
+    if (QualityReport.failed(results)) {
+      return "fail";
+    }
+    return results.stream().anyMatch(r -> QualityResult.status(r).equals(QualityResult.FAIL)) ? "warn" : "pass";
   }
 }

@@ -106,13 +106,15 @@ public final class RetailDaily {
       tables.create();
     }
     Cli.replaceAll(replaced);
-    Runs.run(pipeline, options.getProgressSeconds(), KINDS);
+    RunLog log = RunLog.start(tables == null ? null : tables.warehouse(), options.getCreateTables(), QUALITY_NAME,
+        RetailDaily.class, options, false);
+    Runs.run(pipeline, options.getProgressSeconds(), KINDS, log);
     Cli.tidy(replaced);
-    Summary.print(options.getOutput());
+    String summary = Summary.print(options.getOutput());
     for (String table : TABLES) {
       printFirstRows(options.getOutput(), table, format);
     }
-    Quality.print(options.getOutput());
+    log.finish(RunLog.SUCCEEDED, Quality.verdict(Quality.print(options.getOutput())), summary);
   }
 
   /** Adds the job to {@code pipeline}; returns the output folders it writes. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -153,7 +154,10 @@ public final class RetailStreaming {
     }
     System.out.println("watching " + options.getInput() + " from dt=" + LocalDate.now(ZoneOffset.UTC)
         .minusDays(options.getSinceDays()) + (options.getWatchOnly() ? "" : "; polling every " + options.getPollSeconds() + " s"));
-    Runs.run(pipeline, options.getProgressSeconds(), KINDS);
+    RunLog log = RunLog.start(tables.warehouse(), options.getCreateTables(), RetailDaily.QUALITY_NAME,
+        RetailStreaming.class, options, true);
+    PipelineResult result = Runs.run(pipeline, options.getProgressSeconds(), KINDS, log);
+    log.finish(RunLog.SUCCEEDED, null, RunLog.counts(Runs.counters(result), KINDS));
   }
 
   /**

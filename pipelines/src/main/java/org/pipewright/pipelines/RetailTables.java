@@ -134,4 +134,8 @@ final class RetailTables {
     String collection = WarehouseTables.prefix(options, PREFIX) + table;
     return MongoUpsert.into(options.getMongoDatabase(), collection).withKeys("item_id", "date").withConnection(mongo);
   }
+
+  WarehouseTables warehouse() {
+    return warehouse;
+  }
 }

@@ -19,6 +19,24 @@ final class Runs {
   private Runs() {}
 
   static PipelineResult run(Pipeline pipeline, int progressSeconds, List<String> kinds) {
+    return run(pipeline, progressSeconds, kinds, RunLog.NONE);
+  }
+
+  /**
+   * As {@link #run(Pipeline, int, List)}, and each progress tick's counts go to {@code log}; a run
+   * that fails is recorded as {@link RunLog#FAILED} there. The caller records a run that ends well,
+   * once it has its summary.
+   */
+  static PipelineResult run(Pipeline pipeline, int progressSeconds, List<String> kinds, RunLog log) {
+    try {
+      return runLogged(pipeline, progressSeconds, kinds, log);
+    } catch (RuntimeException | Error e) {
+      log.finish(RunLog.FAILED, null, "{}");
+      throw e;
+    }
+  }
+
+  private static PipelineResult runLogged(Pipeline pipeline, int progressSeconds, List<String> kinds, RunLog log) {
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     PipelineResult.State state;
@@ -32,6 +50,7 @@ final class Runs {
           long read = counters == null ? -1 : total(counters, kinds, ".read");
           System.out.printf("progress %4ds  %s  %s%n", (System.nanoTime() - start) / 1_000_000_000L,
               stage(read, lastRead, streaming), progress(counters, kinds));
+          log.progress(counters, kinds);
           lastRead = read;
         }
       } while (state == null || !state.isTerminal());

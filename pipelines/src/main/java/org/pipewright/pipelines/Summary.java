@@ -69,11 +69,18 @@ final class Summary {
             .via(n -> KV.of(key, n))));
   }
 
-  /** Prints the {@code summary.json} a run wrote to {@code out} as one line. */
-  static void print(String out) throws IOException {
+  /** Prints the {@code summary.json} a run wrote to {@code out} as one line; returns it. */
+  static String print(String out) throws IOException {
+    String summary = read(out);
+    System.out.println("summary: " + summary);
+    return summary;
+  }
+
+  /** The {@code summary.json} a run wrote to {@code out}, one line of JSON. */
+  static String read(String out) throws IOException {
     try (InputStream in = Channels.newInputStream(
         FileSystems.open(FileSystems.matchNewResource(OutputDirs.join(out, "summary.json"), false)))) {
-      System.out.println("summary: " + new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     }
   }
 

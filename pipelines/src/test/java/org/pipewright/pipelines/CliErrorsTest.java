@@ -1,7 +1,11 @@
 package org.pipewright.pipelines;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
 
 import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
 import org.junit.Test;
@@ -22,5 +26,14 @@ public class CliErrorsTest {
   public void usageErrorsAreOneLineAndOtherFailuresAreNot() {
     assertEquals("--date must be YYYY-MM-DD", Cli.userError(new UsageException("--date must be YYYY-MM-DD")));
     assertNull(Cli.userError(new PipelineExecutionException(new IllegalStateException("a bug"))));
+  }
+
+  @Test
+  public void aValueOfTheWrongTypeNamesItsOption() {
+    UsageException e = assertThrows(UsageException.class,
+        () -> Cli.parse(new String[] {"--input=in", "--output=out", "--topN=many"}, MoviesWarehouseOptions.class));
+    assertThat(e.getMessage(), startsWith("--topN: "));
+    assertThat(e.getMessage(), containsString("\"many\""));
+    assertEquals("", Cli.culprit(new String[] {"--input=in", "--topN=7"}, MoviesWarehouseOptions.class));
   }
 }

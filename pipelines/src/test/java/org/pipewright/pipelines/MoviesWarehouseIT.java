@@ -182,8 +182,12 @@ public class MoviesWarehouseIT {
   public void loadRerunAndChangedInputPublishExactlyWhatChanged() throws Exception {
     Warehouse warehouse = new Warehouse(POSTGRES.get());
     Path first = out("load-1");
+    Set<String> runsBefore = warehouse.runIds();
     BundledJar.runOk(MAIN, args(input, first, "mw_", true), env(), MINUTES);
     assertTablesEqualFiles(warehouse, "mw_", first);
+    JsonNode run = warehouse.newRun(runsBefore);
+    assertEquals("succeeded", run.get("status").asText());
+    assertRecorded(run, first);
     Map<String, Row> published = published(first);
     for (String table : TABLES) {
       Row p = published.get("mw_" + table);
@@ -248,8 +252,13 @@ public class MoviesWarehouseIT {
     Map<String, List<String>> before = versions(warehouse, "gate_");
 
     Path out = out("gate-2");
+    Set<String> runsBefore = warehouse.runIds();
     BundledJar.Result result = BundledJar.run(MAIN, args(gated, out, "gate_", false), env(), MINUTES);
     assertEquals(result.output, MoviesWarehouse.QUALITY_FAILED, result.exitCode);
+    JsonNode run = warehouse.newRun(runsBefore);
+    assertEquals("quality_failed", run.get("status").asText());
+    assertEquals("fail", run.get("quality").asText());
+    assertRecorded(run, out);
     List<String> errors = result.output.lines().filter(l -> l.startsWith("error:")).collect(Collectors.toList());
     assertEquals(result.output, 1, errors.size());
     assertThat(errors.get(0), startsWith("error: the quality gate failed; nothing was published: 1 error-level check"));
@@ -382,6 +391,21 @@ public class MoviesWarehouseIT {
       assertNull("two equal rows", rows.put(Warehouse.numbersAsDecimals(List.of(row)).get(0), version));
     }
     return rows;
+  }
+
+  /** A finished run's row: the job, the runner, its start and end, the counts of its summary and its quality. */
+  private static void assertRecorded(JsonNode run, Path out) throws Exception {
+    assertEquals("movies", run.get("pipeline").asText());
+    assertEquals("MoviesWarehouse", run.get("job").asText());
+    assertEquals("batch", run.get("kind").asText());
+    assertEquals("FlinkRunner", run.get("runner").asText());
+    assertTrue(run.toString(), run.get("finished_at").asText().compareTo(run.get("started_at").asText()) >= 0);
+    assertEquals(Outputs.parse(Files.readString(out.resolve("summary.json"))), Outputs.parse(run.get("counts").asText()));
+    List<JsonNode> quality = Outputs.rows(out.resolve("quality"));
+    boolean errorFailed = quality.stream().anyMatch(q -> q.get("status").asText().equals("fail")
+        && q.get("severity").asText().equals("error"));
+    boolean anyFailed = quality.stream().anyMatch(q -> q.get("status").asText().equals("fail"));
+    assertEquals(errorFailed ? "fail" : anyFailed ? "warn" : "pass", run.get("quality").asText());
   }
 
   /** What OUT/publish says per table. */

@@ -76,11 +76,17 @@ public class PinterestStreamingIT {
     produce(bad);
 
     Path log = Jobs.logFile(prefix);
+    java.util.Set<String> runs = warehouse.runIds();
     Process streaming = startStreaming(prefix, log, "--kafkaExtraTopics=" + prefix + ".comment=comment",
         "--deadLetterTopic=" + prefix + ".dead");
     try {
       Instant produced = Instant.now();
       Jobs.awaitFinalPanes(warehouse, prefix, produced, streaming, log);
+      // The job is recorded as a running streaming run (it never finishes on its own).
+      JsonNode run = warehouse.newRun(runs);
+      assertEquals(List.of("pinterest", "PinterestStreaming", "streaming", "running"), List.of(run.get("pipeline").asText(),
+          run.get("job").asText(), run.get("kind").asText(), run.get("status").asText()));
+      assertTrue(run.toString(), run.get("finished_at").isNull());
       Path batch = batchFromLanding(prefix);
       assertWarehouseEqualsBatch(prefix, batch, 1);
 

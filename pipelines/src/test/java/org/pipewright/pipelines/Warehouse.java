@@ -11,8 +11,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.joda.time.Instant;
 import org.pipewright.testing.LocalPostgres;
@@ -60,6 +62,32 @@ final class Warehouse {
     }
     rows.sort(null);
     return rows;
+  }
+
+  /** The ids of the runs recorded in {@value RunLog#TABLE}. */
+  Set<String> runIds() throws SQLException {
+    Set<String> ids = new HashSet<>();
+    if (count("SELECT COUNT(*) FROM " + RunLog.TABLE) >= 0) {
+      for (String row : rows("SELECT run_id FROM " + RunLog.TABLE, List.of())) {
+        ids.add(Outputs.parse(row).get("run_id").asText());
+      }
+    }
+    return ids;
+  }
+
+  /** The one run recorded since {@code before} was taken by {@link #runIds}. */
+  JsonNode newRun(Set<String> before) throws SQLException {
+    List<JsonNode> added = new ArrayList<>();
+    for (String row : rows(RunLog.TABLE)) {
+      JsonNode run = Outputs.parse(row);
+      if (!before.contains(run.get("run_id").asText())) {
+        added.add(run);
+      }
+    }
+    if (added.size() != 1) {
+      throw new AssertionError("expected one new run, got " + added);
+    }
+    return added.get(0);
   }
 
   /** The newest safe time the named pipeline saved, or null. */

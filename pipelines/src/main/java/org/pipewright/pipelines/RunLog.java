@@ -1,0 +1,172 @@
+package org.pipewright.pipelines;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.pipewright.io.jdbc.Dialect;
+import org.pipewright.io.jdbc.JdbcConnection;
+import org.pipewright.io.jdbc.JdbcUpsert;
+
+/**
+ * One row per run in the warehouse's {@value #TABLE} table, so that what ran, when, on which runner,
+ * how it ended and what it counted can be queried (the console's Runs page reads it): inserted as
+ * {@code running} when the job starts, its counts updated while a streaming job reports progress,
+ * and finished with its status, quality result and the counts of its {@code summary.json}.
+ *
+ * <p>Recording never fails or blocks a run: a warehouse that refuses the row (the table missing
+ * without {@code --createTables}, a lost connection) gets one warning and the job goes on.
+ */
+final class RunLog {
+  static final String TABLE = "pipewright_runs";
+  static final Schema SCHEMA = Schema.builder()
+      .addStringField("run_id")
+      .addStringField("pipeline")
+      .addStringField("job")
+      .addStringField("kind")
+      .addStringField("runner")
+      .addDateTimeField("started_at")
+      .addNullableField("finished_at", FieldType.DATETIME)
+      .addStringField("status")
+      .addNullableField("quality", FieldType.STRING)
+      .addStringField("counts")
+      .build();
+
+  static final String RUNNING = "running";
+  static final String SUCCEEDED = "succeeded";
+  static final String FAILED = "failed";
+  static final String QUALITY_FAILED = "quality_failed";
+
+  /** A log that records nothing: for a run without a warehouse. */
+  static final RunLog NONE = new RunLog(null, Dialect.POSTGRES, "", "", "", "", "");
+
+  private final @Nullable JdbcConnection connection;
+  private final Dialect dialect;
+  private final String id;
+  private final String pipeline;
+  private final String job;
+  private final String kind;
+  private final String runner;
+  private boolean broken;
+
+  private RunLog(@Nullable JdbcConnection connection, Dialect dialect, String id, String pipeline, String job,
+      String kind, String runner) {
+    this.connection = connection;
+    this.dialect = dialect;
+    this.id = id;
+    this.pipeline = pipeline;
+    this.job = job;
+    this.kind = kind;
+    this.runner = runner;
+  }
+
+  /**
+   * Records the start of a run of {@code job} (a pipeline of {@code pipeline}) in the warehouse of
+   * {@code tables}, creating the table first when {@code createTables}; {@link #NONE} without a
+   * warehouse.
+   */
+  static RunLog start(@Nullable WarehouseTables tables, boolean createTables, String pipeline, Class<?> job,
+      PipelineOptions options, boolean streaming) {
+    if (tables == null) {
+      return NONE;
+    }
+    // The job's name and start second make runs easy to tell apart by eye; the suffix makes two
+    // starts in one second two runs.
+    Instant now = Instant.now();
+    String id = job.getSimpleName() + "-" + now.toString().replace(":", "").replaceFirst("\\..*", "Z") + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    RunLog log = new RunLog(tables.connection(), tables.dialect(), id, pipeline, job.getSimpleName(),
+        streaming ? "streaming" : "batch", options.getRunner().getSimpleName());
+    if (createTables) {
+      try {
+        JdbcUpsert.into(TABLE).withKeys("run_id").withConnection(tables.connection()).withDialect(tables.dialect())
+            .createTable(SCHEMA);
+      } catch (SQLException e) {
+        log.warn(e);
+        return log;
+      }
+    }
+    log.write("INSERT INTO " + log.dialect.quoteTable(TABLE)
+        + " (run_id, pipeline, job, kind, runner, started_at, finished_at, status, quality, counts)"
+        + " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?)",
+        id, pipeline, log.job, log.kind, log.runner, utc(now), RUNNING, "{}");
+    return log;
+  }
+
+  /** The run's counts so far, from a progress tick's counters; ignored by {@link #NONE}. */
+  void progress(@Nullable Map<String, Long> counters, List<String> kinds) {
+    if (counters != null) {
+      write("UPDATE " + dialect.quoteTable(TABLE) + " SET counts = ? WHERE run_id = ?", counts(counters, kinds), id);
+    }
+  }
+
+  /** Records how the run ended: its status, quality result (null without checks) and counts (JSON). */
+  void finish(String status, @Nullable String quality, String counts) {
+    write("UPDATE " + dialect.quoteTable(TABLE) + " SET finished_at = ?, status = ?, quality = ?, counts = ?"
+        + " WHERE run_id = ?", utc(Instant.now()), status, quality, counts, id);
+  }
+
+  String id() {
+    return id;
+  }
+
+  /**
+   * {@code {"pin": {"read": .., "clean": .., "deadLetter": ..}}} from the cleansing counters
+   * ({@code clean}: passed the rules, before duplicates are removed); {@code {}} without counters.
+   */
+  static String counts(@Nullable Map<String, Long> counters, List<String> kinds) {
+    if (counters == null) {
+      // A runner that reports no metrics (Flink, as the pipelines set it up).
+      return "{}";
+    }
+    ObjectNode all = JsonNodeFactory.instance.objectNode();
+    for (String kind : kinds) {
+      ObjectNode one = all.putObject(kind);
+      for (String measure : List.of(Summary.READ, Summary.CLEAN, Summary.DEAD_LETTER)) {
+        one.put(measure, counters.getOrDefault(kind + "." + measure, 0L));
+      }
+    }
+    return all.toString();
+  }
+
+  private static Timestamp utc(Instant instant) {
+    return Timestamp.valueOf(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+  }
+
+  private void write(String sql, Object... values) {
+    if (connection == null || broken) {
+      return;
+    }
+    try (Connection c = connection.open(); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] == null) {
+          s.setNull(i + 1, Types.VARCHAR);
+        } else {
+          s.setObject(i + 1, values[i]);
+        }
+      }
+      s.executeUpdate();
+    } catch (SQLException e) {
+      warn(e);
+    }
+  }
+
+  private void warn(SQLException e) {
+    broken = true;
+    System.err.println("warning: this run is not recorded in " + TABLE + " on " + connection.describe() + ": "
+        + e.getMessage().lines().findFirst().orElse("") + " (--createTables creates the table)");
+  }
+}
