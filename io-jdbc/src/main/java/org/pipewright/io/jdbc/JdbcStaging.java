@@ -17,13 +17,13 @@ import java.util.zip.CRC32;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.Select;
 import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.pipewright.transforms.internal.PerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,7 +222,7 @@ public final class JdbcStaging implements Serializable {
     public PCollection<Long> expand(PCollection<Row> rows) {
       return rows
           .apply("Keys", Select.fieldNames(keys.toArray(new String[0])))
-          .apply("Distinct", Distinct.create())
+          .apply("Distinct", PerKey.distinct())
           .apply("Count", Count.globally());
     }
   }

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.pipewright.transforms.internal.PerKey;
 
 /**
  * Keeps one row per key: the first in source order, the row whose {@code file:line} source field
@@ -67,7 +68,7 @@ public final class KeepFirst extends PTransform<PCollection<Row>, PCollection<Ro
     return input
         .apply("Key", ParDo.of(new KeyFn(keyFields)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(schema)))
-        .apply("First", Combine.perKey(new First(sourceField)))
+        .apply("First", PerKey.combine(new First(sourceField)))
         .apply("Rows", Values.create())
         .setRowSchema(schema);
   }

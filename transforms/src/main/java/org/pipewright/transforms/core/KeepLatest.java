@@ -16,6 +16,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.pipewright.transforms.internal.PerKey;
 
 /**
  * Keeps one row per key: the one with the greatest value of an order field (the answer fetched
@@ -63,7 +64,7 @@ public final class KeepLatest extends PTransform<PCollection<Row>, PCollection<R
     return input
         .apply("Key", ParDo.of(new KeyFn(keyFields)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(schema)))
-        .apply("Latest", Combine.perKey(new Latest(orderField)))
+        .apply("Latest", PerKey.combine(new Latest(orderField)))
         .apply("Rows", Values.create())
         .setRowSchema(schema);
   }

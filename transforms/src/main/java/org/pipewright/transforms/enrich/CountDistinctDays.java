@@ -26,6 +26,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.pipewright.transforms.core.Values;
+import org.pipewright.transforms.internal.PerKey;
 
 /**
  * How often each key appeared, counted in distinct days: for each key (an item id, say) the
@@ -42,7 +43,7 @@ import org.pipewright.transforms.core.Values;
  * was renamed during the day), the smallest by code point is kept and a null name only when there
  * is no other, so the result does not depend on the order records arrive in.
  *
- * <p>A combiner per key ({@code Combine.perKey}): each worker keeps a set of days per key and the
+ * <p>A combiner per key ({@code Combine.perKey}; bucketed on the Direct runner, see {@code PerKey}): each worker keeps a set of days per key and the
  * sets are merged once, so no key's records are ever gathered in one place.
  *
  * <pre>{@code
@@ -112,7 +113,7 @@ public final class CountDistinctDays extends PTransform<PCollection<Row>, PColle
         .apply("Key by " + keyField, ParDo.of(new KeyFn(
             schema.indexOf(keyField), schema.indexOf(dayField), schema.indexOf(nameField))))
         .setCoder(KvCoder.of(string, KvCoder.of(string, NullableCoder.of(string))))
-        .apply("Distinct days per " + keyField, Combine.perKey(new DaysFn()))
+        .apply("Distinct days per " + keyField, PerKey.combine(new DaysFn()))
         .apply("To rows", ParDo.of(new ToRowFn(out)))
         .setRowSchema(out);
   }

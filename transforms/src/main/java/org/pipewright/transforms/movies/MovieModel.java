@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Min;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -17,6 +16,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.pipewright.transforms.core.KeepFirst;
+import org.pipewright.transforms.internal.PerKey;
 
 /**
  * Turns parsed movies ({@link ParseMovies#PARSED}) into four tables of the warehouse model, one
@@ -71,7 +71,7 @@ public final class MovieModel extends PTransform<PCollection<Row>, PCollectionTu
     PCollection<Row> releaseDates = first
         .apply("Release days", ParDo.of(new ReleaseDayFn()))
         .setCoder(VarLongCoder.of())
-        .apply("Distinct release days", Distinct.create())
+        .apply("Distinct release days", PerKey.distinct())
         .apply("Release dates", ParDo.of(new ReleaseDateFn()))
         .setRowSchema(MovieSchemas.RELEASE_DATE);
     return PCollectionTuple.of(MOVIES, movies)

@@ -46,6 +46,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.Values;
+import org.pipewright.transforms.internal.PerKey;
 
 /**
  * The best-rated movies: rows of {@link MovieAnalytics#TOP_RATED_SCHEMA} for the movies with at
@@ -126,7 +127,7 @@ public final class TopRated extends PTransform<PCollectionTuple, PCollection<Row
         .apply("Key by movie", ParDo.of(new KeyFn(
             ratings.getSchema().indexOf("movie_id"), ratings.getSchema().indexOf("rating"))))
         .setCoder(KvCoder.of(VarLongCoder.of(), DoubleCoder.of()))
-        .apply("Count and sum per movie", Combine.perKey(new StatsFn()))
+        .apply("Count and sum per movie", PerKey.combine(new StatsFn()))
         .apply("At least " + minVotes + " ratings", ParDo.of(new QualifyFn(minVotes)))
         .setRowSchema(RATED)
         .apply("Top " + topN, Top.of(topN, new ByMean()));

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.coders.VoidCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
@@ -27,6 +28,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.pipewright.transforms.internal.PerKey;
 
 /**
  * One data-quality check, declared in code for a table with {@link QualityChecks#on}. A check is
@@ -331,9 +333,10 @@ public abstract class Check {
       }
       Schema key = keyFields.build();
       PCollection<KV<Row, Long>> perKey = rows
-          .apply("Project key", MapElements.into(TypeDescriptors.rows()).via((Row row) -> project(row, indexes, key)))
-          .setRowSchema(key)
-          .apply("Count per key", Count.perElement());
+          .apply("Project key", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.rows(), TypeDescriptors.voids()))
+              .via((Row row) -> KV.of(project(row, indexes, key), (Void) null)))
+          .setCoder(KvCoder.of(RowCoder.of(key), VoidCoder.of()))
+          .apply("Count per key", PerKey.count());
       PCollection<KV<Long, Long>> extra = perKey.apply("Extra rows per key", MapElements.into(PAIR_TYPE)
           .via((KV<Row, Long> counted) -> {
             long n = counted.getValue();
@@ -533,7 +536,7 @@ public abstract class Check {
           .setCoder(keyed);
       PCollection<KV<Long, Long>> dangling = PCollectionList.of(referencing).and(referenced)
           .apply("Both tables", Flatten.pCollections())
-          .apply("Count per value", Combine.perKey(new SumPairs()))
+          .apply("Count per value", PerKey.combine(new SumPairs()))
           .apply("Dangling per value", MapElements.into(PAIR_TYPE).via((KV<Row, KV<Long, Long>> counts) -> {
             long references = counts.getValue().getKey();
             boolean dangles = counts.getKey().getValue(0) != null && counts.getValue().getValue() == 0;
