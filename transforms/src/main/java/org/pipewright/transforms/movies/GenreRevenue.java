@@ -18,7 +18,6 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -34,6 +33,7 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.pipewright.transforms.core.Values;
 import org.pipewright.transforms.internal.Buckets;
+import org.pipewright.transforms.internal.PerKey;
 
 /**
  * Revenue per genre: one row of {@link MovieAnalytics#GENRE_REVENUE_SCHEMA} per genre name that
@@ -118,7 +118,7 @@ public final class GenreRevenue extends PTransform<PCollectionTuple, PCollection
         .apply("Group buckets", CoGroupByKey.create())
         .apply("Join with genres", ParDo.of(new JoinFn(names)).withSideInputs(names))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RevenueTotals.inputCoder()))
-        .apply("Sum per genre", Combine.perKey(new RevenueTotals.SumFn()))
+        .apply("Sum per genre", PerKey.combine(new RevenueTotals.SumFn()))
         .apply("To rows", ParDo.of(new ToRowFn()))
         .setRowSchema(GENRE_REVENUE_SCHEMA);
   }

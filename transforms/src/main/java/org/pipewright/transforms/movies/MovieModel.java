@@ -63,7 +63,7 @@ public final class MovieModel extends PTransform<PCollection<Row>, PCollectionTu
     PCollection<Row> genres = first
         .apply("Genre names", ParDo.of(new GenreNamesFn()))
         .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
-        .apply("One name per genre", Min.perKey())
+        .apply("One name per genre", PerKey.combine(Min.<String>naturalOrder()))
         .apply("Genres", ParDo.of(new GenreFn()))
         .setRowSchema(MovieSchemas.GENRE);
     PCollection<Row> movieGenres =

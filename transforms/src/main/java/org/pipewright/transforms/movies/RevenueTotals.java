@@ -24,6 +24,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.pipewright.transforms.internal.PerKey;
 
 /**
  * The totals of a group of movies with a known revenue: how many, the sum of their revenues, and
@@ -65,7 +66,7 @@ final class RevenueTotals {
         .apply("Key by period", ParDo.of(new PeriodFn(
             schema.indexOf("release_date"), schema.indexOf("revenue"), period)))
         .setCoder(KvCoder.of(VarIntCoder.of(), inputCoder()))
-        .apply("Sum per period", Combine.perKey(new SumFn()));
+        .apply("Sum per period", PerKey.combine(new SumFn()));
   }
 
   private static final class PeriodFn extends DoFn<Row, KV<Integer, KV<Long, BigDecimal>>> {
