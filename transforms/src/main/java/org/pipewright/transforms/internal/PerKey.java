@@ -109,6 +109,8 @@ public final class PerKey<K, InputT, OutputT>
     if (!bucketed(input, expansion)) {
       return input.apply(Combine.perKey(fn));
     }
+    checkArgument(input.getCoder() instanceof KvCoder, "a per-key combine needs a KvCoder input, got %s",
+        input.getCoder());
     KvCoder<K, InputT> inputCoder = (KvCoder<K, InputT>) input.getCoder();
     Coder<K> keyCoder = inputCoder.getKeyCoder();
     // Combine.perKey's GroupByKey refuses such keys; refuse them here too, so both expansions agree.
