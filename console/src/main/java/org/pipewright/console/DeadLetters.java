@@ -23,7 +23,7 @@ final class DeadLetters {
     final int page;
 
     Filter(String pipeline, String kind, String reason, int page) {
-      this.pipeline = PIPELINES.contains(pipeline) ? pipeline : "";
+      this.pipeline = pipeline != null && PIPELINES.contains(pipeline) ? pipeline : "";
       this.kind = kind == null ? "" : kind;
       this.reason = reason == null ? "" : reason;
       this.page = Math.max(1, page);

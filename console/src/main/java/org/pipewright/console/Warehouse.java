@@ -150,7 +150,9 @@ final class Warehouse {
       return v;
     }
     if (v instanceof BigDecimal) {
-      return ((BigDecimal) v).stripTrailingZeros();
+      // 10.500 as 10.5 and 10 (not 1E+1): the value, not the column's scale
+      BigDecimal d = ((BigDecimal) v).stripTrailingZeros();
+      return d.scale() < 0 ? d.setScale(0) : d;
     }
     if (v instanceof Timestamp) {
       return ((Timestamp) v).toLocalDateTime().atOffset(ZoneOffset.UTC).toInstant().toString();
