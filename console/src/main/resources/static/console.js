@@ -40,8 +40,9 @@
         }
         groups.get(name).push([xValue(row[x]), number(row[ys[0]])]);
       });
+      // Bars of one x stack (the tied categories of one country, say) rather than stand apart.
       groups.forEach(function (points, name) {
-        series.push({name: name, type: type, data: points});
+        series.push({name: name, type: type, data: points, stack: type === 'bar' ? 'x' : undefined});
       });
     } else {
       ys.forEach(function (y) {

@@ -4,8 +4,8 @@ package org.pipewright.console;
  * The results console: a read-only web page over the tables the pipelines write to PostgreSQL.
  *
  * <pre>{@code
- * PIPEWRIGHT_JDBC_PASSWORD=... java -cp pipewright-console.jar org.pipewright.console.Console \
- *     --jdbcUrl=jdbc:postgresql://127.0.0.1:5432/postgres --jdbcUser=console_reader
+ * PIPEWRIGHT_JDBC_PASSWORD=... mvn -q -pl console -am compile exec:java -Dexec.args="\
+ *     --jdbcUrl=jdbc:postgresql://127.0.0.1:5432/postgres --jdbcUser=console_reader"
  * }</pre>
  *
  * <p>Pages: Runs, Pinterest (with the live posts-per-minute chart), Retail, Movies, Quality, Dead

@@ -12,7 +12,7 @@ import org.pipewright.io.jdbc.SqlIdentifiers;
  */
 final class ConsoleOptions {
   static final String HELP = String.join("\n",
-      "usage: java -cp pipewright-console.jar org.pipewright.console.Console --jdbcUrl=URL [options]",
+      "usage: org.pipewright.console.Console --jdbcUrl=URL [options]",
       "  --jdbcUrl=URL            the PostgreSQL the pipelines write to (required; no password in it)",
       "  --jdbcUser=USER          the role to log in as (give it SELECT only)",
       "  --jdbcPasswordFile=PATH  read the password from this file's first line; else "
