@@ -240,6 +240,7 @@ public class ConsoleBrowserIT {
       assertThat(cells.get(3).getText().toLowerCase(), containsString("unparseable"));
     }
     assertNoBrowserErrors("dead-letters filtered");
+    screenshot("dead-letters");
 
     browser.get(base + "/dead-letters?reason=injected");
     List<WebElement> rows = browser.findElements(By.cssSelector("#dead-letters tbody tr"));
@@ -248,7 +249,7 @@ public class ConsoleBrowserIT {
     assertNull("the payload's script did not run", script("return window.pwned === undefined ? null : window.pwned"));
     assertTrue(browser.findElements(By.cssSelector("#dead-letters img")).isEmpty());
     assertNoBrowserErrors("dead-letters injected");
-    screenshot("dead-letters");
+    screenshot("dead-letters-injected");
   }
 
   @Test
