@@ -208,6 +208,11 @@ public class ConsoleBrowserIT {
         assertThat(chart.getKey() + " has data from the pipeline run", expected, greaterThan(0L));
         assertEquals(chart.getKey(), expected, points("chart-" + chart.getKey()));
       }
+      if (page.equals("runs") && exists("pipewright_runs")) {
+        // Once the pipelines record their runs: one row per run (all of them here, fewer than a page).
+        assertEquals(count("SELECT COUNT(*) FROM pipewright_runs"),
+            browser.findElements(By.cssSelector("#runs tbody tr")).size());
+      }
       assertNoBrowserErrors(page);
       screenshot(page);
     }

@@ -284,6 +284,17 @@ public class ConsoleHttpIT {
   }
 
   @Test
+  public void aBadCommandLineGivesOneErrorLine() throws Exception {
+    Process bad = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Console.class.getName(), "--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+        "--port=http").redirectErrorStream(true).start();
+    String output = new String(bad.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(bad.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(2, bad.exitValue());
+    assertEquals("error: --port must be a whole number from 0 to 65535, got 'http'\n", output);
+  }
+
+  @Test
   public void aDatabaseThatIsDownGivesAClearPage() throws Exception {
     int nothing;
     try (ServerSocket socket = new ServerSocket(0)) {
