@@ -1,7 +1,9 @@
 package org.pipewright.console;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.pipewright.io.jdbc.JdbcConnection;
 import org.pipewright.io.jdbc.SqlIdentifiers;
@@ -22,6 +24,9 @@ final class ConsoleOptions {
       "  --pinterestPrefix=pinterest_  --retailPrefix=retail_  --moviesPrefix=movies_   table prefixes",
       "  --pageSize=25            dead letters per page",
       "");
+
+  private static final Set<String> NAMES = Set.of("jdbcUrl", "jdbcUser", "jdbcPasswordFile",
+      "port", "bind", "pinterestPrefix", "retailPrefix", "moviesPrefix", "pageSize");
 
   final String jdbcUrl;
   final @Nullable String jdbcUser;
@@ -54,7 +59,7 @@ final class ConsoleOptions {
         throw new IllegalArgumentException("expected --name=value, got '" + arg + "' (see --help)");
       }
       String name = arg.substring(2, eq);
-      if (!HELP.contains("--" + name + "=")) {
+      if (!NAMES.contains(name)) {
         throw new IllegalArgumentException("unknown option --" + name + " (see --help)");
       }
       values.put(name, arg.substring(eq + 1));
@@ -66,7 +71,7 @@ final class ConsoleOptions {
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("--jdbcUrl must be a PostgreSQL URL (jdbc:postgresql:...)");
     }
-    if (url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*")) {
+    if (url.toLowerCase(Locale.ROOT).matches(".*[?&;]password=.*")) {
       // The URL shows on the error page; the password must not.
       throw new IllegalArgumentException("--jdbcUrl must not contain the password: set " + JdbcConnection.PASSWORD_ENV
           + " or --jdbcPasswordFile");

@@ -2,12 +2,16 @@ package org.pipewright.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The pages made of datasets: which sections each has, in order, with their charts. */
@@ -113,7 +117,7 @@ final class Pages {
   }
 
   static String title(String page) {
-    return page.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + page.substring(1);
+    return page.substring(0, 1).toUpperCase(Locale.ROOT) + page.substring(1);
   }
 
   private static String intro(String page) {
@@ -146,7 +150,7 @@ final class Pages {
   static List<String> cells(Map<String, Object> row) {
     List<String> cells = new ArrayList<>();
     for (Object v : row.values()) {
-      cells.add(v == null ? "" : v instanceof java.math.BigDecimal ? ((java.math.BigDecimal) v).toPlainString()
+      cells.add(v == null ? "" : v instanceof BigDecimal ? ((BigDecimal) v).toPlainString()
           : v.toString());
     }
     return cells;
@@ -179,7 +183,7 @@ final class Pages {
           : d.toMinutes() > 0 ? String.format("%dm %02ds", d.toMinutes(), d.toSecondsPart())
           : d.getSeconds() + "s";
       return finished.isEmpty() ? "running for " + text : text;
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return "";
     }
   }
@@ -202,7 +206,7 @@ final class Pages {
             + c.path("duplicates").asText("?") + " / " + c.path("deadLetter").asText("?"));
       }
       return String.join("\n", lines);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return json;
     }
   }
