@@ -20,7 +20,8 @@ final class Jobs {
   static Path jar() {
     String jar = System.getProperty("pipewright.bundledJar");
     if (jar == null || !Files.exists(Path.of(jar))) {
-      fail("the pipelines' bundled jar is not at " + jar + "; build it first (mvn -pl console -am verify builds it)");
+      fail("the pipelines' bundled jar is not at " + jar + "; the whole build makes it before this module,"
+          + " or build it first: mvn -pl pipelines -am -DskipTests package");
     }
     return Path.of(jar);
   }
