@@ -1,0 +1,54 @@
+package org.pipewright.console;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+
+import java.time.Instant;
+import org.junit.Test;
+
+public class ConsoleOptionsTest {
+  @Test
+  public void defaults() {
+    ConsoleOptions o = ConsoleOptions.parse("--jdbcUrl=jdbc:postgresql://127.0.0.1/db");
+    assertEquals("127.0.0.1", o.bind);
+    assertEquals(8080, o.port);
+    assertEquals("pinterest_", o.prefixes.pinterest);
+    assertEquals("retail_", o.prefixes.retail);
+    assertEquals("movies_", o.prefixes.movies);
+    assertNull(ConsoleOptions.parse("--help"));
+  }
+
+  @Test
+  public void badOptionsSayWhatIsWrong() {
+    assertThat(error(), containsString("--jdbcUrl is required"));
+    assertThat(error("--jdbcUrl=jdbc:mysql://x/db"), containsString("PostgreSQL URL"));
+    assertThat(error("--jdbcUrl=jdbc:postgresql://x/db?password=hunter2"), containsString("must not contain the password"));
+    assertThat(error("--jdbcUrl=jdbc:postgresql://x/db", "--port=70000"), containsString("--port must be a whole number"));
+    assertThat(error("--jdbcUrl=jdbc:postgresql://x/db", "--retailPrefix=1x"), containsString("--retailPrefix"));
+    assertThat(error("--jdbcUrl=jdbc:postgresql://x/db", "--bogus=1"), containsString("unknown option --bogus"));
+    assertThat(error("jdbc:postgresql://x/db"), containsString("expected --name=value"));
+  }
+
+  private static String error(String... args) {
+    return assertThrows(IllegalArgumentException.class, () -> ConsoleOptions.parse(args)).getMessage();
+  }
+
+  @Test
+  public void runDurationsAndCounts() {
+    Instant now = Instant.parse("2026-12-01T12:00:00Z");
+    assertEquals("1m 05s", Pages.duration("2026-12-01T10:00:00Z", "2026-12-01T10:01:05Z", now));
+    assertEquals("running for 2h 00m 00s", Pages.duration("2026-12-01T10:00:00Z", "", now));
+    assertEquals("9s", Pages.duration("2026-12-01T10:00:00Z", "2026-12-01T10:00:09Z", now));
+    assertEquals("pin: 10 / 8 / 1 / 1\ngeo: 3 / 3 / 0 / 0", Pages.counts("{\"pin\": {\"read\": 10, \"clean\": 8,"
+        + " \"duplicates\": 1, \"deadLetter\": 1}, \"geo\": {\"read\": 3, \"clean\": 3, \"duplicates\": 0, \"deadLetter\": 0}}"));
+    assertEquals("not json", Pages.counts("not json"));
+  }
+
+  @Test
+  public void likeEscapeMatchesLiterally() {
+    assertEquals("100\\% bad\\_value \\\\", DeadLetters.likeEscape("100% bad_value \\"));
+  }
+}
