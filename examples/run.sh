@@ -36,7 +36,7 @@ set +e
 mvn -q -B $MVN_FLAGS exec:java -Dexec.args="--input=target/conflict/orders.jsonl --output=target/conflict/out" > target/conflict.log 2>&1
 status=$?
 set -e
-if [ "$status" -eq 0 ] || ! grep -q 'FAIL error orders unique(order_id): 1 row with a duplicate key' target/conflict.log; then
+if [ "$status" -eq 0 ] || ! grep -q 'FAIL error orders/orders unique(order_id): 1 of 2 rows' target/conflict.log; then
   cat target/conflict.log >&2
   echo "FAIL: a conflicting re-send did not fail the run (exit $status)" >&2
   exit 1
