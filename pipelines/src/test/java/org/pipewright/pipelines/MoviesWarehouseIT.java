@@ -459,28 +459,17 @@ public class MoviesWarehouseIT {
     }
   }
 
-  /**
-   * The pid of a session (not {@code other}) waiting for a lock on {@code table}: polls the
-   * server's activity view, the event itself rather than a guess at how long it takes.
-   */
+  /** A session of {@code job} (not {@code other}) waiting for a lock on {@code table}; gives up when the job exits. */
   private static int awaitWaiter(String table, int other, Process job, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
-    String sql = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> " + other
-        + " AND query LIKE '%\"" + table + "\"%'";
-    while (System.nanoTime() < deadline) {
-      if (!job.isAlive()) {
-        throw new AssertionError("the job exited (" + job.exitValue() + ") before waiting for " + table + ":\n"
-            + Jobs.tail(log));
-      }
-      try (Connection c = POSTGRES.get().connect(); Statement s = c.createStatement();
-          java.sql.ResultSet r = s.executeQuery(sql)) {
-        if (r.next()) {
-          return r.getInt(1);
+    try {
+      return POSTGRES.get().awaitLockWaiter(table, other, java.time.Duration.ofMinutes(MINUTES), () -> {
+        if (!job.isAlive()) {
+          throw new AssertionError("the job exited (" + job.exitValue() + ") before waiting for a lock on " + table);
         }
-      }
-      Thread.sleep(50);
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ":\n" + Jobs.tail(log), e);
     }
-    throw new AssertionError("no session of the job waited for a lock on " + table + ":\n" + Jobs.tail(log));
   }
 
   private static String mlId(List<List<String>> links, long tmdb) {

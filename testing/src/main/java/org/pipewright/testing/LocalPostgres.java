@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -126,6 +127,33 @@ public final class LocalPostgres implements AutoCloseable {
   /** A new connection as {@link #user()}; the caller closes it. */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
+  }
+
+  /**
+   * The pid of a session, other than {@code except}, that waits for a lock in a statement naming
+   * {@code table}: polls the server's activity view, the event itself rather than a guess at how
+   * long it takes. After {@code timeout} an {@link AssertionError} says nobody waited.
+   */
+  public int awaitLockWaiter(String table, int except, Duration timeout) throws SQLException, InterruptedException {
+    return awaitLockWaiter(table, except, timeout, () -> { });
+  }
+
+  /** {@link #awaitLockWaiter(String, int, Duration)}, running {@code check} before every poll. */
+  public int awaitLockWaiter(String table, int except, Duration timeout, Runnable check)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String sql = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> " + except
+        + " AND query ILIKE '%\"" + table.replace("'", "''") + "\"%'";
+    while (System.nanoTime() < deadline) {
+      check.run();
+      try (Connection c = connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        if (r.next()) {
+          return r.getInt(1);
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no session waited for a lock on " + table + " within " + timeout);
   }
 
   public Path log() {

@@ -145,6 +145,11 @@ public enum Dialect {
         + (onlyIf == null ? "" : " AND " + onlyIf), insert);
   }
 
+  /** Redshift: an exclusive lock on {@code table} until the transaction ends (PostgreSQL spells it the same). */
+  String lock(String table) {
+    return "LOCK TABLE " + quoteTable(table);
+  }
+
   String insert(String table, Schema schema) {
     return insert(table, schema, 1);
   }

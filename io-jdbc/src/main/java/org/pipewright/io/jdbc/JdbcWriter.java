@@ -138,6 +138,11 @@ final class JdbcWriter implements Serializable {
         }
         insert(n -> dialect.insert(stage, schema, n), rows);
         try (Statement s = open.createStatement()) {
+          // Two writers merging the same new key at once would both find it absent and both insert
+          // it: Redshift keeps both rows (it does not enforce keys), PostgreSQL refuses the second.
+          // Redshift's own answer is to serialise writers with LOCK, held to the commit; the load
+          // into the temporary table above stays parallel.
+          s.execute(dialect.lock(table));
           for (String sql : dialect.mergeStaged(table, stage, schema, keys, merges)) {
             s.executeUpdate(sql);
           }

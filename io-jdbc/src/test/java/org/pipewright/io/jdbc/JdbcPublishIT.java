@@ -291,12 +291,12 @@ public class JdbcPublishIT {
           .containsInAnyOrder(published(items, 4, 1, 2, 1), published(tags, 4, 1, 1, 2));
       result = second.run();
 
-      int publisher = awaitWaiter(tags, -1);
+      int publisher = POSTGRES.get().awaitLockWaiter(tags, -1, java.time.Duration.ofMinutes(2));
       // The items are merged in the open transaction but invisible to everyone else.
       assertEquals(itemsBefore, query("SELECT xmin::text, * FROM " + items + " ORDER BY \"id\""));
       assertEquals(true, scalar("SELECT pg_terminate_backend(" + publisher + ")"));
       // The retry starts the whole transaction again and waits at the same place.
-      awaitWaiter(tags, publisher);
+      POSTGRES.get().awaitLockWaiter(tags, publisher, java.time.Duration.ofMinutes(2));
       assertEquals(itemsBefore, query("SELECT xmin::text, * FROM " + items + " ORDER BY \"id\""));
       holder.rollback(); // releases the lock
     }
@@ -313,24 +313,6 @@ public class JdbcPublishIT {
       Thread.sleep(50);
     }
     assertThat(counter(result, "publish.retried"), greaterThanOrEqualTo(1L));
-  }
-
-  /**
-   * The pid of a session (not {@code other}) waiting for a lock on {@code table}; polls the
-   * server's activity view, which is the event itself rather than a guess at how long it takes.
-   */
-  private static int awaitWaiter(String table, int other) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    String sql = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> " + other
-        + " AND query LIKE '%\"" + table + "\"%'";
-    while (System.nanoTime() < deadline) {
-      List<List<Object>> waiting = query(sql);
-      if (!waiting.isEmpty()) {
-        return (Integer) waiting.get(0).get(0);
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no session waited for a lock on " + table);
   }
 
   // ---- helpers ----------------------------------------------------------------------------

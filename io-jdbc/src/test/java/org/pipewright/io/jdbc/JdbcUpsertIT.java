@@ -199,6 +199,28 @@ public class JdbcUpsertIT {
   }
 
   @Test
+  public void aKeyThatAnotherWriterInsertsMeanwhileIsUpdatedOnceItCommits() throws Exception {
+    String table = table("pin_concurrent");
+    JdbcUpsert sink = pinSink(table);
+    PipelineResult result;
+    try (Connection other = POSTGRES.get().connect()) {
+      other.setAutoCommit(false);
+      try (Statement s = other.createStatement()) {
+        s.executeUpdate("INSERT INTO " + table + " (ind, title) VALUES (5, 'other writer')");
+      }
+      first.getOptions().as(DirectOptions.class).setBlockOnRun(false);
+      input(first, PIN, List.of(pin(5L, "pipeline", 5, null, null, true))).apply(sink);
+      result = first.run();
+      // The sink's transaction has met the other one's uncommitted row (PostgreSQL: the key;
+      // Redshift layout: the table lock) and waits for it to end.
+      POSTGRES.get().awaitLockWaiter(table.toLowerCase(java.util.Locale.ROOT), -1, java.time.Duration.ofMinutes(2));
+      other.commit();
+    }
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish(Duration.standardSeconds(60)));
+    assertEquals(List.of(Arrays.asList(5L, "pipeline", 5, null, null, true)), query("SELECT * FROM " + table));
+  }
+
+  @Test
   public void duplicateKeysAcrossBatchesAlsoEndWithTheLastRow() throws Exception {
     String table = table("pin_batches");
     JdbcUpsert sink = pinSink(table).withBatchSize(2);
