@@ -56,7 +56,10 @@ public class CliHelpersTest {
         List.of(Cli.withRunnerDefaults(new String[] {"--enforceImmutability=true"}, "DirectRunner")));
     assertEquals(List.of("--reIterableGroupByKeyResult=true", "--fasterCopy=true", "--disableMetrics=true"),
         List.of(Cli.withRunnerDefaults(new String[0], "FlinkRunner")));
-    assertEquals(List.of("--input=in"), List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "SparkRunner")));
+    assertEquals(List.of("--input=in", "--storageLevel=MEMORY_AND_DISK_SER"),
+        List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "SparkRunner")));
+    assertEquals(List.of("--storageLevel=MEMORY_ONLY"),
+        List.of(Cli.withRunnerDefaults(new String[] {"--storageLevel=MEMORY_ONLY"}, "SparkRunner")));
   }
 
   @Test
