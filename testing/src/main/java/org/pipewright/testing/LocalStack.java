@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,9 @@ import java.util.concurrent.CountDownLatch;
  * fixed ports of 127.0.0.1, with the topics, bucket and streams the Pinterest pipelines use, and the
  * retail API stand-in ({@link LocalRetailApis}, in this process). It prints the addresses (also written to
  * {@code <workDir>/stack.env}, which is deleted again on exit) and runs until SIGTERM or SIGINT.
+ * PostgreSQL gets a second role, {@code console_reader}, that may only read (for the results console),
+ * with a new random password each start ({@code PIPEWRIGHT_CONSOLE_JDBC_USER} and {@code
+ * PIPEWRIGHT_CONSOLE_JDBC_PASSWORD} in {@code stack.env}).
  *
  * <p>Arguments, all optional, as {@code --name=value}: {@code workDir} (default {@code .stack}),
  * {@code s3mockJar} (default {@code <workDir>/s3mock.jar}), {@code kafkaPort} (9092),
@@ -29,6 +34,8 @@ import java.util.concurrent.CountDownLatch;
 public final class LocalStack {
   static final List<String> TOPICS = List.of("pinterest.pin", "pinterest.geo", "pinterest.user");
   static final List<String> STREAMS = List.of("pinterest-pin", "pinterest-geo", "pinterest-user");
+  /** The SELECT-only role the results console logs in as ({@code stack.sh console}). */
+  static final String CONSOLE_READER = "console_reader";
 
   private LocalStack() {}
 
@@ -67,6 +74,8 @@ public final class LocalStack {
       LocalKafka kafka = register(started, LocalKafka.start(workDir, port(opts, "kafkaPort", 9092)));
       kafka.createTopics(partitions, TOPICS.toArray(String[]::new));
       LocalPostgres postgres = register(started, LocalPostgres.start(workDir, port(opts, "postgresPort", 55432)));
+      String readerPassword = randomPassword();
+      postgres.createReader(CONSOLE_READER, readerPassword);
       LocalRetailApis apis = register(started, LocalRetailApis.start(port(opts, "apisPort", 8089),
           opts.getOrDefault("productsKey", LocalRetailApis.DEFAULT_PRODUCTS_KEY),
           opts.getOrDefault("fxKey", LocalRetailApis.DEFAULT_FX_KEY), RetailData.standard()));
@@ -77,7 +86,7 @@ public final class LocalStack {
         kinesis.createStream(stream, shards);
       }
 
-      String env = describe(kafka, postgres, s3, kinesis, mongo, apis, partitions, shards);
+      String env = describe(kafka, postgres, readerPassword, s3, kinesis, mongo, apis, partitions, shards);
       Path tmp = workDir.resolve("stack.env.tmp");
       Files.writeString(tmp, env);
       // Atomic, so that a script polling for the file never reads half of it
@@ -95,15 +104,16 @@ public final class LocalStack {
     stopped.await();
   }
 
-  static String describe(LocalKafka kafka, LocalPostgres postgres, LocalS3 s3, LocalKinesis kinesis,
-      LocalMongo mongo, LocalRetailApis apis, int partitions, int shards) {
+  static String describe(LocalKafka kafka, LocalPostgres postgres, String readerPassword, LocalS3 s3,
+      LocalKinesis kinesis, LocalMongo mongo, LocalRetailApis apis, int partitions, int shards) {
     StringBuilder out = new StringBuilder();
     out.append("# Pipewright local stack, started ").append(Instant.now())
         .append(" by PID ").append(ProcessHandle.current().pid()).append('\n');
     out.append("#   Kafka       ").append(kafka.bootstrapServers()).append("  topics ")
         .append(String.join(", ", TOPICS)).append(" (").append(partitions).append(" partition(s))\n");
     out.append("#   PostgreSQL  ").append(postgres.jdbcUrl()).append("  user ").append(postgres.user())
-        .append(" password ").append(postgres.password()).append('\n');
+        .append(" password ").append(postgres.password()).append("; reader ").append(CONSOLE_READER)
+        .append(" (SELECT only)\n");
     out.append("#   S3          ").append(s3.endpoint()).append("  bucket ").append(s3.bucket())
         .append(" (path-style, any credentials)\n");
     out.append("#   Kinesis     ").append(kinesis.endpoint()).append("  streams ")
@@ -119,6 +129,9 @@ public final class LocalStack {
     export(out, "PIPEWRIGHT_JDBC_URL", postgres.jdbcUrl());
     export(out, "PIPEWRIGHT_JDBC_USER", postgres.user());
     export(out, "PIPEWRIGHT_JDBC_PASSWORD", postgres.password());
+    // For the results console (stack.sh console)
+    export(out, "PIPEWRIGHT_CONSOLE_JDBC_USER", CONSOLE_READER);
+    export(out, "PIPEWRIGHT_CONSOLE_JDBC_PASSWORD", readerPassword);
     // For psql
     export(out, "PGHOST", "127.0.0.1");
     export(out, "PGPORT", Integer.toString(postgres.port()));
@@ -134,6 +147,13 @@ public final class LocalStack {
     export(out, "AWS_SECRET_ACCESS_KEY", LocalKinesis.SECRET_KEY);
     out.append(apiLines.substring(firstExport));
     return out.toString();
+  }
+
+  // URL-safe Base64: nothing the env file or a shell would need to quote
+  private static String randomPassword() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   private static void export(StringBuilder out, String name, String value) {
