@@ -77,6 +77,28 @@ final class Cli {
       // (spilled to disk when the heap is short) took the same run to 119 s.
       "SparkRunner", List.of("--storageLevel=MEMORY_AND_DISK_SER"));
 
+  /**
+   * Flink in this process, with the managed memory Beam sizes from the heap. Beam's default {@code
+   * [auto]} outside {@code flink run} starts the same local engine with Flink's own 128 MB, too little
+   * for MoviesWarehouse's sorts ("Too little memory provided to sorter").
+   */
+  static final String LOCAL_FLINK = "--flinkMaster=[local]";
+
+  /**
+   * Whether Flink's command-line client ({@code flink run}) runs this main: then Beam's default
+   * {@code --flinkMaster=[auto]} joins the client's cluster and must stay. The same test Beam's
+   * Flink runner makes for {@code [auto]}, by name: the Flink classes are in the Flink jar only.
+   */
+  static boolean inFlinkClient() {
+    try {
+      Object environment = Class.forName("org.apache.flink.api.java.ExecutionEnvironment")
+          .getMethod("getExecutionEnvironment").invoke(null);
+      return !Class.forName("org.apache.flink.api.java.LocalEnvironment").isInstance(environment);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return false;
+    }
+  }
+
   /** {@code args} plus each of the {@link #RUNNER_DEFAULTS} of {@code runner} that they do not set. */
   static String[] withRunnerDefaults(String[] args, String runner) {
     return withUnset(args, RUNNER_DEFAULTS.getOrDefault(runner, List.of()));
@@ -152,6 +174,9 @@ final class Cli {
       throw new UsageException(culprit(args, type) + firstLine(e.getMessage()));
     }
     String[] withDefaults = withRunnerDefaults(args, options.getRunner().getSimpleName());
+    if (options.getRunner().getSimpleName().equals("FlinkRunner") && !inFlinkClient()) {
+      withDefaults = withUnset(withDefaults, List.of(LOCAL_FLINK));
+    }
     if (withDefaults.length > args.length) {
       options = PipelineOptionsFactory.fromArgs(withDefaults).withValidation().as(type);
     }

@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -13,11 +12,11 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.pipewright.transforms.core.SafePoint;
 import org.pipewright.io.jdbc.JdbcCheckpointStore;
 import org.pipewright.io.kafka.KafkaCommitStore;
 import org.pipewright.io.kafka.KafkaOffsets;
@@ -26,6 +25,7 @@ import org.pipewright.io.kafka.ReadKafka;
 import org.pipewright.io.kinesis.KinesisStreams;
 import org.pipewright.io.kinesis.ReadKinesis;
 import org.pipewright.transforms.core.RowJson;
+import org.pipewright.transforms.core.SafePoint;
 import org.pipewright.transforms.core.SplitByKind;
 import org.pipewright.transforms.pinterest.CleanPinterest;
 import org.pipewright.transforms.pinterest.CountPostsLive;
@@ -97,11 +97,16 @@ public final class PinterestStreaming {
       }
     }
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, options, tables, resume);
     RunLog log = RunLog.start(tables.warehouse(), options.getCreateTables(), PinterestBatch.QUALITY_NAME,
         PinterestStreaming.class, options, true);
-    PipelineResult result = Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS, log);
-    log.finish(RunLog.SUCCEEDED, null, RunLog.counts(Runs.counters(result), PinterestBatch.KINDS));
+    try {
+      build(pipeline, options, tables, resume, log);
+    } catch (RuntimeException e) {
+      log.finish(RunLog.FAILED, null, null);
+      throw e;
+    }
+    Runs.run(pipeline, options.getProgressSeconds(), PinterestBatch.KINDS, log);
+    log.finish(RunLog.SUCCEEDED, null, null);
   }
 
   /** {@code kafka} or {@code kinesis}. */
@@ -157,6 +162,12 @@ public final class PinterestStreaming {
    */
   static void build(Pipeline pipeline, PinterestStreamingOptions options, PinterestTables tables,
       Instant kinesisResume) {
+    build(pipeline, options, tables, kinesisResume, RunLog.NONE);
+  }
+
+  /** As above, and the run's counts are recorded in {@code log} while it runs. */
+  static void build(Pipeline pipeline, PinterestStreamingOptions options, PinterestTables tables,
+      Instant kinesisResume, RunLog log) {
     PCollection<Row> raw;
     SafePoint.Store store;
     String source = source(options);
@@ -185,6 +196,13 @@ public final class PinterestStreaming {
       written.add(cleaned.clean(kind).apply("Upsert " + kind, tables.clean(kind)));
     }
     PCollectionTuple clean = cleaned.tables();
+    PCollectionTuple counted = PCollectionTuple.empty(pipeline);
+    for (String kind : PinterestBatch.KINDS) {
+      counted = counted.and(new TupleTag<Row>(kind + "." + Summary.READ), byKind.get(kind))
+          .and(new TupleTag<Row>(kind + "." + Summary.CLEAN), cleaned.beforeDedupe(kind))
+          .and(new TupleTag<Row>(kind + "." + Summary.DEAD_LETTER), cleaned.deadLetters(kind));
+    }
+    log.recordWhileRunning(counted, PinterestBatch.KINDS, RunLog.seconds(options.getProgressSeconds()));
     PCollection<Row> allDead = PinterestTables.withSourceKey(
         PCollectionList.of(byKind.deadLetters()).and(cleaned.deadLetters())
             .apply("Gather dead letters", Flatten.pCollections()));

@@ -14,8 +14,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -33,8 +33,10 @@ import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
@@ -147,17 +149,23 @@ public final class RetailStreaming {
       RetailTables.checkMongo(mongo);
     }
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, options, currencies, tables, mongo, productsKey, fxKey, LocalDate.now(ZoneOffset.UTC));
-    if (options.getCreateTables()) {
-      tables.create();
-      addSourceColumns(tables);
+    RunLog log = RunLog.start(tables.warehouse(), options.getCreateTables(), RetailDaily.QUALITY_NAME,
+        RetailStreaming.class, options, true);
+    try {
+      // The graph names the tables' columns, which creating them needs.
+      build(pipeline, options, currencies, tables, mongo, productsKey, fxKey, LocalDate.now(ZoneOffset.UTC), log);
+      if (options.getCreateTables()) {
+        tables.create();
+        addSourceColumns(tables);
+      }
+    } catch (RuntimeException e) {
+      log.finish(RunLog.FAILED, null, null);
+      throw e;
     }
     System.out.println("watching " + options.getInput() + " from dt=" + LocalDate.now(ZoneOffset.UTC)
         .minusDays(options.getSinceDays()) + (options.getWatchOnly() ? "" : "; polling every " + options.getPollSeconds() + " s"));
-    RunLog log = RunLog.start(tables.warehouse(), options.getCreateTables(), RetailDaily.QUALITY_NAME,
-        RetailStreaming.class, options, true);
-    PipelineResult result = Runs.run(pipeline, options.getProgressSeconds(), KINDS, log);
-    log.finish(RunLog.SUCCEEDED, null, RunLog.counts(Runs.counters(result), KINDS));
+    Runs.run(pipeline, options.getProgressSeconds(), KINDS, log);
+    log.finish(RunLog.SUCCEEDED, null, null);
   }
 
   /**
@@ -166,7 +174,7 @@ public final class RetailStreaming {
    * {@code mongo} is null without {@code --mongoUri}.
    */
   static void build(Pipeline pipeline, RetailStreamingOptions options, List<String> currencies, RetailTables tables,
-      MongoConnection mongo, ApiKey productsKey, ApiKey fxKey, LocalDate today) {
+      MongoConnection mongo, ApiKey productsKey, ApiKey fxKey, LocalDate today, RunLog log) {
     Duration poll = Duration.standardSeconds(options.getPollSeconds());
     List<PCollection<Row>> deadLetters = new ArrayList<>();
     if (!options.getWatchOnly()) {
@@ -187,6 +195,14 @@ public final class RetailStreaming {
     CleanResult vod = watch(days, options, VOD, earliest, poll, watchFor);
     // The rates reach further back: the first watched days may be valued with earlier rates.
     CleanResult rates = watch(days, options, RATES, null, poll, watchFor);
+    // read = clean + deadLetter for the parsed answers (ParseRetailAnswers), so read is not counted apart.
+    PCollectionTuple counted = PCollectionTuple.empty(pipeline);
+    Map<String, CleanResult> parsed = Map.of(TRENDS, trends, VOD, vod, RATES, rates);
+    for (String kind : KINDS) {
+      counted = counted.and(new TupleTag<Row>(kind + "." + Summary.CLEAN), parsed.get(kind).output())
+          .and(new TupleTag<Row>(kind + "." + Summary.DEAD_LETTER), parsed.get(kind).deadLetters());
+    }
+    log.recordWhileRunning(counted, KINDS, RunLog.seconds(options.getProgressSeconds()));
 
     CleanResult discounted = trends.output().apply("Discount", Discount.create().withKind(TRENDS));
     PCollection<Row> discount = discounted.output().apply("Discount columns", Select.fieldNames(

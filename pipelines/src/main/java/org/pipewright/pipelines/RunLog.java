@@ -16,16 +16,21 @@ import java.util.UUID;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 import org.pipewright.io.jdbc.Dialect;
 import org.pipewright.io.jdbc.JdbcConnection;
 import org.pipewright.io.jdbc.JdbcUpsert;
+import org.pipewright.transforms.core.Tally;
 
 /**
  * One row per run in the warehouse's {@value #TABLE} table, so that what ran, when, on which runner,
  * how it ended and what it counted can be queried (the console's Runs page reads it): inserted as
- * {@code running} when the job starts, its counts updated while a streaming job reports progress,
- * and finished with its status, quality result and the counts of its {@code summary.json}.
+ * {@code running} when the job starts, its counts updated while it runs (from a batch job's progress
+ * ticks, by a streaming job itself: {@link #recordWhileRunning}), and finished with its status, quality result and the counts of its {@code summary.json}.
  *
  * <p>Recording never fails or blocks a run: a warehouse that refuses the row (the table missing
  * without {@code --createTables}, a lost connection) gets one warning and the job goes on.
@@ -113,10 +118,35 @@ final class RunLog {
     }
   }
 
-  /** Records how the run ended: its status, quality result (null without checks) and counts (JSON). */
-  void finish(String status, @Nullable String quality, String counts) {
-    write("UPDATE " + dialect.quoteTable(TABLE) + " SET finished_at = ?, status = ?, quality = ?, counts = ?"
-        + " WHERE run_id = ?", utc(Instant.now()), status, quality, counts, id);
+  /**
+   * Records how the run ended: its status, quality result (null without checks) and counts (JSON;
+   * null keeps the counts recorded while it ran).
+   */
+  void finish(String status, @Nullable String quality, @Nullable String counts) {
+    if (counts == null) {
+      write("UPDATE " + dialect.quoteTable(TABLE) + " SET finished_at = ?, status = ?, quality = ? WHERE run_id = ?",
+          utc(Instant.now()), status, quality, id);
+    } else {
+      write("UPDATE " + dialect.quoteTable(TABLE) + " SET finished_at = ?, status = ?, quality = ?, counts = ?"
+          + " WHERE run_id = ?", utc(Instant.now()), status, quality, counts, id);
+    }
+  }
+
+  /**
+   * Adds to a streaming job the recording of its counts while it runs: {@code counted} holds the
+   * collections named {@code <kind>.clean} and {@code <kind>.deadLetter}, and {@code <kind>.read}
+   * unless it is their sum by construction. They are counted as data ({@link Tally}) and written to
+   * this run's row at most every {@code seconds}, so every runner records them, Flink included,
+   * whose metrics the pipelines turn off and whose {@code run()} returns only when the job ends.
+   * Adds nothing for {@link #NONE}.
+   */
+  void recordWhileRunning(PCollectionTuple counted, List<String> kinds, int seconds) {
+    if (connection == null) {
+      return;
+    }
+    counted
+        .apply("Tally counts", Tally.of().runningEvery(Duration.standardSeconds(seconds)))
+        .apply("Record counts", ParDo.of(new WriteCounts(connection, dialect.quoteTable(TABLE), id, kinds)));
   }
 
   String id() {
@@ -134,12 +164,52 @@ final class RunLog {
     }
     ObjectNode all = JsonNodeFactory.instance.objectNode();
     for (String kind : kinds) {
-      ObjectNode one = all.putObject(kind);
-      for (String measure : List.of(Summary.READ, Summary.CLEAN, Summary.DEAD_LETTER)) {
-        one.put(measure, counters.getOrDefault(kind + "." + measure, 0L));
-      }
+      long clean = counters.getOrDefault(kind + "." + Summary.CLEAN, 0L);
+      long dead = counters.getOrDefault(kind + "." + Summary.DEAD_LETTER, 0L);
+      all.putObject(kind)
+          .put(Summary.READ, counters.getOrDefault(kind + "." + Summary.READ, clean + dead))
+          .put(Summary.CLEAN, clean)
+          .put(Summary.DEAD_LETTER, dead);
     }
     return all.toString();
+  }
+
+  /** How often a streaming job records its counts: every {@code --progressSeconds}, 10 s when those are off. */
+  static int seconds(int progressSeconds) {
+    return progressSeconds > 0 ? progressSeconds : 10;
+  }
+
+  /** Writes each map of running totals into the run's row; a refused write is one warning, never a failure. */
+  private static final class WriteCounts extends DoFn<Map<String, Long>, Void> {
+    private static final long serialVersionUID = 1L;
+    private final JdbcConnection connection;
+    private final String table;
+    private final String id;
+    private final List<String> kinds;
+    private transient boolean warned;
+
+    WriteCounts(JdbcConnection connection, String table, String id, List<String> kinds) {
+      this.connection = connection;
+      this.table = table;
+      this.id = id;
+      this.kinds = List.copyOf(kinds);
+    }
+
+    @ProcessElement
+    public void process(@Element Map<String, Long> totals) {
+      try (Connection c = connection.open();
+          PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET counts = ? WHERE run_id = ?")) {
+        s.setString(1, counts(totals, kinds));
+        s.setString(2, id);
+        s.executeUpdate();
+      } catch (SQLException e) {
+        if (!warned) {
+          warned = true;
+          System.err.println("warning: the counts of run " + id + " are not recorded in " + TABLE + ": "
+              + e.getMessage().lines().findFirst().orElse(""));
+        }
+      }
+    }
   }
 
   private static Timestamp utc(Instant instant) {

@@ -23,15 +23,16 @@ final class Runs {
   }
 
   /**
-   * As {@link #run(Pipeline, int, List)}, and each progress tick's counts go to {@code log}; a run
-   * that fails is recorded as {@link RunLog#FAILED} there. The caller records a run that ends well,
+   * As {@link #run(Pipeline, int, List)}, and a batch job's counts at each progress tick go to
+   * {@code log} (a streaming job records its own: {@link RunLog#recordWhileRunning}); a run that
+   * fails is recorded as {@link RunLog#FAILED} there, keeping the counts recorded so far. The caller records a run that ends well,
    * once it has its summary.
    */
   static PipelineResult run(Pipeline pipeline, int progressSeconds, List<String> kinds, RunLog log) {
     try {
       return runLogged(pipeline, progressSeconds, kinds, log);
     } catch (RuntimeException | Error e) {
-      log.finish(RunLog.FAILED, null, "{}");
+      log.finish(RunLog.FAILED, null, null);
       throw e;
     }
   }
@@ -50,7 +51,9 @@ final class Runs {
           long read = counters == null ? -1 : total(counters, kinds, ".read");
           System.out.printf("progress %4ds  %s  %s%n", (System.nanoTime() - start) / 1_000_000_000L,
               stage(read, lastRead, streaming), progress(counters, kinds));
-          log.progress(counters, kinds);
+          if (!streaming) {
+            log.progress(counters, kinds);
+          }
           lastRead = read;
         }
       } while (state == null || !state.isTerminal());

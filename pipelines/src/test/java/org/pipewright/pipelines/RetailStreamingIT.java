@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -85,10 +86,13 @@ public class RetailStreamingIT {
 
     Warehouse warehouse = new Warehouse(POSTGRES.get());
     Path log = Jobs.logFile("retail-" + name);
+    java.util.Set<String> runs = warehouse.runIds();
     Process job = start(name, landing, runner, log, false);
     try {
       Jobs.await("three polls landed and processed", () -> files(landing, "vod").size() >= 4
           && count(warehouse, name + "_valuation") >= 1 && count(warehouse, name + "_discount") >= 25, job, log);
+      // The job records its counts itself while it runs, on Flink too (whose metrics are off).
+      Jobs.await("the run's counts of those polls", () -> counted(warehouse, runs), job, log);
       job.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
       assertTrue("the killed job exited", job.waitFor(30, TimeUnit.SECONDS));
       int landedBeforeKill = files(landing, "vod").size();
@@ -207,6 +211,18 @@ public class RetailStreamingIT {
     return warehouse.rows("SELECT * FROM " + name + "_dead_letter WHERE position('" + FAILED_CALL + "' in source) > 0",
         List.of()).stream().map(Outputs::parse).map(d -> d.get("source").asText() + " " + d.get("reason").asText())
         .collect(Collectors.toList());
+  }
+
+  /** Whether the run started since {@code runs} has counted the trends of a poll, the refused answer, a value and rates. */
+  private static boolean counted(Warehouse warehouse, java.util.Set<String> runs) {
+    JsonNode counts;
+    try {
+      counts = Outputs.parse(warehouse.newRun(runs).get("counts").asText());
+    } catch (SQLException | AssertionError e) {
+      return false; // no row yet
+    }
+    return counts.at("/trends/clean").asLong() >= 25 && counts.at("/trends/deadLetter").asLong() >= 1
+        && counts.at("/vod/clean").asLong() >= 1 && counts.at("/rates/clean").asLong() >= 1;
   }
 
   private static long count(Warehouse warehouse, String table) {

@@ -6,12 +6,18 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Instant;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -26,7 +32,8 @@ import org.pipewright.testing.ServiceRule;
  * identical final tables on the Direct and the Flink ({@code [local]}) runner, each from its own
  * bundled jar; on Spark it refuses to start with one clear error. PinterestLanding, which the
  * daily DAG of every runner runs, archives the same files on all three. Each runner has its own consumer
- * group, tables and checkpoint row. Every table is compared whole, the live counts included: a
+ * group, tables and checkpoint row. Every table is compared whole, the live counts included, and so
+ * are the counts each run records while it runs (on Flink too, whose metrics are off): a
  * catch-up from a backlog is where the Flink runner's GroupByKey panes went wrong before
  * (docs/architecture.md, "The live counts are a stateful DoFn").
  */
@@ -39,6 +46,7 @@ public class StreamingPortabilityIT {
   private static Warehouse warehouse;
   private static Instant produced;
   private static Map<String, List<String>> direct;
+  private static long records;
 
   @BeforeClass
   public static void runOnDirect() throws Exception {
@@ -48,7 +56,15 @@ public class StreamingPortabilityIT {
     Emulator.run(new String[] {"--sink=kafka", "--kafkaBootstrapServers=" + KAFKA.get().bootstrapServers(),
         "--kafkaTopicPrefix=" + TOPICS, "--posts=400", "--seed=23", "--malformedRate=0.03"});
     produced = Instant.now();
+    records = records(TOPICS + ".pin", TOPICS + ".geo", TOPICS + ".user");
     direct = tables("direct", "bundled", List.of("--runner=DirectRunner"));
+    JsonNode counts = Outputs.parse(direct.get(RunLog.TABLE).get(0));
+    for (String kind : PinterestBatch.KINDS) {
+      JsonNode one = counts.get(kind);
+      assertThat(kind, one.get("clean").asLong(), greaterThan(0L));
+      assertEquals(kind + " read = clean + dead letters", one.get("read").asLong(),
+          one.get("clean").asLong() + one.get("deadLetter").asLong());
+    }
     assertThat(direct.get("pin").size(), greaterThan(300));
     assertThat(direct.get("dead_letter").size(), greaterThan(0));
     assertThat(direct.get("posts_per_minute").size(), greaterThan(0));
@@ -111,8 +127,13 @@ public class StreamingPortabilityIT {
     return files;
   }
 
-  /** Runs the job on one runner until its final panes are durably written; its tables by kind. */
+  /**
+   * Runs the job on one runner until its final panes are durably written; its tables by kind, and
+   * under {@value RunLog#TABLE} the counts its run row holds once every record is counted, which the
+   * job must have written itself while running (it is stopped, never finished).
+   */
   private static Map<String, List<String>> tables(String name, String jarName, List<String> runner) throws Exception {
+    Set<String> runs = warehouse.runIds();
     Path jar = BundledJar.runnerJar(jarName);
     Path log = Jobs.logFile("portable-" + name);
     Process job = withPassword(BundledJar.runnerProcess(jar, TMP.getRoot().toPath(),
@@ -120,6 +141,7 @@ public class StreamingPortabilityIT {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     try {
       Jobs.awaitFinalPanes(warehouse, name, produced, job, log);
+      Jobs.await("the run's counts of all " + records + " records", () -> read(runs) == records, job, log);
     } finally {
       Jobs.stop(job);
     }
@@ -129,7 +151,33 @@ public class StreamingPortabilityIT {
     }
     tables.put("dead_letter", warehouse.rows(name + "_dead_letter"));
     tables.put("posts_per_minute", warehouse.rows(name + "_posts_per_minute"));
+    tables.put(RunLog.TABLE, List.of(warehouse.newRun(runs).get("counts").asText()));
     return tables;
+  }
+
+  /** The records counted as read by the run started since {@code runs} was taken, -1 before it has counts. */
+  private static long read(Set<String> runs) {
+    try {
+      JsonNode counts = Outputs.parse(warehouse.newRun(runs).get("counts").asText());
+      long read = 0;
+      for (String kind : PinterestBatch.KINDS) {
+        read += counts.path(kind).path("read").asLong(-1);
+      }
+      return read;
+    } catch (Exception | AssertionError e) {
+      return -1; // no row yet
+    }
+  }
+
+  /** How many records the topics hold. */
+  private static long records(String... topics) throws Exception {
+    try (Admin admin = KAFKA.get().admin()) {
+      Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
+      for (TopicDescription topic : admin.describeTopics(List.of(topics)).allTopicNames().get().values()) {
+        topic.partitions().forEach(p -> ends.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+      }
+      return admin.listOffsets(ends).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
   }
 
   private static ProcessBuilder withPassword(ProcessBuilder builder) {

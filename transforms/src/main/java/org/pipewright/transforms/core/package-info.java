@@ -7,7 +7,8 @@
  * org.pipewright.transforms.core.Timestamps}, {@link org.pipewright.transforms.core.FollowerCounts}),
  * remove exact re-sends ({@link org.pipewright.transforms.core.Deduplicate}), and small aggregates
  * ({@link org.pipewright.transforms.core.GroupCounts}, {@link org.pipewright.transforms.core.GroupMedians},
- * {@link org.pipewright.transforms.core.TopTies}). Streaming jobs record how far they durably got with
+ * {@link org.pipewright.transforms.core.TopTies}), and counts of many collections as data ({@link
+ * org.pipewright.transforms.core.Tally}). Streaming jobs record how far they durably got with
  * {@link org.pipewright.transforms.core.SafePoint}.
  *
  * <p>Nothing here knows a dataset: field names, kinds and keys are always given by the caller. The
