@@ -30,7 +30,8 @@ import org.pipewright.transforms.core.Tally;
  * One row per run in the warehouse's {@value #TABLE} table, so that what ran, when, on which runner,
  * how it ended and what it counted can be queried (the console's Runs page reads it): inserted as
  * {@code running} when the job starts, its counts updated while it runs (from a batch job's progress
- * ticks, by a streaming job itself: {@link #recordWhileRunning}), and finished with its status, quality result and the counts of its {@code summary.json}.
+ * ticks; by a streaming job itself, {@link #recordWhileRunning}), and finished with its status,
+ * quality result and the counts of its {@code summary.json}.
  *
  * <p>Recording never fails or blocks a run: a warehouse that refuses the row (the table missing
  * without {@code --createTables}, a lost connection) gets one warning and the job goes on.
