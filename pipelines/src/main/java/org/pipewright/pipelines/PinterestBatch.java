@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -122,11 +123,6 @@ public final class PinterestBatch {
       if (tables != null) {
         clean.apply("Upsert " + kind, tables.clean(kind));
       }
-      if (options.getDedupe()) {
-        summary.count(kind, Summary.CLEANED, cleaned.beforeDedupe(kind));
-      }
-      summary.count(kind, Summary.CLEAN, clean);
-      summary.count(kind, Summary.DEAD_LETTER, cleaned.deadLetters(kind));
     }
 
     PCollectionTuple results = cleaned.tables().apply("Analytics", PinterestQueries.all());
@@ -141,8 +137,17 @@ public final class PinterestBatch {
       }
       PinterestTables.withSourceKey(cleaned.deadLetters()).apply("Upsert dead letters", tables.deadLetters());
     }
-    PCollection<Row> quality = checked.apply("Quality checks", checks);
-    folders.add(Quality.write(quality, out, format, tables == null ? null : tables.quality()));
+    PCollectionTuple quality = checked.apply("Quality checks", checks.withRowCounts());
+    folders.add(Quality.write(quality.get(QualityChecks.RESULTS), out, format, tables == null ? null : tables.quality()));
+    // The checks count these tables anyway: counting them again would copy every row once more.
+    PCollection<KV<String, Long>> rowCounts = quality.get(QualityChecks.ROW_COUNTS);
+    for (String kind : KINDS) {
+      if (options.getDedupe()) {
+        summary.count(kind, Summary.CLEANED, rowCounts, kind + "_read");
+      }
+      summary.count(kind, Summary.CLEAN, rowCounts, kind);
+      summary.count(kind, Summary.DEAD_LETTER, rowCounts, kind + "_dead");
+    }
     summary.writeTo(OutputDirs.join(out, "summary.json"), KINDS);
     return folders;
   }

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.transforms.Select;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -154,18 +155,9 @@ public final class RetailDaily {
         .apply("Trends dead letters", Flatten.pCollections());
     PCollection<Row> vodDead = PCollectionList.of(vod.deadLetters()).and(valued.deadLetters())
         .apply("Vod dead letters", Flatten.pCollections());
-    summary.count(TRENDS, Summary.CLEANED, discounted.output());
-    summary.count(TRENDS, Summary.CLEAN, discount);
-    summary.count(TRENDS, Summary.DEAD_LETTER, trendsDead);
-    summary.count(VOD, Summary.CLEANED, valued.output());
-    summary.count(VOD, Summary.CLEAN, valuation);
-    summary.count(VOD, Summary.DEAD_LETTER, vodDead);
-    summary.count(RATES, Summary.CLEAN, rates.output());
-    summary.count(RATES, Summary.DEAD_LETTER, rates.deadLetters());
-
     // Warnings only: dirty answers are this job's normal case. Each ratio's table is what got through
     // the kind's steps (before de-duplication), so read = it + the dead letters, as in the summary.
-    PCollection<Row> quality = PCollectionTuple.of(RetailTables.DISCOUNT, discount)
+    PCollectionTuple checked = PCollectionTuple.of(RetailTables.DISCOUNT, discount)
         .and(RetailTables.VALUATION, valuation)
         .and(TRENDS + "_read", discounted.output()).and(TRENDS + "_dead", trendsDead)
         .and(VOD + "_read", valued.output()).and(VOD + "_dead", vodDead)
@@ -177,7 +169,19 @@ public final class RetailDaily {
                 Check.unique("item_id", "date").warn())
             .on(TRENDS + "_read", Check.deadLetterRatio(TRENDS + "_dead").withTableAsOutput().warn())
             .on(VOD + "_read", Check.deadLetterRatio(VOD + "_dead").withTableAsOutput().warn())
-            .on(RATES + "_read", Check.deadLetterRatio(RATES + "_dead").withTableAsOutput().warn()));
+            .on(RATES + "_read", Check.deadLetterRatio(RATES + "_dead").withTableAsOutput().warn())
+            .withRowCounts());
+    PCollection<Row> quality = checked.get(QualityChecks.RESULTS);
+    // The checks count these tables anyway: counting them again would copy every row once more.
+    PCollection<KV<String, Long>> rowCounts = checked.get(QualityChecks.ROW_COUNTS);
+    summary.count(TRENDS, Summary.CLEANED, rowCounts, TRENDS + "_read");
+    summary.count(TRENDS, Summary.CLEAN, rowCounts, RetailTables.DISCOUNT);
+    summary.count(TRENDS, Summary.DEAD_LETTER, rowCounts, TRENDS + "_dead");
+    summary.count(VOD, Summary.CLEANED, rowCounts, VOD + "_read");
+    summary.count(VOD, Summary.CLEAN, rowCounts, RetailTables.VALUATION);
+    summary.count(VOD, Summary.DEAD_LETTER, rowCounts, VOD + "_dead");
+    summary.count(RATES, Summary.CLEAN, rowCounts, RATES + "_read");
+    summary.count(RATES, Summary.DEAD_LETTER, rowCounts, RATES + "_dead");
     deadLetters.addAll(List.of(trends.deadLetters(), discounted.deadLetters(), vod.deadLetters(),
         valued.deadLetters(), rates.deadLetters()));
 

@@ -19,6 +19,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -67,6 +68,20 @@ final class Summary {
         .apply("Label " + key, MapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
             .via(n -> KV.of(key, n))));
+  }
+
+  /**
+   * Takes {@code kind.measure} from {@code rowCounts}, row counts as {@code KV(name, rows)} that the
+   * job computes anyway ({@code QualityChecks.ROW_COUNTS}): the count of the one named {@code name}.
+   */
+  void count(String kind, String measure, PCollection<KV<String, Long>> rowCounts, String name) {
+    checkArgument(!measure.equals(READ), "%s is derived, not counted", READ);
+    String key = kind + "." + measure;
+    counts.add(rowCounts
+        .apply("Take " + key, Filter.by(counted -> counted.getKey().equals(name)))
+        .apply("Label " + key, MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+            .via(counted -> KV.of(key, counted.getValue()))));
   }
 
   /** Prints the {@code summary.json} a run wrote to {@code out} as one line; returns it. */

@@ -54,7 +54,8 @@ public class CliHelpersTest {
         List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "DirectRunner")));
     assertEquals(List.of("--enforceImmutability=true", "--blockOnRun=false", "--enforceEncodability=false"),
         List.of(Cli.withRunnerDefaults(new String[] {"--enforceImmutability=true"}, "DirectRunner")));
-    assertEquals(List.of("--reIterableGroupByKeyResult=true", "--fasterCopy=true", "--disableMetrics=true"),
+    assertEquals(List.of("--reIterableGroupByKeyResult=true", "--fasterCopy=true", "--disableMetrics=true",
+            "--executionModeForBatch=BATCH_FORCED"),
         List.of(Cli.withRunnerDefaults(new String[0], "FlinkRunner")));
     assertEquals(List.of("--input=in", "--storageLevel=MEMORY_AND_DISK_SER"),
         List.of(Cli.withRunnerDefaults(new String[] {"--input=in"}, "SparkRunner")));

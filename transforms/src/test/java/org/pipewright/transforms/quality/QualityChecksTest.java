@@ -13,9 +13,12 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Duration;
@@ -258,6 +261,51 @@ public class QualityChecksTest {
         Check.DeadLetterRatio.judge("movies", "t", Severity.ERROR, onePercent, 3, 0));
     assertEquals("1.25%", Check.percent(new BigDecimal("0.0125")));
     assertEquals("0%", Check.percent(new BigDecimal("0.0000")));
+  }
+
+  @Test
+  public void theCountingChecksOfATableReadItOnceAndAgreeWithChecksDeclaredOneByOne() {
+    PCollection<Row> ratings = table(RATINGS, rating(1L, 1L, 4.0, "a"), rating(2L, null, 9.0, "b"),
+        rating(3L, 2L, null, "z"), rating(null, 2L, 0.5, null));
+    PCollection<Row> dead = table(DeadLetter.SCHEMA, DeadLetter.of("ratings", "parse", "bad_rating", "f:2", "x"));
+    Check[] counting = {Check.rowCount().atLeast(1), Check.notNull("user_id", "movie_id"),
+        Check.inRange("rating", 0.5, 5.0), Check.inSet("kind", "a", "b").warn(),
+        Check.deadLetterRatio("dead").withTableAsOutput()};
+    PCollectionTuple inputs = PCollectionTuple.of("ratings", ratings).and("dead", dead);
+    PCollection<Row> together = inputs.apply("Together", QualityChecks.forPipeline("movies").on("ratings", counting));
+    PCollectionList<Row> alone = PCollectionList.empty(pipeline);
+    for (Check check : counting) {
+      alone = alone.and(inputs.apply("Alone " + check.name(), QualityChecks.forPipeline("movies").on("ratings", check)));
+    }
+    PCollection<Row> separately = alone.apply(Flatten.pCollections());
+
+    // One consumer of the table among all the steps of "Together".
+    int[] readers = {0};
+    pipeline.traverseTopologically(new org.apache.beam.sdk.Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public void visitPrimitiveTransform(org.apache.beam.sdk.runners.TransformHierarchy.Node node) {
+        if (node.getFullName().startsWith("Together/") && node.getInputs().containsValue(ratings)) {
+          readers[0]++;
+        }
+      }
+    });
+    assertEquals(1, readers[0]);
+
+    Row[] expected = {
+        pass("ratings", "row_count", Severity.ERROR, "4 rows", ">= 1"),
+        fail("ratings", "not_null(user_id, movie_id)", Severity.ERROR, "2 of 4 rows", "0"),
+        fail("ratings", "in_range(rating, 0.5..5.0)", Severity.ERROR, "1 of 4 rows", "0"),
+        fail("ratings", "in_set(kind, {a, b})", Severity.WARN, "1 of 4 rows", "0"),
+        fail("ratings", "dead_letter_ratio <= 1%", Severity.WARN, "1 of 5 records (20%)", "<= 1%"),
+        fail("ratings", "dead_letter_ratio <= 5%", Severity.ERROR, "1 of 5 records (20%)", "<= 5%")};
+    PAssert.that(together).containsInAnyOrder(expected);
+    PAssert.that(separately).containsInAnyOrder(expected);
+    // The same checks with their row counts: each counted input once.
+    PCollectionTuple withCounts = inputs.apply("With counts",
+        QualityChecks.forPipeline("movies").on("ratings", counting).withRowCounts());
+    PAssert.that(withCounts.get(QualityChecks.RESULTS)).containsInAnyOrder(expected);
+    PAssert.that(withCounts.get(QualityChecks.ROW_COUNTS)).containsInAnyOrder(KV.of("ratings", 4L), KV.of("dead", 1L));
+    pipeline.run();
   }
 
   @Test
