@@ -157,7 +157,7 @@ final class Pages {
   }
 
   static final List<String> RUN_COLUMNS = List.of("run", "pipeline", "job", "kind", "runner", "started (UTC)",
-      "duration", "status", "quality", "counts per kind: read / clean / duplicates / dead letters");
+      "duration", "status", "quality", "counts per kind: read / clean / duplicates / dead letters (- not counted)");
 
   /** A run row as shown: its duration so far while running, its counts one kind per line. */
   static List<String> runCells(Map<String, Object> row, Instant now) {
@@ -188,7 +188,10 @@ final class Pages {
     }
   }
 
-  /** {"pin": {"read":n,...}, ...} as "pin: 10 / 8 / 1 / 1" lines; text that is not such JSON as it is. */
+  /**
+   * {"pin": {"read":n,...}, ...} as "pin: 10 / 8 / 1 / 1" lines; text that is not such JSON as it is.
+   * A figure the run does not count is "-": a streaming job upserts, so it has no duplicates figure.
+   */
   static String counts(String json) {
     if (json.isEmpty()) {
       return "";
@@ -202,8 +205,8 @@ final class Pages {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> kind = it.next();
         JsonNode c = kind.getValue();
-        lines.add(kind.getKey() + ": " + c.path("read").asText("?") + " / " + c.path("clean").asText("?") + " / "
-            + c.path("duplicates").asText("?") + " / " + c.path("deadLetter").asText("?"));
+        lines.add(kind.getKey() + ": " + c.path("read").asText("-") + " / " + c.path("clean").asText("-") + " / "
+            + c.path("duplicates").asText("-") + " / " + c.path("deadLetter").asText("-"));
       }
       return String.join("\n", lines);
     } catch (IOException e) {

@@ -44,6 +44,8 @@ public class ConsoleOptionsTest {
     assertEquals("9s", Pages.duration("2026-12-01T10:00:00Z", "2026-12-01T10:00:09Z", now));
     assertEquals("pin: 10 / 8 / 1 / 1\ngeo: 3 / 3 / 0 / 0", Pages.counts("{\"pin\": {\"read\": 10, \"clean\": 8,"
         + " \"duplicates\": 1, \"deadLetter\": 1}, \"geo\": {\"read\": 3, \"clean\": 3, \"duplicates\": 0, \"deadLetter\": 0}}"));
+    // A streaming run's counts: no duplicates figure
+    assertEquals("pin: 10 / 8 / - / 2", Pages.counts("{\"pin\": {\"read\": 10, \"clean\": 8, \"deadLetter\": 2}}"));
     assertEquals("not json", Pages.counts("not json"));
   }
 
