@@ -3,20 +3,12 @@ package org.pipewright.transforms.core;
 import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.util.List;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Values;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import org.pipewright.transforms.internal.PerKey;
 
 /**
  * Keeps one row per key: the first in source order, the row whose {@code file:line} source field
@@ -59,18 +51,11 @@ public final class KeepFirst extends PTransform<PCollection<Row>, PCollection<Ro
   public PCollection<Row> expand(PCollection<Row> input) {
     checkArgument(sourceField != null, "KeepFirst needs inSourceOrder(field)");
     Schema schema = input.getSchema();
-    for (String field : keyFields) {
-      checkArgument(schema.hasField(field), "key field %s is not in the input schema %s", field, schema);
-    }
+    OnePerKey.checkKeys(schema, keyFields);
     checkArgument(schema.hasField(sourceField)
             && schema.getField(sourceField).getType().getTypeName() == Schema.TypeName.STRING,
         "source field %s is not a string field of the input schema %s", sourceField, schema);
-    return input
-        .apply("Key", ParDo.of(new KeyFn(keyFields)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(schema)))
-        .apply("First", PerKey.combine(new First(sourceField)))
-        .apply("Rows", Values.create())
-        .setRowSchema(schema);
+    return OnePerKey.keep(input, keyFields, "First", new First(sourceField));
   }
 
   /**
@@ -119,24 +104,6 @@ public final class KeepFirst extends PTransform<PCollection<Row>, PCollection<Ro
       i++;
     }
     return digits.substring(i);
-  }
-
-  private static final class KeyFn extends DoFn<Row, KV<String, Row>> {
-    private final List<String> keyFields;
-
-    KeyFn(List<String> keyFields) {
-      this.keyFields = keyFields;
-    }
-
-    @ProcessElement
-    public void process(@Element Row row, OutputReceiver<KV<String, Row>> out) {
-      StringBuilder key = new StringBuilder();
-      for (String field : keyFields) {
-        // A separator no text field holds, so ("a", "bc") and ("ab", "c") stay two keys.
-        key.append(String.valueOf((Object) row.getValue(field))).append('\u0000');
-      }
-      out.output(KV.of(key.toString(), row));
-    }
   }
 
   private static final class First extends Combine.BinaryCombineFn<Row> {
