@@ -109,6 +109,21 @@ final class Cli {
     return withUnset(args, RUNNER_DEFAULTS.getOrDefault(runner, List.of()));
   }
 
+  /** Settings on the command line that a run of these pipelines is known to suffer from. */
+  static List<String> warnings(String[] args, String runner) {
+    List<String> warnings = new java.util.ArrayList<>();
+    if (runner.equals("FlinkRunner")) {
+      for (String arg : args) {
+        if (arg.startsWith("--executionModeForBatch=PIPELINED")) {
+          warnings.add(arg.substring(2) + ": Flink may wait forever in a batch job whose steps branch and"
+              + " join again, as every Pipewright batch job's do (RetailDaily and MoviesWarehouse did);"
+              + " leave it out for the default, BATCH_FORCED");
+        }
+      }
+    }
+    return warnings;
+  }
+
   /** {@code args} plus each {@code --name=value} of {@code flags} whose name they do not set. */
   static String[] withUnset(String[] args, List<String> flags) {
     List<String> withDefaults = new java.util.ArrayList<>(Arrays.asList(args));
@@ -179,6 +194,9 @@ final class Cli {
       throw new UsageException(culprit(args, type) + firstLine(e.getMessage()));
     }
     String[] withDefaults = withRunnerDefaults(args, options.getRunner().getSimpleName());
+    for (String warning : warnings(args, options.getRunner().getSimpleName())) {
+      System.err.println("warning: " + warning);
+    }
     if (options.getRunner().getSimpleName().equals("FlinkRunner") && !inFlinkClient()) {
       withDefaults = withUnset(withDefaults, List.of(LOCAL_FLINK));
     }

@@ -64,6 +64,18 @@ public class CliHelpersTest {
   }
 
   @Test
+  public void warnsOfAPipelinedFlinkBatchOnly() {
+    String[] pipelined = {"--input=in", "--executionModeForBatch=PIPELINED"};
+    List<String> warnings = Cli.warnings(pipelined, "FlinkRunner");
+    assertEquals(1, warnings.size());
+    assertThat(warnings.get(0), containsString("executionModeForBatch=PIPELINED: Flink may wait forever"));
+    assertEquals(1, Cli.warnings(new String[] {"--executionModeForBatch=PIPELINED_FORCED"}, "FlinkRunner").size());
+    assertEquals(List.of(), Cli.warnings(new String[] {"--executionModeForBatch=BATCH_FORCED"}, "FlinkRunner"));
+    assertEquals(List.of(), Cli.warnings(new String[] {"--input=in"}, "FlinkRunner"));
+    assertEquals(List.of(), Cli.warnings(pipelined, "SparkRunner"));
+  }
+
+  @Test
   public void aBundledJarsDefaultRunnerAppliesOnlyWhenTheCommandLineNamesNone() {
     List<String> flags = Cli.defaultRunnerArgs("# comment\n--runner=FlinkRunner\n\n  --flinkMaster=[local]  \n");
     assertEquals(List.of("--runner=FlinkRunner", "--flinkMaster=[local]"), flags);
