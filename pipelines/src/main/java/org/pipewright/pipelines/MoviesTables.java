@@ -95,18 +95,25 @@ final class MoviesTables {
   }
 
   /**
-   * Before the run: checks the connection, creates the final tables when asked (and the dead-letter
-   * and quality tables), and (re)creates the staging tables empty.
+   * Before the run: checks the connection, claims the staging tables (another run of the same load
+   * is refused until this one closes the claim, at its end), creates the final tables when asked (and
+   * the dead-letter and quality tables), and (re)creates the staging tables empty.
    */
-  void prepare(boolean createTables) {
+  JdbcStaging.Claim prepare(boolean createTables) {
+    JdbcStaging.Claim claim = null;
     try {
       warehouse.connection().check();
+      claim = staging.claim();
       staging.prepare(createTables);
       if (createTables) {
         deadLetters().createTable(DeadLetter.SCHEMA);
         quality().createTable(org.pipewright.transforms.quality.QualityResult.SCHEMA);
       }
+      return claim;
     } catch (SQLException e) {
+      if (claim != null) {
+        claim.close();
+      }
       throw new UsageException(e.getMessage());
     }
   }

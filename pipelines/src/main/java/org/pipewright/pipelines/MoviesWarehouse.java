@@ -16,6 +16,7 @@ import org.pipewright.io.files.Format;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.ReadCsv;
 import org.pipewright.io.files.WriteRows;
+import org.pipewright.io.jdbc.JdbcStaging;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.movies.LatestRatings;
 import org.pipewright.transforms.movies.MapRatings;
@@ -80,9 +81,14 @@ public final class MoviesWarehouse {
     Map<String, String> files = MoviesFiles.resolve(options);
     Cli.requireWritable(options.getOutput());
     MoviesTables tables = options.getJdbcUrl() == null ? null : MoviesTables.of(options);
-    if (tables != null) {
-      tables.prepare(options.getCreateTables());
+    // Held until the run has ended: a second load of the same tables would empty the staging tables.
+    try (JdbcStaging.Claim claim = tables == null ? null : tables.prepare(options.getCreateTables())) {
+      return load(options, format, files, tables);
     }
+  }
+
+  private static boolean load(MoviesWarehouseOptions options, Format format, Map<String, String> files,
+      MoviesTables tables) throws IOException {
     Pipeline pipeline = Pipeline.create(options);
     List<String> replaced = build(pipeline, options, format, files, tables);
     Cli.replaceAll(replaced);

@@ -325,6 +325,31 @@ public class MoviesWarehouseIT {
     assertEquals(ratingsAdded, changes.get("kill_ratings").inserted);
   }
 
+  // ---- one load at a time --------------------------------------------------------------------
+
+  /**
+   * While a run of a load holds its staging tables, a second run of the same load (same tables)
+   * stops with one error line before it touches them.
+   */
+  @Test
+  public void aSecondRunOfTheSameLoadWhileOneRunsIsOneErrorLineAndExitCode2() throws Exception {
+    List<String> args = args(input, out("busy"), "busy_", true);
+    Path password = TMP.newFile("busy-password").toPath();
+    Files.writeString(password, POSTGRES.get().password(), StandardCharsets.UTF_8);
+    List<String> inProcess = new ArrayList<>(args);
+    inProcess.add("--jdbcPasswordFile=" + password);
+    MoviesWarehouseOptions options = org.apache.beam.sdk.options.PipelineOptionsFactory
+        .fromArgs(inProcess.toArray(new String[0])).as(MoviesWarehouseOptions.class);
+    try (org.pipewright.io.jdbc.JdbcStaging.Claim running = MoviesTables.of(options).prepare(true)) {
+      BundledJar.Result result = BundledJar.run(MAIN, args, env());
+      assertEquals(result.output, 2, result.exitCode);
+      List<String> errors = result.output.lines().filter(l -> l.startsWith("error:")).collect(Collectors.toList());
+      assertEquals(result.output, 1, errors.size());
+      assertThat(errors.get(0), containsString("_stage on " + POSTGRES.get().jdbcUrl()));
+      assertThat(errors.get(0), containsString("is in use by another run of this load (server process "));
+    }
+  }
+
   // ---- no warehouse ---------------------------------------------------------------------------
 
   @Test

@@ -6,12 +6,14 @@ import static org.pipewright.transforms.internal.Checks.checkNotNull;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.apache.beam.sdk.schemas.Schema;
@@ -33,14 +35,18 @@ import org.slf4j.LoggerFactory;
  * staging tables ({@link #stage}), checks run on the staged data, and {@link JdbcPublish} merges
  * every staging table into its final table in one transaction, or none when a check blocks.
  *
- * <p>Before the run, on the driver, {@link #prepare} creates the final tables that are missing (when
- * asked) and (re)creates the staging tables empty, so a load never sees rows of an earlier run.
+ * <p>Before the run, on the driver, {@link #claim} makes sure no other run is using the same staging
+ * tables, and {@link #prepare} creates the final tables that are missing (when asked) and (re)creates
+ * the staging tables empty, so a load never sees rows of an earlier run.
  *
  * <pre>{@code
  * JdbcStaging staging = JdbcStaging.of(connection, Dialect.POSTGRES)
  *     .withTable("movies", MovieSchemas.MOVIE, "movie_id")
  *     .withTable("ratings", MovieSchemas.RATING, "user_id", "movie_id");
- * staging.prepare(options.getCreateTables());
+ * try (JdbcStaging.Claim claim = staging.claim()) {   // held until the pipeline has finished
+ *   staging.prepare(options.getCreateTables());
+ *   ...build and run the pipeline below...
+ * }
  * PCollection<Row> moviesStaged = movies.apply("Stage movies", staging.stage("movies"));
  * PCollection<Row> ratingsStaged = ratings.apply("Stage ratings", staging.stage("ratings"));
  * checks.apply("Publish", JdbcPublish.to(staging).withStaged(moviesStaged, ratingsStaged));
@@ -57,6 +63,8 @@ public final class JdbcStaging implements Serializable {
       .build();
 
   static final String DEFAULT_SUFFIX = "_stage";
+  /** The first key of the advisory locks {@link #claim} takes ("PWST"), so they meet no one else's. */
+  static final int CLAIM_NAMESPACE = 0x50575354;
 
   private final JdbcConnection connection;
   private final Dialect dialect;
@@ -145,6 +153,90 @@ public final class JdbcStaging implements Serializable {
       stage = name.substring(0, SqlIdentifiers.MAX_LENGTH - suffix.length() - hash.length()) + hash + suffix;
     }
     return schema + stage;
+  }
+
+  /**
+   * Claims this load's staging tables for one run, until the claim is closed: a second run staging
+   * into any of the same tables meanwhile fails here, instead of emptying them ({@link #prepare})
+   * under the first. Take it before {@link #prepare} and hold it until the pipeline has finished.
+   *
+   * <p>On PostgreSQL it is a session advisory lock per staging table, so the server also frees them
+   * when the claiming process dies. Redshift has no advisory locks: there the claim holds nothing,
+   * and two runs of the same load must not overlap.
+   *
+   * @throws SQLException naming the staging table and the server process of the run that holds it
+   */
+  public Claim claim() throws SQLException {
+    checkArgument(!tables.isEmpty(), "JdbcStaging needs withTable(...)");
+    if (dialect != Dialect.POSTGRES) {
+      return new Claim(null);
+    }
+    Connection c = connection.open();
+    try {
+      for (String stage : claimed()) {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+          lock.setInt(1, CLAIM_NAMESPACE);
+          lock.setString(2, stage);
+          try (ResultSet r = lock.executeQuery()) {
+            r.next();
+            if (!r.getBoolean(1)) {
+              throw new SQLException("staging table " + stage + " on " + connection.describe()
+                  + " is in use by another run of this load" + holder(c, stage)
+                  + "; run again once it has finished");
+            }
+          }
+        }
+      }
+      return new Claim(c);
+    } catch (SQLException e) {
+      c.close(); // gives up the locks already taken
+      throw e;
+    }
+  }
+
+  /** The staging tables, lower-cased as PostgreSQL folds them, in one order for every run. */
+  private List<String> claimed() {
+    List<String> stages = new ArrayList<>();
+    for (String table : tables.keySet()) {
+      stages.add(stageName(table, suffix).toLowerCase(Locale.ROOT));
+    }
+    stages.sort(null);
+    return stages;
+  }
+
+  /** " (server process N)" of the session holding {@code stage}'s lock, or "" if it is already gone. */
+  private static String holder(Connection c, String stage) {
+    String sql = "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2"
+        + " AND classid = ?::bigint::oid AND objid = (hashtext(?)::bigint & 4294967295)::oid";
+    try (PreparedStatement holder = c.prepareStatement(sql)) {
+      holder.setInt(1, CLAIM_NAMESPACE);
+      holder.setString(2, stage);
+      try (ResultSet r = holder.executeQuery()) {
+        return r.next() ? " (server process " + r.getInt(1) + ")" : "";
+      }
+    } catch (SQLException e) {
+      return "";
+    }
+  }
+
+  /** A run's hold on its staging tables ({@link #claim}); closing it lets the next run in. */
+  public static final class Claim implements AutoCloseable {
+    private final Connection connection;
+
+    private Claim(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (connection != null) {
+          connection.close();
+        }
+      } catch (SQLException ignored) {
+        // a broken connection holds no locks either
+      }
+    }
   }
 
   /**

@@ -127,6 +127,31 @@ public class JdbcPublishIT {
     return connection;
   }
 
+  // ---- one run at a time -------------------------------------------------------------------
+
+  /**
+   * A second run of a load that shares a staging table with a running one is refused before it
+   * empties anything; other loads are not; the claim ends with its holder. Redshift has no advisory
+   * locks, so there the claim holds nothing.
+   */
+  @Test
+  public void aSecondRunOfALoadIsRefusedWhileTheFirstHoldsItsStagingTables() throws Exception {
+    JdbcStaging overlapping = JdbcStaging.of(connection(), dialect).withTable("claim_" + tagTable(), TAG, "item_id", "tag");
+    try (JdbcStaging.Claim first = staging("claim_").claim()) {
+      if (dialect == Dialect.POSTGRES) {
+        SQLException refused = org.junit.Assert.assertThrows(SQLException.class, () -> overlapping.claim());
+        assertThat(refused.getMessage(), org.hamcrest.Matchers.allOf(
+            org.hamcrest.Matchers.startsWith("staging table claim_" + tagTable() + "_stage on "),
+            org.hamcrest.Matchers.containsString("is in use by another run of this load (server process "),
+            org.hamcrest.Matchers.endsWith("; run again once it has finished")));
+      } else {
+        overlapping.claim().close();
+      }
+      staging("other_").claim().close();
+    }
+    overlapping.claim().close();
+  }
+
   // ---- load, re-run, changed input --------------------------------------------------------
 
   @Test
