@@ -6,15 +6,14 @@ import static org.pipewright.transforms.internal.Checks.checkNotNull;
 import java.time.LocalDate;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.JsonRowCleaner;
@@ -67,11 +66,12 @@ public final class ReadRows extends PTransform<PBegin, CleanResult> {
           .apply("Read JSON lines", ReadJsonLines.from(filepattern))
           .apply("Decode", CleanRecords.with(JsonRowCleaner.of(kind, schema)).withStepName(stepName()));
     }
-    org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema);
+    // Each file is read with its own schema: a reader schema from the Beam schema would give DECIMAL
+    // columns Beam's scale 0, and the files' unscaled numbers would be read as that (7.000000000 as
+    // 7000000000). Avro's decimal conversion uses the file's scale instead.
     PCollection<Row> rows = input
-        .apply("Read Parquet", ParquetIO.read(avro).from(filepattern))
-        .apply("To rows", MapElements.into(TypeDescriptor.of(Row.class))
-            .via(new ToRow(schema)))
+        .apply("Read Parquet", ParquetIO.parseGenericRecords(new ToRow(schema)).from(filepattern)
+            .withCoder(RowCoder.of(schema)))
         .setRowSchema(schema);
     // Parquet input is typed by construction; pass it through the same result shape.
     return CleanResult.of(rows);

@@ -113,6 +113,16 @@ public class FileIoTest {
         "{\"id\": \"b\", \"price\": 7.000000000, \"discount\": null}",
         // More than 9 decimals: rounded half up.
         "{\"id\": \"c\", \"price\": 0.123456790, \"discount\": -1000.000000000}"));
+
+    // Read back as rows: the same numbers, at the files' scale.
+    CleanResult back = read.apply(ReadRows.of("money", money).from(dir + "/*").withFormat(Format.PARQUET));
+    PAssert.that(back.output()).containsInAnyOrder(
+        Row.withSchema(money).addValues("a", new java.math.BigDecimal("42.950000000"),
+            new java.math.BigDecimal("28.404734000")).build(),
+        Row.withSchema(money).addValues("b", new java.math.BigDecimal("7.000000000"), null).build(),
+        Row.withSchema(money).addValues("c", new java.math.BigDecimal("0.123456790"),
+            new java.math.BigDecimal("-1000.000000000")).build());
+    read.run().waitUntilFinish();
   }
 
   private static final Schema DATED = Schema.builder()
