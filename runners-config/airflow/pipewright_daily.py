@@ -1,19 +1,23 @@
-"""The daily Pinterest batch, one definition for every runner (imported by the DAG files).
+"""The daily Pinterest batch and movies load, one definition for every runner (imported by the DAG
+files pinterest_daily_dags.py and movies_daily_dags.py).
 
 Plain Python without Airflow imports, so CI can check the options it passes against the pipelines
 (check_options.py) on a machine without Airflow.
 
-Flow per day: PinterestLanding (archive new Kafka records into <kind>/dt=YYYY-MM-DD/) ->
+Pinterest, per day: PinterestLanding (archive new Kafka records into <kind>/dt=YYYY-MM-DD/) ->
 PinterestBatch for the day that just ended ({{ ds }}) -> DailyCheck (fails the run when the
 summary does not add up, too many records were refused, or an error-level data-quality check in the
 day's quality/ folder next to summary.json failed; PinterestBatch's own checks are warnings).
 
-Scheduling: a run for logical date D starts at 05:00 UTC on D+1 (data interval D 05:00 .. D+1
-05:00) and processes partition dt=D, so yesterday's results are there by 07:00 with two hours of
-margin. catchup=False: landing is incremental (it lands everything since its last committed
-offsets, whatever the date), so missed runs need no backfill to keep data; to recompute an older
-day, trigger the DAG with that logical date (or `airflow dags backfill -s D -e D`), which reruns
-PinterestBatch for dt=D only, replacing that day's output.
+Movies, per day: MoviesWarehouse loads the day's CSV drop (movies_options) -> DailyCheck records
+the counts (movies_daily_dags.py has its schedule).
+
+Pinterest scheduling: a run for logical date D starts at 05:00 UTC on D+1 (data interval D 05:00 ..
+D+1 05:00) and processes partition dt=D, so yesterday's results are there by 07:00 with two hours of
+margin. catchup=False: landing is incremental (it lands everything since its last committed offsets,
+whatever the date), so missed runs need no backfill to keep data; to recompute an older day, trigger
+the DAG with that logical date (or `airflow dags backfill -s D -e D`), which reruns PinterestBatch
+for dt=D only, replacing that day's output.
 
 Secrets stay out of the DAG: the worker's environment (or an Airflow connection exported to it)
 provides PIPEWRIGHT_JDBC_PASSWORD and AWS credentials (instance role on EMR).

@@ -3,17 +3,10 @@ package org.pipewright.transforms.core;
 import static org.pipewright.transforms.internal.Checks.checkArgument;
 import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
-import org.pipewright.transforms.internal.Checks;
 
 /**
  * Decodes and cleans {@link RawRecord}s of one kind with a {@link RecordCleaner}.
@@ -76,51 +69,30 @@ public final class CleanRecords extends PTransform<PCollection<Row>, CleanResult
         "%s expects RawRecord rows, got schema %s",
         stepName,
         input.getSchema());
-    TupleTag<Row> outputTag = CleanResult.newOutputTag();
-    TupleTag<Row> deadLetterTag = CleanResult.newOutputTag();
-    PCollectionTuple tuple =
-        input.apply(
-            "Decode and clean",
-            ParDo.of(new CleanFn(cleaner, stepName, maxPayloadChars, outputTag, deadLetterTag))
-                .withOutputTags(outputTag, TupleTagList.of(deadLetterTag)));
-    tuple.get(outputTag).setRowSchema(cleaner.cleanSchema());
-    tuple.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA);
-    return new CleanResult(tuple, outputTag, deadLetterTag);
+    CleanFn fn = new CleanFn(cleaner, stepName, maxPayloadChars);
+    return fn.outputs.apply(input, "Decode and clean", fn, cleaner.cleanSchema());
   }
 
   private static final class CleanFn extends DoFn<Row, Row> {
     private final RecordCleaner cleaner;
     private final String stepName;
     private final int maxPayloadChars;
-    private final Counter read;
-    private final Counter clean;
-    private final Counter dead;
+    final CleanOutputs outputs;
 
-    private final TupleTag<Row> outputTag;
-    private final TupleTag<Row> deadLetterTag;
-
-    CleanFn(RecordCleaner cleaner, String stepName, int maxPayloadChars, TupleTag<Row> outputTag,
-        TupleTag<Row> deadLetterTag) {
-      this.outputTag = outputTag;
-      this.deadLetterTag = deadLetterTag;
+    CleanFn(RecordCleaner cleaner, String stepName, int maxPayloadChars) {
       this.cleaner = cleaner;
       this.stepName = stepName;
       this.maxPayloadChars = maxPayloadChars;
-      this.read = Metrics.counter(METRICS_NAMESPACE, cleaner.kind() + ".read");
-      this.clean = Metrics.counter(METRICS_NAMESPACE, cleaner.kind() + ".clean");
-      this.dead = Metrics.counter(METRICS_NAMESPACE, cleaner.kind() + ".deadLetter");
+      this.outputs = CleanOutputs.of(cleaner.kind());
     }
 
     @ProcessElement
     public void process(@Element Row record, MultiOutputReceiver out) {
-      read.inc();
       Outcome outcome = cleanOne(cleaner, stepName, maxPayloadChars, record);
       if (outcome.deadLetter != null) {
-        dead.inc();
-        out.get(deadLetterTag).output(outcome.deadLetter);
+        outputs.deadLetter(out, outcome.deadLetter);
       } else {
-        clean.inc();
-        out.get(outputTag).output(outcome.clean);
+        outputs.clean(out, outcome.clean);
       }
     }
   }

@@ -2,7 +2,8 @@
  * Generic cleansing for any dataset: decode raw records into Beam {@code Row}s with a {@link
  * org.pipewright.transforms.core.RecordCleaner} ({@link org.pipewright.transforms.core.CleanRecords}),
  * route every refused record to a dead-letter output with its reason and original payload ({@link
- * org.pipewright.transforms.core.DeadLetter}), parse dirty values ({@link
+ * org.pipewright.transforms.core.DeadLetter}; a DoFn of your own does the same through {@link
+ * org.pipewright.transforms.core.CleanOutputs}), parse dirty values ({@link
  * org.pipewright.transforms.core.Values}, {@link org.pipewright.transforms.core.Numbers}, {@link
  * org.pipewright.transforms.core.Timestamps}, {@link org.pipewright.transforms.core.FollowerCounts}),
  * remove exact re-sends ({@link org.pipewright.transforms.core.Deduplicate}), and small aggregates

@@ -5,20 +5,14 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.pipewright.transforms.core.BadValueException;
-import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.transforms.core.CleanOutputs;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.DeadLetter;
 
@@ -45,13 +39,8 @@ final class ParseCsvRows extends PTransform<PCollection<Row>, CleanResult> {
   @Override
   public CleanResult expand(PCollection<Row> input) {
     checkInput(step, input.getSchema(), columns);
-    TupleTag<Row> outputTag = new TupleTag<Row>() {};
-    TupleTag<Row> deadLetterTag = new TupleTag<Row>() {};
-    PCollectionTuple tuple = input.apply("Parse " + kind,
-        ParDo.of(new ParseFn(kind, step, rule, outputTag, deadLetterTag))
-            .withOutputTags(outputTag, TupleTagList.of(deadLetterTag)));
-    return CleanResult.of(tuple.get(outputTag).setRowSchema(outputSchema),
-        tuple.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
+    ParseFn fn = new ParseFn(kind, step, rule);
+    return fn.outputs.apply(input, "Parse " + kind, fn, outputSchema);
   }
 
   /** The input must be ReadCsv's shape: a string {@code source} and every needed column as a string. */
@@ -92,27 +81,17 @@ final class ParseCsvRows extends PTransform<PCollection<Row>, CleanResult> {
     private final String kind;
     private final String step;
     private final SerializableFunction<Row, Row> rule;
-    private final TupleTag<Row> outputTag;
-    private final TupleTag<Row> deadLetterTag;
-    private final Counter read;
-    private final Counter clean;
-    private final Counter dead;
+    final CleanOutputs outputs;
 
-    ParseFn(String kind, String step, SerializableFunction<Row, Row> rule, TupleTag<Row> outputTag,
-        TupleTag<Row> deadLetterTag) {
+    ParseFn(String kind, String step, SerializableFunction<Row, Row> rule) {
       this.kind = kind;
       this.step = step;
       this.rule = rule;
-      this.outputTag = outputTag;
-      this.deadLetterTag = deadLetterTag;
-      this.read = Metrics.counter(CleanRecords.METRICS_NAMESPACE, kind + ".read");
-      this.clean = Metrics.counter(CleanRecords.METRICS_NAMESPACE, kind + ".clean");
-      this.dead = Metrics.counter(CleanRecords.METRICS_NAMESPACE, kind + ".deadLetter");
+      this.outputs = CleanOutputs.of(kind);
     }
 
     @ProcessElement
     public void process(@Element Row csv, MultiOutputReceiver out) {
-      read.inc();
       Row parsed;
       try {
         parsed = rule.apply(csv);
@@ -124,13 +103,11 @@ final class ParseCsvRows extends PTransform<PCollection<Row>, CleanResult> {
         deadLetter(out, "unexpected error: " + e, csv);
         return;
       }
-      clean.inc();
-      out.get(outputTag).output(parsed);
+      outputs.clean(out, parsed);
     }
 
     private void deadLetter(MultiOutputReceiver out, String reason, Row csv) {
-      dead.inc();
-      out.get(deadLetterTag).output(DeadLetter.of(kind, step, reason, csv.getString("source"), payload(csv)));
+      outputs.deadLetter(out, DeadLetter.of(kind, step, reason, csv.getString("source"), payload(csv)));
     }
   }
 }

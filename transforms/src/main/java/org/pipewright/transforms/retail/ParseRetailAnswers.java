@@ -4,18 +4,13 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.pipewright.transforms.core.BadValueException;
+import org.pipewright.transforms.core.CleanOutputs;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.DeadLetter;
@@ -116,35 +111,21 @@ public final class ParseRetailAnswers extends PTransform<PCollection<Row>, Clean
   public CleanResult expand(PCollection<Row> input) {
     checkArgument(input.getSchema().equals(RawRecord.SCHEMA),
         "%s expects RawRecord rows, got schema %s", stepName(), input.getSchema());
-    TupleTag<Row> outputTag = new TupleTag<Row>() {};
-    TupleTag<Row> deadLetterTag = new TupleTag<Row>() {};
-    PCollectionTuple tuple = input.apply("Parse " + kind + " answers",
-        ParDo.of(new ParseFn(kind, stepName(), maxPayloadChars, outputTag, deadLetterTag))
-            .withOutputTags(outputTag, TupleTagList.of(deadLetterTag)));
-    return CleanResult.of(tuple.get(outputTag).setRowSchema(schema(kind)),
-        tuple.get(deadLetterTag).setRowSchema(DeadLetter.SCHEMA));
+    ParseFn fn = new ParseFn(kind, stepName(), maxPayloadChars);
+    return fn.outputs.apply(input, "Parse " + kind + " answers", fn, schema(kind));
   }
 
   private static final class ParseFn extends DoFn<Row, Row> {
     private final String kind;
     private final String step;
     private final int maxPayloadChars;
-    private final TupleTag<Row> outputTag;
-    private final TupleTag<Row> deadLetterTag;
-    private final Counter read;
-    private final Counter clean;
-    private final Counter dead;
+    final CleanOutputs outputs;
 
-    ParseFn(String kind, String step, int maxPayloadChars, TupleTag<Row> outputTag,
-        TupleTag<Row> deadLetterTag) {
+    ParseFn(String kind, String step, int maxPayloadChars) {
       this.kind = kind;
       this.step = step;
       this.maxPayloadChars = maxPayloadChars;
-      this.outputTag = outputTag;
-      this.deadLetterTag = deadLetterTag;
-      this.read = Metrics.counter(CleanRecords.METRICS_NAMESPACE, kind + ".read");
-      this.clean = Metrics.counter(CleanRecords.METRICS_NAMESPACE, kind + ".clean");
-      this.dead = Metrics.counter(CleanRecords.METRICS_NAMESPACE, kind + ".deadLetter");
+      this.outputs = CleanOutputs.of(kind);
     }
 
     @ProcessElement
@@ -170,14 +151,14 @@ public final class ParseRetailAnswers extends PTransform<PCollection<Row>, Clean
           for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             try {
-              good(out, RetailAnswers.item(date, source, item));
+              outputs.clean(out, RetailAnswers.item(date, source, item));
             } catch (RuntimeException e) {
               deadLetter(out, reason(e), source + "#items[" + i + "]", item.toString());
             }
           }
           return;
         }
-        good(out, kind.equals(VOD) ? RetailAnswers.item(date, source, body) : RetailAnswers.rates(date, body));
+        outputs.clean(out, kind.equals(VOD) ? RetailAnswers.item(date, source, body) : RetailAnswers.rates(date, body));
       } catch (RuntimeException | StackOverflowError e) {
         // A bug in a rule must not lose the answer either: it becomes a dead letter like bad input.
         deadLetter(out, e instanceof Error ? "unexpected error: " + e : reason((Exception) e), source, payload);
@@ -196,16 +177,8 @@ public final class ParseRetailAnswers extends PTransform<PCollection<Row>, Clean
       return e instanceof BadValueException ? e.getMessage() : "unexpected error: " + e;
     }
 
-    private void good(MultiOutputReceiver out, Row row) {
-      read.inc();
-      clean.inc();
-      out.get(outputTag).output(row);
-    }
-
     private void deadLetter(MultiOutputReceiver out, String reason, String source, String payload) {
-      read.inc();
-      dead.inc();
-      out.get(deadLetterTag).output(DeadLetter.of(kind, step, reason, source, payload));
+      outputs.deadLetter(out, DeadLetter.of(kind, step, reason, source, payload));
     }
   }
 }
