@@ -6,6 +6,7 @@
 #                         (embedded Flink, no -Xmx, no flags: the quickstart command)
 #        BENCH_DIR=dir    keeps the generated data (and outputs, logs) between runs
 #        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark (the yardstick holds every table)
+#        BENCH_GC=-XX:+UseParallelGC  the collector of every JVM but the default's (empty: the JVM's own, G1)
 #        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar: it spills, so a small heap shows its memory bound
 #        native-spark (not in the default list): benchmarks/native-spark/NativeSparkBatch.java, the same job
 #                         written directly on Spark SQL (no Beam runner), local[2] with -Xmx$BENCH_HEAP; compiled
@@ -17,34 +18,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=pipelines/target
-declare -A jar=([default]=$target/pipewright-pipelines-bundled.jar [direct]=$target/pipewright-pipelines-bundled.jar
-  [spark]=$target/pipewright-pipelines-spark-bundled.jar
-  [flink]=$target/pipewright-pipelines-flink-bundled.jar
-  [native-spark]=$target/pipewright-pipelines-spark-bundled.jar)
-declare -A runner=([default]="" [direct]="--runner=DirectRunner"
-  [spark]="--runner=SparkRunner --sparkMaster=local[2]"
-  [flink]="--runner=FlinkRunner --flinkMaster=[local]")
-declare -A profile=([default]=direct-runner [direct]=direct-runner [spark]=spark-runner [flink]=flink-runner
-  [native-spark]=spark-runner)
-runners=(${BENCH_RUNNERS:-default direct spark flink})
-for r in "${runners[@]}"; do
-  [[ -n "${jar[$r]:-}" ]] || { echo "unknown runner '$r' (default, direct, spark, flink, native-spark)" >&2; exit 1; }
-  [[ -f "${jar[$r]}" ]] || { echo "missing ${jar[$r]}: mvn -B -DskipTests -P${profile[$r]} package" >&2; exit 1; }
-done
-[ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
+source benchmarks/common.sh
+jar[native-spark]=${jar[spark]}
+profile[native-spark]=spark-runner
+jvm[native-spark]=${jvm[spark]}
+check_runners
+work=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$work"
 yardstick_cp="$target/test-classes:${jar[direct]}"
 [[ -f "$target/test-classes/org/pipewright/pipelines/BatchYardstick.class" && -f "${jar[direct]}" ]] \
   || { echo "missing the yardstick or ${jar[direct]}: mvn -B -DskipTests package" >&2; exit 1; }
-# Spark on Java 17 needs its --add-opens flags (the root pom's java17.opens); the others ignore them.
-read -r -a opens <<<"$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
-export SPARK_LOCAL_IP=127.0.0.1
-
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
-heap=${BENCH_HEAP:-8g}
-declare -A jvm=([default]="" [direct]="-Xmx$heap" [spark]="-Xmx$heap" [flink]="-Xmx${BENCH_FLINK_HEAP:-2g}"
-  [native-spark]="-Xmx$heap")
 # Each runner's command after the JVM flags: class path, main class and options (input and output follow)
 declare -A main
 for r in default direct spark flink; do
@@ -72,27 +55,19 @@ for posts in "${sizes[@]}"; do
   [ -d "$in" ] || java -cp "${jar[direct]}" org.pipewright.pipelines.Emulator --output="$in" --posts="$posts" --seed=1 >/dev/null
   records=$(cat "$in"/*/*.jsonl | wc -l)
   # The yardstick first: one thread, no Beam, the same outputs (as JSON lines) and summary
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$work/rss-$posts-yardstick" java -Xmx"$heap" -cp "$yardstick_cp" \
-    org.pipewright.pipelines.BatchYardstick "$in" "$work/out-$posts-yardstick" > "$work/log-$posts-yardstick" 2>&1
-  end=$(date +%s.%N)
-  base=$(echo "$end - $start" | bc -l)
-  rss=$(( $(tail -1 "$work/rss-$posts-yardstick") / 1024 ))
+  # shellcheck disable=SC2086 # the flags are words
+  timed "$work/log-$posts-yardstick" java $yardstick_jvm -cp "$yardstick_cp" \
+    org.pipewright.pipelines.BatchYardstick "$in" "$work/out-$posts-yardstick" \
+    || { echo "the yardstick failed: see $work/log-$posts-yardstick" >&2; exit 1; }
+  base=$wall
   printf "| %d | %d | %s | %.1f | %.0f | %d | 1.0x |\n" "$posts" "$records" "yardstick" "$base" "$(echo "$records / $base" | bc -l)" "$rss"
   for r in "${runners[@]}"; do
     out="$work/out-$posts-$r"
     tmp="$work/tmp-$r"
     mkdir -p "$tmp"
     if [ "$r" = native-spark ]; then args=("$in" "$out"); else args=(--input="$in" --output="$out"); fi
-    start=$(date +%s.%N)
-    # shellcheck disable=SC2086 # the runner options are words
-    if /usr/bin/time -f "%M" -o "$work/rss-$posts-$r" \
-      java ${jvm[$r]} $([ "$r" = default ] || echo "${opens[@]} -Dspark.ui.enabled=false") -Djava.io.tmpdir="$tmp" \
-        ${main[$r]} "${args[@]}" \
-        > "$work/log-$posts-$r" 2>&1; then
-      end=$(date +%s.%N)
-      wall=$(echo "$end - $start" | bc -l)
-      rss=$(( $(tail -1 "$work/rss-$posts-$r") / 1024 ))
+    # shellcheck disable=SC2046,SC2086 # the flags and the runner options are words
+    if timed "$work/log-$posts-$r" java $(jvm_flags "$r") -Djava.io.tmpdir="$tmp" ${main[$r]} "${args[@]}"; then
       printf "| %d | %d | %s | %.1f | %.0f | %d | %.1fx |\n" "$posts" "$records" "$r" "$wall" "$(echo "$records / $wall" | bc -l)" "$rss" "$(echo "$wall / $base" | bc -l)"
     else
       printf "| %d | %d | %s | failed: see %s | | | |\n" "$posts" "$records" "$r" "$work/log-$posts-$r"

@@ -9,6 +9,7 @@
 #        BENCH_DIR=dir    keeps the generated input (and outputs, logs) between runs
 #        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark
 #        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar
+#        BENCH_GC=-XX:+UseParallelGC  the collector of every JVM but the default's (empty: the JVM's own, G1)
 #        BENCH_OPTIONS="--opt=v ..."  more MoviesWarehouse options (after the script's own)
 #        BENCH_BUILD_LOCK=  (empty) does not take /tmp/build.lock (only when a stray process holds it)
 #        BENCH_DIRECT_MAX=200000  Direct is skipped above this many ratings (a test runner, see
@@ -27,38 +28,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=pipelines/target
-declare -A jar=([default]=$target/pipewright-pipelines-bundled.jar [direct]=$target/pipewright-pipelines-bundled.jar
-  [spark]=$target/pipewright-pipelines-spark-bundled.jar
-  [flink]=$target/pipewright-pipelines-flink-bundled.jar)
-declare -A runner=([default]="" [direct]="--runner=DirectRunner"
-  [spark]="--runner=SparkRunner --sparkMaster=local[2]"
-  [flink]="--runner=FlinkRunner --flinkMaster=[local]")
-declare -A profile=([default]=direct-runner [direct]=direct-runner [spark]=spark-runner [flink]=flink-runner)
-runners=(${BENCH_RUNNERS:-default direct spark flink})
+source benchmarks/common.sh
+check_runners
 modes=(${BENCH_MODES:-jdbc files})
-for r in "${runners[@]}"; do
-  [[ -n "${jar[$r]:-}" ]] || { echo "unknown runner '$r' (default, direct, spark, flink)" >&2; exit 1; }
-  [[ -f "${jar[$r]}" ]] || { echo "missing ${jar[$r]}: mvn -B -DskipTests -P${profile[$r]} package" >&2; exit 1; }
-done
 for m in "${modes[@]}"; do
   [[ "$m" = jdbc || "$m" = files ]] || { echo "unknown mode '$m' (jdbc, files)" >&2; exit 1; }
 done
-[ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 test_cp="$target/test-classes:testing/target/classes:${jar[default]}"
 [[ -f "$target/test-classes/org/pipewright/pipelines/MoviesYardstick.class" && -d testing/target/classes \
   && -f "${jar[default]}" ]] || { echo "missing the yardstick, testing's classes or ${jar[default]}: mvn -B -DskipTests -pl pipelines -am package" >&2; exit 1; }
-# Spark on Java 17 needs its --add-opens flags (the root pom's java17.opens); the others ignore them.
-read -r -a opens <<<"$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
-export SPARK_LOCAL_IP=127.0.0.1
 
 ratings=${1:-1000000}
 movies=${2:-45000}
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
-heap=${BENCH_HEAP:-8g}
-declare -A jvm=([default]="" [direct]="-Xmx$heap" [spark]="-Xmx$heap" [flink]="-Xmx${BENCH_FLINK_HEAP:-2g}")
 
 in="$work/in-$ratings-$movies"
 if [ ! -f "$in.stats" ]; then
@@ -96,17 +80,7 @@ bench() {
   java -Xmx256m -cp "$test_cp:$(cat "$target/bench.classpath" 2>/dev/null || true)" org.pipewright.pipelines.MoviesBench "$@"
 }
 
-# The timed part: nothing else benchmarks or builds meanwhile.
-exec 8>/tmp/bench.lock
-flock 8
-# BENCH_BUILD_LOCK= (empty) skips the build lock, for when a process that will not end holds it.
-build_lock=${BENCH_BUILD_LOCK-/tmp/build.lock}
-if [ -n "$build_lock" ]; then
-  exec 9>"$build_lock"
-  flock 9
-else
-  echo "WARNING: not holding the build lock: builds may run during the timings" >&2
-fi
+lock_timings
 
 echo "| ratings | mode | runner | wall s | rows/s | peak RSS MiB | vs yardstick |"
 echo "|--------:|------|--------|-------:|-------:|-------------:|-------------:|"
@@ -120,14 +94,12 @@ for mode in "${modes[@]}"; do
     bench reset "$PIPEWRIGHT_JDBC_URL" "$prefix"
     jdbc_args=("$PIPEWRIGHT_JDBC_URL" "$prefix")
   fi
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$work/rss-$mode-yardstick" java -Xmx"$heap" -cp "$test_cp" \
-    org.pipewright.pipelines.MoviesYardstick "$in" "$out" "${jdbc_args[@]}" > "$work/log-$mode-yardstick" 2>&1 \
+  # shellcheck disable=SC2086 # the flags are words
+  timed "$work/log-$mode-yardstick" java $yardstick_jvm -cp "$test_cp" \
+    org.pipewright.pipelines.MoviesYardstick "$in" "$out" "${jdbc_args[@]}" \
     || { echo "the yardstick failed: see $work/log-$mode-yardstick" >&2; tail -20 "$work/log-$mode-yardstick" >&2; exit 1; }
-  end=$(date +%s.%N)
-  base=$(echo "$end - $start" | bc -l)
+  base=$wall
   rows[$mode]=$(sed -n 's/^published rows: \([0-9]*\).*/\1/p' "$work/log-$mode-yardstick")
-  rss=$(( $(tail -1 "$work/rss-$mode-yardstick") / 1024 ))
   printf "| %d | %s | %s | %.1f | %.0f | %d | 1.0x |\n" "$ratings" "$mode" yardstick "$base" \
     "$(echo "${rows[$mode]} / $base" | bc -l)" "$rss"
   for r in "${runners[@]}"; do
@@ -146,16 +118,10 @@ for mode in "${modes[@]}"; do
       bench reset "$PIPEWRIGHT_JDBC_URL" "$prefix"
       jdbc_args=("--jdbcUrl=$PIPEWRIGHT_JDBC_URL" "--jdbcUser=$PIPEWRIGHT_JDBC_USER" --createTables=true "--tablePrefix=$prefix")
     fi
-    start=$(date +%s.%N)
-    # shellcheck disable=SC2086 # the runner options are words
-    if /usr/bin/time -f "%M" -o "$work/rss-$mode-$r" \
-      java ${jvm[$r]} $([ "$r" = default ] || echo "${opens[@]} -Dspark.ui.enabled=false") -Djava.io.tmpdir="$tmp" \
+    # shellcheck disable=SC2046,SC2086 # the flags and the runner options are words
+    if timed "$work/log-$mode-$r" java $(jvm_flags "$r") -Djava.io.tmpdir="$tmp" \
         -cp "${jar[$r]}" org.pipewright.pipelines.MoviesWarehouse --input="$in" --output="$out" --outputFormat=json \
-        --progressSeconds=0 "${jdbc_args[@]}" ${runner[$r]} ${BENCH_OPTIONS:-} \
-        > "$work/log-$mode-$r" 2>&1; then
-      end=$(date +%s.%N)
-      wall=$(echo "$end - $start" | bc -l)
-      rss=$(( $(tail -1 "$work/rss-$mode-$r") / 1024 ))
+        --progressSeconds=0 "${jdbc_args[@]}" ${runner[$r]} ${BENCH_OPTIONS:-}; then
       printf "| %d | %s | %s | %.1f | %.0f | %d | %.1fx |\n" "$ratings" "$mode" "$r" "$wall" \
         "$(echo "${rows[$mode]} / $wall" | bc -l)" "$rss" "$(echo "$wall / $base" | bc -l)"
     else
@@ -164,8 +130,7 @@ for mode in "${modes[@]}"; do
     rm -rf "$tmp"
   done
 done
-[ -z "$build_lock" ] || flock -u 9
-flock -u 8
+unlock_timings
 
 # The timings compare the same work only if every job wrote the same counts and, loading, the same rows.
 for mode in "${modes[@]}"; do

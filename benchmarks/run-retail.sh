@@ -7,6 +7,7 @@
 #        BENCH_DIR=dir    keeps the generated archive (and outputs, logs) between runs
 #        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark
 #        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar
+#        BENCH_GC=-XX:+UseParallelGC  the collector of every JVM but the default's (empty: the JVM's own, G1)
 #        BENCH_OPTIONS="--opt=v ..."  more RetailDaily options (after the script's own)
 #        BENCH_BUILD_LOCK=  (empty) does not take /tmp/build.lock (only when a stray process holds it)
 #        BENCH_DIRECT_MAX=200000  Direct is skipped above this many trending items (it is a test runner
@@ -23,34 +24,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=pipelines/target
-declare -A jar=([default]=$target/pipewright-pipelines-bundled.jar [direct]=$target/pipewright-pipelines-bundled.jar
-  [spark]=$target/pipewright-pipelines-spark-bundled.jar
-  [flink]=$target/pipewright-pipelines-flink-bundled.jar)
-declare -A runner=([default]="" [direct]="--runner=DirectRunner"
-  [spark]="--runner=SparkRunner --sparkMaster=local[2]"
-  [flink]="--runner=FlinkRunner --flinkMaster=[local]")
-declare -A profile=([default]=direct-runner [direct]=direct-runner [spark]=spark-runner [flink]=flink-runner)
-runners=(${BENCH_RUNNERS:-default direct spark flink})
-for r in "${runners[@]}"; do
-  [[ -n "${jar[$r]:-}" ]] || { echo "unknown runner '$r' (default, direct, spark, flink)" >&2; exit 1; }
-  [[ -f "${jar[$r]}" ]] || { echo "missing ${jar[$r]}: mvn -B -DskipTests -P${profile[$r]} package" >&2; exit 1; }
-done
-[ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
+source benchmarks/common.sh
+check_runners
 # The archive generator needs RetailData from the testing module; the yardstick only the bundled jar.
 test_cp="$target/test-classes:testing/target/classes:${jar[default]}"
 [[ -f "$target/test-classes/org/pipewright/pipelines/RetailYardstick.class" && -d testing/target/classes \
   && -f "${jar[default]}" ]] || { echo "missing the yardstick, testing's classes or ${jar[default]}: mvn -B -DskipTests -pl pipelines -am package" >&2; exit 1; }
-# Spark on Java 17 needs its --add-opens flags (the root pom's java17.opens); the others ignore them.
-read -r -a opens <<<"$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
-export SPARK_LOCAL_IP=127.0.0.1
-
 days=${1:-20000}
 polls=${2:-2}
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
-heap=${BENCH_HEAP:-8g}
-declare -A jvm=([default]="" [direct]="-Xmx$heap" [spark]="-Xmx$heap" [flink]="-Xmx${BENCH_FLINK_HEAP:-2g}")
 
 in="$work/in-$days-$polls"
 if [ ! -f "$in.items" ]; then
@@ -61,29 +44,17 @@ fi
 items=$(cat "$in.items")
 echo "archive: $in, $(du -sh "$in" | cut -f1), $(find "$in" -type f | wc -l) answer files" >&2
 
-# The timed part: nothing else benchmarks or builds meanwhile.
-exec 8>/tmp/bench.lock
-flock 8
-# BENCH_BUILD_LOCK= (empty) skips the build lock, for when a process that will not end holds it.
-build_lock=${BENCH_BUILD_LOCK-/tmp/build.lock}
-if [ -n "$build_lock" ]; then
-  exec 9>"$build_lock"
-  flock 9
-else
-  echo "WARNING: not holding the build lock: builds may run during the timings" >&2
-fi
+lock_timings
 
 echo "| trending items | runner | wall s | items/s | peak RSS MiB | vs yardstick |"
 echo "|---------------:|--------|-------:|--------:|-------------:|-------------:|"
 # The yardstick first: one thread, no Beam, the same tables (as JSON lines) and summary
 out="$work/out-$days-$polls-yardstick"
 rm -rf "$out"
-start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$work/rss-yardstick" java -Xmx"$heap" -cp "$test_cp" \
-  org.pipewright.pipelines.RetailYardstick "$in" "$out" > "$work/log-yardstick" 2>&1
-end=$(date +%s.%N)
-base=$(echo "$end - $start" | bc -l)
-rss=$(( $(tail -1 "$work/rss-yardstick") / 1024 ))
+# shellcheck disable=SC2086 # the flags are words
+timed "$work/log-yardstick" java $yardstick_jvm -cp "$test_cp" org.pipewright.pipelines.RetailYardstick "$in" "$out" \
+  || { echo "the yardstick failed: see $work/log-yardstick" >&2; exit 1; }
+base=$wall
 printf "| %d | %s | %.1f | %.0f | %d | 1.0x |\n" "$items" "yardstick" "$base" "$(echo "$items / $base" | bc -l)" "$rss"
 for r in "${runners[@]}"; do
   if [ "$r" = direct ] && [ "$items" -gt "${BENCH_DIRECT_MAX:-200000}" ]; then
@@ -94,24 +65,17 @@ for r in "${runners[@]}"; do
   rm -rf "$out"
   tmp="$work/tmp-$r"
   mkdir -p "$tmp"
-  start=$(date +%s.%N)
-  # shellcheck disable=SC2086 # the runner options are words
-  if /usr/bin/time -f "%M" -o "$work/rss-$r" \
-    java ${jvm[$r]} $([ "$r" = default ] || echo "${opens[@]} -Dspark.ui.enabled=false") -Djava.io.tmpdir="$tmp" -cp "${jar[$r]}" \
+  # shellcheck disable=SC2046,SC2086 # the flags and the runner options are words
+  if timed "$work/log-$r" java $(jvm_flags "$r") -Djava.io.tmpdir="$tmp" -cp "${jar[$r]}" \
       org.pipewright.pipelines.RetailDaily --input="$in" --output="$out" --outputFormat=json --progressSeconds=0 \
-      ${runner[$r]} ${BENCH_OPTIONS:-} \
-      > "$work/log-$r" 2>&1; then
-    end=$(date +%s.%N)
-    wall=$(echo "$end - $start" | bc -l)
-    rss=$(( $(tail -1 "$work/rss-$r") / 1024 ))
+      ${runner[$r]} ${BENCH_OPTIONS:-}; then
     printf "| %d | %s | %.1f | %.0f | %d | %.1fx |\n" "$items" "$r" "$wall" "$(echo "$items / $wall" | bc -l)" "$rss" "$(echo "$wall / $base" | bc -l)"
   else
     printf "| %d | %s | failed: see %s | | | |\n" "$items" "$r" "$work/log-$r"
   fi
   rm -rf "$tmp"
 done
-[ -z "$build_lock" ] || flock -u 9
-flock -u 8
+unlock_timings
 
 # The same archive must give the same counts on every runner, or the timings compare different work.
 for r in "${runners[@]}"; do
