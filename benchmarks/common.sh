@@ -10,9 +10,9 @@ declare -A runner=([default]="" [direct]="--runner=DirectRunner"
   [flink]="--runner=FlinkRunner --flinkMaster=[local]")
 declare -A profile=([default]=direct-runner [direct]=direct-runner [spark]=spark-runner [flink]=flink-runner)
 heap=${BENCH_HEAP:-8g}
-# The collector of every JVM sized here (all but the default): the parallel one, which ran the batch
-# jobs faster than G1, this machine's default (benchmarks/README.md). BENCH_GC= keeps the JVM's own.
-gc=${BENCH_GC--XX:+UseParallelGC}
+# BENCH_GC=-XX:+UseParallelGC gives every JVM sized here (all but the default) that collector; unset,
+# they keep the JVM's own (G1 on this machine), as the default does (benchmarks/README.md, "The collector").
+gc=${BENCH_GC:-}
 # default: the JVM's own settings, as the quickstart runs it; Flink spills, so a small heap shows its bound.
 declare -A jvm=([default]="" [direct]="-Xmx$heap $gc" [spark]="-Xmx$heap $gc" [flink]="-Xmx${BENCH_FLINK_HEAP:-2g} $gc")
 # The yardstick's, a plain Java program on one thread: the same heap and collector as Direct and Spark.

@@ -6,7 +6,7 @@
 #                         (embedded Flink, no -Xmx, no flags: the quickstart command)
 #        BENCH_DIR=dir    keeps the generated data (and outputs, logs) between runs
 #        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark (the yardstick holds every table)
-#        BENCH_GC=-XX:+UseParallelGC  the collector of every JVM but the default's (empty: the JVM's own, G1)
+#        BENCH_GC=-XX:+UseParallelGC  a collector for every JVM but the default's (unset: the JVM's own, G1)
 #        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar: it spills, so a small heap shows its memory bound
 #        native-spark (not in the default list): benchmarks/native-spark/NativeSparkBatch.java, the same job
 #                         written directly on Spark SQL (no Beam runner), local[2] with -Xmx$BENCH_HEAP; compiled

@@ -9,7 +9,7 @@
 #        BENCH_DIR=dir    keeps the generated input (and outputs, logs) between runs
 #        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark
 #        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar
-#        BENCH_GC=-XX:+UseParallelGC  the collector of every JVM but the default's (empty: the JVM's own, G1)
+#        BENCH_GC=-XX:+UseParallelGC  a collector for every JVM but the default's (unset: the JVM's own, G1)
 #        BENCH_OPTIONS="--opt=v ..."  more MoviesWarehouse options (after the script's own)
 #        BENCH_BUILD_LOCK=  (empty) does not take /tmp/build.lock (only when a stray process holds it)
 #        BENCH_DIRECT_MAX=200000  Direct is skipped above this many ratings (a test runner, see
