@@ -14,7 +14,8 @@
 # default: the bundled jar with no runner named and no JVM flags (embedded Flink, the quickstart's way);
 # flink: the Flink jar with --runner=FlinkRunner --flinkMaster=[local] and -Xmx2g.
 # Environment: BENCH_YARDSTICK=false skips the yardstick; BENCH_OPTIONS="--opt=v ..." adds pipeline
-# options; BENCH_JVM="-XX:StartFlightRecording=..." adds JVM flags to the Flink job.
+# options; BENCH_JVM="-XX:StartFlightRecording=..." adds JVM flags to the Flink job; BENCH_PARTITIONS=n
+# gives every topic n partitions (1).
 # Starts its own Kafka broker and PostgreSQL (module testing); prints Markdown rows. Timed runs take
 # the shared lock /tmp/bench.lock so they never overlap another benchmark on this machine.
 set -euo pipefail
@@ -51,6 +52,7 @@ flock /tmp/bench.lock java -Xmx2g \
   -Dpipewright.bundledJar="$PWD/pipelines/target/pipewright-pipelines-bundled.jar" \
   -Dpipewright.testClasses="$PWD/pipelines/target/test-classes" \
   -Dpipewright.benchRunner="$runner" -Dpipewright.benchYardstick="${BENCH_YARDSTICK:-true}" \
+  -Dpipewright.benchPartitions="${BENCH_PARTITIONS:-1}" \
   -Dpipewright.benchOptions="${BENCH_OPTIONS:-}" -Dpipewright.benchJvm="${BENCH_JVM:-}" \
   -Dpipewright.java17Opens="$opens" \
   org.pipewright.pipelines.StreamingBenchmark "${args[@]}" > pipelines/target/bench-streaming.log 2>&1 \

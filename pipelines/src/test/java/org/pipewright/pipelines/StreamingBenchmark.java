@@ -57,6 +57,11 @@ public final class StreamingBenchmark {
     System.exit(0);
   }
 
+  /** Partitions per topic ({@code -Dpipewright.benchPartitions}, 1 unless set). */
+  private static int partitions() {
+    return Integer.getInteger("pipewright.benchPartitions", 1);
+  }
+
   /**
    * The yardstick (unless {@code -Dpipewright.benchYardstick=false}), then the pipeline on the
    * benchmark's runner.
@@ -75,7 +80,7 @@ public final class StreamingBenchmark {
    */
   private static void backlog(LocalKafka kafka, LocalPostgres postgres, Path work, long records) throws Exception {
     String prefix = "backlog";
-    kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
+    kafka.createTopics(partitions(), prefix + ".pin", prefix + ".geo", prefix + ".user");
     long posts = Math.round(records / 3.9); // 3 records per post, 30 % re-sent
     long loadStart = System.nanoTime();
     Emulator.Stats stats = Emulator.run(new String[] {"--sink=kafka", "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
@@ -120,7 +125,7 @@ public final class StreamingBenchmark {
     System.out.println("|-----|----------:|------:|------------------:|");
     for (String job : jobs()) {
       String prefix = "idle" + job;
-      kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
+      kafka.createTopics(partitions(), prefix + ".pin", prefix + ".geo", prefix + ".user");
       Path log = work.resolve(prefix + ".log");
       Process process = start(job, prefix, prefix + "_", kafka, postgres, work, log);
       try {
@@ -205,7 +210,7 @@ public final class StreamingBenchmark {
 
   private static String run(LocalKafka kafka, LocalPostgres postgres, Path work, String prefix, double rate,
       int seconds, String job) throws Exception {
-    kafka.createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
+    kafka.createTopics(partitions(), prefix + ".pin", prefix + ".geo", prefix + ".user");
     Path log = work.resolve(prefix + ".log");
     Process streaming = start(job, prefix, prefix + "_", kafka, postgres, work, log);
     Map<Long, Long> sent = new ConcurrentHashMap<>();

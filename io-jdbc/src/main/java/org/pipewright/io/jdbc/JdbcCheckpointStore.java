@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.Optional;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.transforms.core.SafePoint;
@@ -16,7 +17,8 @@ import org.pipewright.transforms.core.SafePoint;
  * resume_time, saved_at}): every record stamped before {@code safe_time} is written; a restart
  * resumes at {@code resume_time}, the safe time minus {@code rewind}, so it re-reads the windows that
  * may still change. Kinesis, which has no committed offsets, restarts from it; for Kafka it shows
- * how far the pipeline has durably got. Delete the row to start a Kinesis pipeline afresh.
+ * how far the pipeline has durably got. Delete the row to start a Kinesis pipeline afresh. The saves
+ * share one connection, opened at the first and closed by {@link #close}.
  */
 public final class JdbcCheckpointStore implements SafePoint.Store {
   private static final long serialVersionUID = 1L;
@@ -26,6 +28,8 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
   private final JdbcConnection connection;
   private final String name;
   private final Duration rewind;
+  /** Kept between saves: one session for the pipeline's life instead of one per interval. */
+  private transient @Nullable Connection open;
 
   public JdbcCheckpointStore(JdbcConnection connection, String name, Duration rewind) {
     this.connection = connection;
@@ -62,25 +66,60 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
   public void save(Instant safeTime) throws SQLException {
     Timestamp safe = new Timestamp(safeTime.getMillis());
     Timestamp resume = new Timestamp(safeTime.minus(rewind).getMillis());
-    try (Connection c = connection.open()) {
-      c.setAutoCommit(true);
-      // Saves come from one worker in order, so the newest simply replaces the last.
-      try (PreparedStatement update = c.prepareStatement("UPDATE " + QUOTED
-          + " SET \"safe_time\" = ?, \"resume_time\" = ?, \"saved_at\" = now() WHERE \"name\" = ?")) {
-        update.setTimestamp(1, safe);
-        update.setTimestamp(2, resume);
-        update.setString(3, name);
-        if (update.executeUpdate() > 0) {
-          return;
-        }
+    boolean reused = open != null;
+    try {
+      save(connection(), safe, resume);
+    } catch (SQLException e) {
+      close();
+      if (!reused) {
+        throw e;
       }
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + QUOTED
-          + " (\"name\", \"safe_time\", \"resume_time\", \"saved_at\") VALUES (?, ?, ?, now())")) {
-        insert.setString(1, name);
-        insert.setTimestamp(2, safe);
-        insert.setTimestamp(3, resume);
-        insert.executeUpdate();
+      // The kept connection may have been dropped while idle (server restart, timeout): one retry
+      // on a fresh one before the save counts as failed.
+      try {
+        save(connection(), safe, resume);
+      } catch (SQLException again) {
+        close();
+        throw again;
       }
+    }
+  }
+
+  /** Closes the connection the saves keep open; the next save opens a new one. */
+  @Override
+  public void close() throws SQLException {
+    Connection c = open;
+    open = null;
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    if (open == null) {
+      open = connection.open();
+      open.setAutoCommit(true);
+    }
+    return open;
+  }
+
+  private void save(Connection c, Timestamp safe, Timestamp resume) throws SQLException {
+    // Saves come from one worker in order, so the newest simply replaces the last.
+    try (PreparedStatement update = c.prepareStatement("UPDATE " + QUOTED
+        + " SET \"safe_time\" = ?, \"resume_time\" = ?, \"saved_at\" = now() WHERE \"name\" = ?")) {
+      update.setTimestamp(1, safe);
+      update.setTimestamp(2, resume);
+      update.setString(3, name);
+      if (update.executeUpdate() > 0) {
+        return;
+      }
+    }
+    try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + QUOTED
+        + " (\"name\", \"safe_time\", \"resume_time\", \"saved_at\") VALUES (?, ?, ?, now())")) {
+      insert.setString(1, name);
+      insert.setTimestamp(2, safe);
+      insert.setTimestamp(3, resume);
+      insert.executeUpdate();
     }
   }
 }

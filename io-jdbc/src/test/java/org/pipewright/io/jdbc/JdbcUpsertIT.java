@@ -82,6 +82,8 @@ public class JdbcUpsertIT {
   @Parameter public Dialect dialect;
 
   private static JdbcConnection connection;
+  private static Path passwordFile;
+  private static final String SESSION_NAME = "pipewright-checkpoint-test";
 
   private static final Schema PIN = Schema.builder()
       .addInt64Field("ind")
@@ -100,11 +102,11 @@ public class JdbcUpsertIT {
 
   @BeforeClass
   public static void startPostgres() throws Exception {
-    Path password = TMP.newFile("password").toPath();
+    passwordFile = TMP.newFile("password").toPath();
     // A trailing newline, as editors write it: only the first line is the password.
-    Files.writeString(password, POSTGRES.get().password() + "\n", StandardCharsets.UTF_8);
+    Files.writeString(passwordFile, POSTGRES.get().password() + "\n", StandardCharsets.UTF_8);
     connection = JdbcConnection.to(POSTGRES.get().jdbcUrl()).withUser(POSTGRES.get().user())
-        .withPasswordFile(password.toString());
+        .withPasswordFile(passwordFile.toString());
   }
 
   private String table(String name) {
@@ -480,6 +482,51 @@ public class JdbcUpsertIT {
                 java.time.Instant.parse("2024-05-01T09:58:10.500Z"))),
         query("SELECT \"name\", \"safe_time\", \"resume_time\" FROM " + JdbcCheckpointStore.TABLE
             + " ORDER BY \"name\""));
+    store.close();
+    other.close();
+  }
+
+  @Test
+  public void checkpointStoreKeepsOneSessionAndReplacesALostOne() throws Exception {
+    assumeTrue("the checkpoint table is the same for every dialect", dialect == Dialect.POSTGRES);
+    // Its own application name tells the store's sessions from every other test's.
+    JdbcConnection named = JdbcConnection.to(POSTGRES.get().jdbcUrl() + "?ApplicationName=" + SESSION_NAME)
+        .withUser(POSTGRES.get().user()).withPasswordFile(passwordFile.toString());
+    JdbcCheckpointStore store = new JdbcCheckpointStore(named, "one-session", Duration.ZERO);
+    store.createTable();
+    store.save(Instant.parse("2024-06-01T00:00:00Z"));
+    List<Object> first = checkpointSessions();
+    assertEquals("one session did the first save", 1, first.size());
+    store.save(Instant.parse("2024-06-01T00:00:10Z"));
+    store.save(Instant.parse("2024-06-01T00:00:20Z"));
+    assertEquals("later saves reuse it", first, checkpointSessions());
+
+    query("SELECT pg_terminate_backend(" + first.get(0) + ")");
+    store.save(Instant.parse("2024-06-01T00:00:30Z")); // the lost session is replaced, not an error
+    assertEquals(Optional.of(Instant.parse("2024-06-01T00:00:30Z")), store.resumeTime());
+    List<Object> second = checkpointSessions();
+    second.removeAll(first); // a terminated backend may still be listed for a moment
+    assertEquals(1, second.size());
+
+    store.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (checkpointSessions().contains(second.get(0)) && System.nanoTime() < deadline) {
+      Thread.sleep(20); // the server notices the closed socket on its own time
+    }
+    assertFalse("close ends the session", checkpointSessions().contains(second.get(0)));
+    store.save(Instant.parse("2024-06-01T00:00:40Z")); // and a save after close opens a new one
+    assertEquals(Optional.of(Instant.parse("2024-06-01T00:00:40Z")), store.resumeTime());
+    store.close();
+  }
+
+  /** The sessions of the store in {@link #checkpointStoreKeepsOneSessionAndReplacesALostOne}. */
+  private static List<Object> checkpointSessions() throws SQLException {
+    List<Object> pids = new ArrayList<>();
+    for (List<Object> row : query("SELECT pid FROM pg_stat_activity WHERE application_name = '"
+        + SESSION_NAME + "' ORDER BY pid")) {
+      pids.add(row.get(0));
+    }
+    return pids;
   }
 
   // ---- helpers ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package org.pipewright.io.kafka;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.transforms.core.SafePoint;
@@ -22,6 +23,8 @@ public final class KafkaCommitStore implements SafePoint.Store {
 
   private final KafkaSource source;
   private final Duration rewind;
+  /** Kept between saves: one client (and group session) for the pipeline's life, not one per save. */
+  private transient @Nullable KafkaOffsets offsets;
 
   public KafkaCommitStore(KafkaSource source, Duration rewind) {
     this.source = source;
@@ -31,12 +34,28 @@ public final class KafkaCommitStore implements SafePoint.Store {
   @Override
   public void save(Instant safeTime) {
     Instant resume = safeTime.minus(rewind);
-    try (KafkaOffsets offsets = KafkaOffsets.open(source, java.time.Duration.ofSeconds(10))) {
+    if (offsets == null) {
+      offsets = KafkaOffsets.open(source, java.time.Duration.ofSeconds(10));
+    }
+    try {
       List<TopicPartition> partitions = offsets.partitions();
       // A partition without a record at or after the resume time keeps its previous commit.
       Map<TopicPartition, Long> commit = offsets.offsetsAt(partitions, resume);
       offsets.commit(commit);
       LOG.debug("safe point {}: committed {} for group {}", safeTime, commit, source.groupId());
+    } catch (RuntimeException e) {
+      close(); // the next save starts with a fresh client
+      throw e;
+    }
+  }
+
+  /** Closes the client the saves keep open; the next save opens a new one. */
+  @Override
+  public void close() {
+    KafkaOffsets o = offsets;
+    offsets = null;
+    if (o != null) {
+      o.close();
     }
   }
 }

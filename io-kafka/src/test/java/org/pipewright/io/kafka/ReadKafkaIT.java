@@ -326,6 +326,11 @@ public class ReadKafkaIT {
 
     store.save(at(5)); // resume at T+1s: the commits follow the time, also backwards
     assertEquals(offsets(GEO0, 0L, PIN0, 1L, PIN1, 0L), committed(source));
+
+    store.close(); // the saves shared one client; the next one opens a new client
+    store.save(at(20)); // t.pin/1 keeps its offset 0 from the save before
+    assertEquals(offsets(GEO0, 1L, PIN0, 2L, PIN1, 0L), committed(source));
+    store.close();
   }
 
   private static Map<TopicPartition, Long> committed(KafkaSource source) {

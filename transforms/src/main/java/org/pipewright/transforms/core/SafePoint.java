@@ -56,18 +56,48 @@ import org.slf4j.LoggerFactory;
 public final class SafePoint extends PTransform<PCollectionList<Void>, PDone> {
   private static final Logger LOG = LoggerFactory.getLogger(SafePoint.class);
 
-  /** Where a safe time is kept. Called from one worker at a time, every interval. */
-  public interface Store extends Serializable {
+  /**
+   * Where a safe time is kept. Called from one worker at a time, every interval; a store may keep
+   * its connection open between saves (opening one per save costs the server a session each
+   * interval, also when the job is idle) and release it in {@link #close}.
+   */
+  public interface Store extends Serializable, AutoCloseable {
     /** Every record stamped before {@code safeTime} has been written by every sink. */
     void save(Instant safeTime) throws Exception;
 
+    /** Releases what the saves keep open; called when the worker stops. Saving again reopens it. */
+    @Override
+    default void close() throws Exception {}
+
     /** Saves to both, this one first. */
     default Store and(Store other) {
-      Store first = this;
-      return safeTime -> {
-        first.save(safeTime);
-        other.save(safeTime);
-      };
+      return new Both(this, checkNotNull(other, "other"));
+    }
+  }
+
+  private static final class Both implements Store {
+    private static final long serialVersionUID = 1L;
+    private final Store first;
+    private final Store second;
+
+    Both(Store first, Store second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public void save(Instant safeTime) throws Exception {
+      first.save(safeTime);
+      second.save(safeTime);
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        first.close();
+      } finally {
+        second.close();
+      }
     }
   }
 
@@ -180,6 +210,15 @@ public final class SafePoint extends PTransform<PCollectionList<Void>, PDone> {
       if ((current == null || at < current) && (last == null || at > last)) {
         armed.write(at);
         save.set(new Instant(at));
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      try {
+        store.close();
+      } catch (Exception e) {
+        LOG.warn("could not close the safe point's store: {}", e.toString());
       }
     }
 
