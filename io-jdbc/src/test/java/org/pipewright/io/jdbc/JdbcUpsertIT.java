@@ -148,6 +148,77 @@ public class JdbcUpsertIT {
         query("SELECT \"ind\", \"title\" FROM " + table + " ORDER BY \"ind\""));
   }
 
+  @Test
+  public void textThatLooksLikeCopySyntaxAndOddNumbersArriveUnchanged() throws Exception {
+    String table = table("copy_text");
+    Schema odd = Schema.builder()
+        .addInt64Field("ind")
+        .addNullableField("text", FieldType.STRING)
+        .addNullableField("ratio", FieldType.DOUBLE)
+        .addNullableField("share", FieldType.FLOAT)
+        .addNullableField("rank", FieldType.INT16)
+        .build();
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
+    sink.createTable(odd);
+    List<String> texts = List.of("tab\there", "two\nlines\r\n", "back\\slash \\N \\t", "\\N", "\\.",
+        "\\.\nafter", "{\"a\",b}", "end\\");
+    List<Double> ratios = List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 1e300,
+        Double.MIN_VALUE, 0.1 + 0.2, -123456789.125);
+    List<Row> rows = new ArrayList<>();
+    List<List<Object>> expected = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      float share = (float) (ratios.get(i) / 3);
+      short rank = (short) (i % 2 == 0 ? Short.MIN_VALUE + i : Short.MAX_VALUE - i);
+      rows.add(Row.withSchema(odd).addValues((long) i, texts.get(i), ratios.get(i), share, rank).build());
+      expected.add(Arrays.asList((long) i, texts.get(i), ratios.get(i), share, (int) rank));
+    }
+    write(first, odd, rows, sink);
+    List<List<Object>> stored = query("SELECT * FROM " + table + " ORDER BY \"ind\"");
+    // -0.0 equals 0.0 in SQL and may come back as either; compare it by value
+    assertEquals(0.0, (Double) stored.get(3).get(2), 0.0);
+    stored.get(3).set(2, -0.0);
+    assertEquals(expected, stored);
+  }
+
+  @Test
+  public void stringArraysWithQuotesBracesAndNullsArriveUnchanged() throws Exception {
+    assumeTrue("Redshift's layout keeps arrays as JSON text", dialect == Dialect.POSTGRES);
+    String table = table("copy_arrays");
+    Schema tagged = Schema.builder()
+        .addInt64Field("ind")
+        .addNullableField("tags", FieldType.array(FieldType.STRING.withNullable(true)))
+        .addNullableField("counts", FieldType.iterable(FieldType.INT64))
+        .build();
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect);
+    sink.createTable(tagged);
+    List<String> tags = Arrays.asList("a,b", "{braced}", "say \"hi\"", "back\\slash", "", null, "NULL", "tab\tnew\nline",
+        " padded ");
+    write(first, tagged, List.of(
+        Row.withSchema(tagged).addValues(1L, tags, List.of(1L, -2L, Long.MAX_VALUE)).build(),
+        Row.withSchema(tagged).addValues(2L, List.of(), List.of()).build(),
+        Row.withSchema(tagged).addValues(3L, null, null).build()), sink);
+    assertEquals(List.of(
+            Arrays.asList(1L, tags, List.of(1L, -2L, Long.MAX_VALUE)),
+            Arrays.asList(2L, List.of(), List.of()),
+            Arrays.asList(3L, null, null)),
+        query("SELECT * FROM " + table + " ORDER BY \"ind\""));
+  }
+
+  @Test
+  public void columnsTheRowsDoNotHaveKeepTheirDefaults() throws Exception {
+    assumeTrue("PostgreSQL's DDL", dialect == Dialect.POSTGRES);
+    String table = table("with_defaults");
+    try (Connection c = POSTGRES.get().connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE " + table + " (\"category\" TEXT PRIMARY KEY, \"title\" TEXT, \"posts\" BIGINT NOT NULL,"
+          + " \"source\" TEXT NOT NULL DEFAULT 'pipewright')");
+    }
+    JdbcUpsert sink = JdbcUpsert.into(table).withKeys("category").withConnection(connection).withDialect(dialect);
+    write(first, COUNT, List.of(count("art", "a", 3), count("diy", null, 5)), sink);
+    write(second, COUNT, List.of(count("art", "b", 4)), sink);
+    assertEquals(List.of(Arrays.asList("art", "b", 4L, "pipewright"), Arrays.asList("diy", null, 5L, "pipewright")),
+        query("SELECT * FROM " + table + " ORDER BY \"category\""));
+  }
+
   // ---- (b) idempotence and duplicates ----------------------------------------------------
 
   @Test
