@@ -72,18 +72,6 @@ public enum Dialect {
   }
 
   /**
-   * PostgreSQL: one statement that inserts or merges by key every row of {@code stageName}, whose
-   * keys must differ (as for {@link #upsert(String, Schema, List, Map, int)}).
-   */
-  String upsertFrom(String tableName, String stageName, Schema schema, List<String> keys, Map<String, String> merges) {
-    String table = quoteTable(tableName);
-    List<String> others = nonKeys(schema, keys);
-    return "INSERT INTO " + table + " AS " + STORED + " (" + columnList(schema) + ") SELECT " + columnList(schema)
-        + " FROM " + quoteTable(stageName) + " ON CONFLICT (" + quotedList(keys) + ") DO "
-        + (others.isEmpty() ? "NOTHING" : "UPDATE SET " + updates(others, merges, STORED + ".", "EXCLUDED."));
-  }
-
-  /**
    * PostgreSQL: one statement that publishes a staging table into {@code table}: new keys are
    * inserted, rows that differ in some column are updated, and rows equal in every column are not
    * touched at all (no new row version, no trigger). It answers one row: inserted, updated.

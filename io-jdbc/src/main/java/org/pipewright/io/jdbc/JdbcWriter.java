@@ -51,10 +51,6 @@ final class JdbcWriter implements Serializable {
   private final Dialect dialect;
   private final Mode mode;
   private transient Connection open;
-  /** Whether this session writes with COPY (PostgreSQL's driver, a schema it can write as text). */
-  private transient boolean copying;
-  /** Whether this session's COPY staging table exists. */
-  private transient boolean staged;
 
   JdbcWriter(String table, Schema schema, List<String> keys, Map<String, String> merges,
       JdbcConnection connection, Dialect dialect, Mode mode) {
@@ -126,21 +122,13 @@ final class JdbcWriter implements Serializable {
     if (open == null || open.isClosed()) {
       open = connection.open();
       open.setAutoCommit(false);
-      copying = dialect == Dialect.POSTGRES && PgCopy.supports(schema) && PgCopy.available(open);
-      staged = false;
     }
     try {
       if (mode == Mode.REPLACE) {
         try (Statement s = open.createStatement()) {
           s.executeUpdate("DELETE FROM " + dialect.quoteTable(table));
         }
-        if (copying) {
-          PgCopy.copy(open, dialect.quoteTable(table), schema, rows);
-        } else {
-          insert(n -> dialect.insert(table, schema, n), rows);
-        }
-      } else if (copying) {
-        copyUpsert(rows);
+        insert(n -> dialect.insert(table, schema, n), rows);
       } else if (dialect == Dialect.POSTGRES) {
         insert(n -> dialect.upsert(table, schema, keys, merges, n), rows);
       } else {
@@ -169,28 +157,6 @@ final class JdbcWriter implements Serializable {
         // the connection is gone; the retry reconnects
       }
       throw e;
-    }
-  }
-
-  /**
-   * PostgreSQL: COPY into the session's staging table (emptied by every commit), then one
-   * INSERT ... SELECT ... ON CONFLICT from it, whose text never changes, so the server prepares
-   * and plans it once per session.
-   */
-  private void copyUpsert(Collection<Row> rows) throws SQLException {
-    String stage = stageName(table);
-    if (!staged) {
-      try (Statement s = open.createStatement()) {
-        // The written columns only, with their types and no constraints: the table's other columns
-        // keep their defaults.
-        s.execute("CREATE TEMP TABLE IF NOT EXISTS " + dialect.quoteTable(stage) + " ON COMMIT DELETE ROWS AS SELECT "
-            + Dialect.columnList(schema) + " FROM " + dialect.quoteTable(table) + " WITH NO DATA");
-      }
-      staged = true;
-    }
-    PgCopy.copy(open, dialect.quoteTable(stage), schema, rows);
-    try (PreparedStatement merge = open.prepareStatement(dialect.upsertFrom(table, stage, schema, keys, merges))) {
-      merge.executeUpdate();
     }
   }
 
@@ -306,6 +272,5 @@ final class JdbcWriter implements Serializable {
       // already broken
     }
     open = null;
-    staged = false;
   }
 }
