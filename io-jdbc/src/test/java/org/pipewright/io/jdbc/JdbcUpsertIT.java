@@ -149,7 +149,7 @@ public class JdbcUpsertIT {
   }
 
   @Test
-  public void textThatLooksLikeCopySyntaxAndOddNumbersArriveUnchanged() throws Exception {
+  public void controlCharactersBackslashesAndOddNumbersArriveUnchanged() throws Exception {
     String table = table("copy_text");
     Schema odd = Schema.builder()
         .addInt64Field("ind")

@@ -4,9 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -68,11 +65,6 @@ public class CleanOutputsTest {
   }
 
   private static long counter(PipelineResult run, String name) {
-    long total = 0;
-    for (MetricResult<Long> c : run.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(CleanRecords.METRICS_NAMESPACE, name)).build()).getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
+    return Counters.total(run, name);
   }
 }

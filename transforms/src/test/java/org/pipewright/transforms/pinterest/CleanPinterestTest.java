@@ -13,10 +13,6 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -31,6 +27,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.Counters;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.core.RawRecord;
 import org.pipewright.transforms.core.Timestamps;
@@ -328,19 +325,6 @@ public class CleanPinterestTest {
   }
 
   private static void assertCounter(PipelineResult run, String name, long expected) {
-    MetricQueryResults metrics =
-        run.metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(CleanRecords.METRICS_NAMESPACE, name))
-                    .build());
-    long total = 0;
-    int found = 0;
-    for (MetricResult<Long> counter : metrics.getCounters()) {
-      total += counter.getAttempted();
-      found++;
-    }
-    assertEquals(name, 1, found);
-    assertEquals(name, expected, total);
+    assertEquals(name, List.of(expected), Counters.perStep(run, name));
   }
 }

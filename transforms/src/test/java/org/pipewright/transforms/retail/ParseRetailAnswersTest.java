@@ -7,17 +7,14 @@ import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.Row;
 import org.junit.Rule;
 import org.junit.Test;
-import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.Counters;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.core.RawRecord;
 import org.pipewright.transforms.enrich.RateTable;
@@ -43,12 +40,7 @@ public class ParseRetailAnswersTest {
   }
 
   private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(CleanRecords.METRICS_NAMESPACE, name)).build()).getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
+    return Counters.total(result, name);
   }
 
   @Test
