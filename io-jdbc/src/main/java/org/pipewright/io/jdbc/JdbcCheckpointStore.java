@@ -70,7 +70,7 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
     try {
       save(connection(), safe, resume);
     } catch (SQLException e) {
-      close();
+      discard(e);
       if (!reused) {
         throw e;
       }
@@ -79,9 +79,18 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
       try {
         save(connection(), safe, resume);
       } catch (SQLException again) {
-        close();
+        discard(again);
         throw again;
       }
+    }
+  }
+
+  /** Drops a connection that failed; a failure to close it must not hide why. */
+  private void discard(SQLException cause) {
+    try {
+      close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
     }
   }
 

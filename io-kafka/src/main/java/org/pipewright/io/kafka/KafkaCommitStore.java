@@ -44,7 +44,11 @@ public final class KafkaCommitStore implements SafePoint.Store {
       offsets.commit(commit);
       LOG.debug("safe point {}: committed {} for group {}", safeTime, commit, source.groupId());
     } catch (RuntimeException e) {
-      close(); // the next save starts with a fresh client
+      try {
+        close(); // the next save starts with a fresh client
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }
