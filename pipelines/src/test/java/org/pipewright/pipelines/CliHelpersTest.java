@@ -88,4 +88,26 @@ public class CliHelpersTest {
         () -> Cli.defaultRunnerArgs("runner FlinkRunner"));
     assertEquals(Cli.DEFAULT_RUNNER_RESOURCE + ": expected --name=value, got 'runner FlinkRunner'", bad.getMessage());
   }
+
+  @Test
+  public void flinkInThisProcessGetsItsOwnSettingsUnlessTheUserNamesAConfigurationDirectory() throws Exception {
+    String[] local = {"--input=in", Cli.LOCAL_FLINK};
+    String[] withConf = Cli.withLocalFlinkConf(local, null);
+    assertEquals(3, withConf.length);
+    assertThat(withConf[2], org.hamcrest.Matchers.startsWith("--flinkConfDir="));
+    String dir = withConf[2].substring("--flinkConfDir=".length());
+    // Read back by Flink itself, with Flink's own option: a misspelt key would load but not apply.
+    Class<?> global = Class.forName("org.apache.flink.configuration.GlobalConfiguration");
+    Object configuration = global.getMethod("loadConfiguration", String.class).invoke(null, dir);
+    Object option = Class.forName("org.apache.flink.configuration.NettyShuffleEnvironmentOptions")
+        .getField("BATCH_SHUFFLE_COMPRESSION_ENABLED").get(null);
+    Class<?> configOption = Class.forName("org.apache.flink.configuration.ConfigOption");
+    assertEquals(Boolean.FALSE, configuration.getClass().getMethod("get", configOption).invoke(configuration, option));
+
+    assertEquals(List.of(local), List.of(Cli.withLocalFlinkConf(local, "/etc/flink")));
+    String[] named = {Cli.LOCAL_FLINK, "--flinkConfDir=/mine"};
+    assertEquals(List.of(named), List.of(Cli.withLocalFlinkConf(named, null)));
+    String[] cluster = {"--flinkMaster=jobmanager:8081"};
+    assertEquals(List.of(cluster), List.of(Cli.withLocalFlinkConf(cluster, null)));
+  }
 }
