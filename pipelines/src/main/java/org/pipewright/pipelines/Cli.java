@@ -96,7 +96,7 @@ final class Cli {
    * Flink settings of the engine Beam starts in this process ({@code [local]}). Beam reads Flink's
    * settings only from a configuration directory, so {@link #withLocalFlinkConf} writes one for the
    * run. No compression of batch exchanges: in one process they never cross a network, only the
-   * page cache, and LZ4 on every exchanged byte made PinterestBatch ~15 % slower at 1M posts.
+   * page cache, and LZ4 on every exchanged byte made PinterestBatch 5-15 % slower at 1M posts.
    */
   static final List<String> LOCAL_FLINK_CONF = List.of("taskmanager.network.batch-shuffle.compression.enabled: false");
 
