@@ -330,6 +330,26 @@ public class JdbcUpsertIT {
         + "'second ' || \"ind\" OR \"downloaded\" IS NOT TRUE) FROM " + table));
   }
 
+  @Test
+  public void manyBatchesOfOneSizeWithNullsComingAndGoingAreAllWritten() throws Exception {
+    String table = table("pin_reused");
+    // 6 rows a batch are sent as 4 + 2: after a few batches the driver runs both statements as
+    // prepared on the server, which must survive a parameter switching between NULL and a value
+    // (and, for Redshift, the staging table being dropped and made again for every batch).
+    JdbcUpsert sink = pinSink(table).withBatchSize(6);
+    List<Row> rows = new ArrayList<>();
+    for (long ind = 1; ind <= 96; ind++) {
+      boolean odd = ind % 2 == 1;
+      rows.add(pin(ind, odd ? null : "t" + ind, odd ? (int) ind : null, odd ? List.of(1.0 * ind) : null,
+          odd ? null : Instant.ofEpochSecond(ind), odd ? true : null));
+    }
+    write(first, PIN, rows, sink);
+    assertEquals(List.of(Arrays.asList(96L, 48L, 48L, 48L, 48L, 48L, 4656L)), query("SELECT count(*), count(\"title\"),"
+        + " count(\"follower_count\"), count(\"coordinates\"), count(\"timestamp\"), count(\"downloaded\"),"
+        + " sum(\"ind\")::bigint FROM " + table + " WHERE \"ind\" % 2 = 1 AND \"follower_count\" = \"ind\" OR \"ind\" % 2 = 0"
+        + " AND \"title\" = 't' || \"ind\" AND extract(epoch FROM \"timestamp\") = \"ind\""));
+  }
+
   // ---- (c) merge expressions -------------------------------------------------------------
 
   @Test
