@@ -11,11 +11,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema;
@@ -51,8 +51,6 @@ final class JdbcWriter implements Serializable {
   private final Dialect dialect;
   private final Mode mode;
   private transient Connection open;
-  /** Statement text per row count: the same string each time, so the driver's cache finds it at once. */
-  private transient Map<Integer, String> statements;
 
   JdbcWriter(String table, Schema schema, List<String> keys, Map<String, String> merges,
       JdbcConnection connection, Dialect dialect, Mode mode) {
@@ -130,15 +128,15 @@ final class JdbcWriter implements Serializable {
         try (Statement s = open.createStatement()) {
           s.executeUpdate("DELETE FROM " + dialect.quoteTable(table));
         }
-        insert(rows);
+        insert(n -> dialect.insert(table, schema, n), rows);
       } else if (dialect == Dialect.POSTGRES) {
-        insert(rows);
+        insert(n -> dialect.upsert(table, schema, keys, merges, n), rows);
       } else {
         String stage = stageName(table);
         try (Statement s = open.createStatement()) {
           s.execute("CREATE TEMP TABLE " + dialect.quoteTable(stage) + " (LIKE " + dialect.quoteTable(table) + ")");
         }
-        insert(rows);
+        insert(n -> dialect.insert(stage, schema, n), rows);
         try (Statement s = open.createStatement()) {
           // Two writers merging the same new key at once would both find it absent and both insert
           // it: Redshift keeps both rows (it does not enforce keys), PostgreSQL refuses the second.
@@ -174,14 +172,13 @@ final class JdbcWriter implements Serializable {
    * made the sink the streaming job's bottleneck; one statement per chunk of rows does not. A chunk
    * stays below PostgreSQL's limit of 32767 parameters.
    */
-  private void insert(Collection<Row> rows) throws SQLException {
+  private void insert(IntFunction<String> sql, Collection<Row> rows) throws SQLException {
     int fields = schema.getFieldCount();
     int chunk = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS / fields));
     Iterator<Row> next = rows.iterator();
-    for (int left = rows.size(); left > 0; ) {
-      int n = chunkSize(left, chunk);
-      left -= n;
-      try (PreparedStatement statement = open.prepareStatement(statement(n))) {
+    for (int left = rows.size(); left > 0; left -= chunk) {
+      int n = Math.min(chunk, left);
+      try (PreparedStatement statement = open.prepareStatement(sql.apply(n))) {
         int parameter = 1;
         for (int r = 0; r < n; r++) {
           Row row = next.next();
@@ -192,26 +189,6 @@ final class JdbcWriter implements Serializable {
         statement.executeUpdate();
       }
     }
-  }
-
-  /** The statement that writes {@code rows} rows: into the table, or the session's staging table. */
-  private String statement(int rows) {
-    if (statements == null) {
-      statements = new HashMap<>();
-    }
-    return statements.computeIfAbsent(rows, n -> mode == Mode.REPLACE ? dialect.insert(table, schema, n)
-        : dialect == Dialect.POSTGRES ? dialect.upsert(table, schema, keys, merges, n)
-        : dialect.insert(stageName(table), schema, n));
-  }
-
-  /**
-   * The rows of the next statement when {@code left} rows are left: the cap, else the largest power
-   * of two that fits. Batches come in every size, and a statement text per size would be parsed and
-   * planned anew each time by the driver and the server; with a few sizes per table, each is parsed
-   * once and the driver soon prepares it on the server (pgjdbc's {@code prepareThreshold}).
-   */
-  static int chunkSize(int left, int cap) {
-    return left >= cap ? cap : Integer.highestOneBit(left);
   }
 
   private void set(PreparedStatement s, int index, FieldType type, Object value) throws SQLException {

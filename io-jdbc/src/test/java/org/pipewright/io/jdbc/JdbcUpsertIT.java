@@ -333,7 +333,7 @@ public class JdbcUpsertIT {
   @Test
   public void manyBatchesOfOneSizeWithNullsComingAndGoingAreAllWritten() throws Exception {
     String table = table("pin_reused");
-    // 6 rows a batch are sent as 4 + 2: after a few batches the driver runs both statements as
+    // Batches of one size reuse one statement text: after a few batches the driver runs it as
     // prepared on the server, which must survive a parameter switching between NULL and a value
     // (and, for Redshift, the staging table being dropped and made again for every batch).
     JdbcUpsert sink = pinSink(table).withBatchSize(6);
