@@ -187,9 +187,15 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
       this.retried = Metrics.counter(CleanRecords.METRICS_NAMESPACE, table + ".retried");
     }
 
+    @Setup
+    public void setup() {
+      // One map for the DoFn's life, sized for a full batch: no re-hashing as every bundle fills it.
+      batch = new LinkedHashMap<>((int) Math.min(batchSize / 0.75 + 1, 1 << 16));
+    }
+
     @StartBundle
     public void startBundle() {
-      batch = new LinkedHashMap<>();
+      batch.clear(); // rows left by a bundle that failed belong to that bundle's retry
     }
 
     @ProcessElement

@@ -17,7 +17,7 @@ import org.joda.time.Instant;
  * so an empty or idle partition does not stall every window (Beam's own create-time policy waits
  * for a first record).
  */
-final class EventTimePolicy extends TimestampPolicy<String, String> {
+final class EventTimePolicy extends TimestampPolicy<byte[], String> {
   private final Duration maxDelay;
   private Instant newest = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant watermark;
@@ -27,12 +27,12 @@ final class EventTimePolicy extends TimestampPolicy<String, String> {
     this.watermark = previous.orElse(BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
-  static TimestampPolicyFactory<String, String> factory(Duration maxDelay) {
+  static TimestampPolicyFactory<byte[], String> factory(Duration maxDelay) {
     return (TopicPartition tp, Optional<Instant> previous) -> new EventTimePolicy(maxDelay, previous);
   }
 
   @Override
-  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<String, String> record) {
+  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], String> record) {
     Instant ts = new Instant(Math.max(record.getTimestamp(), 0L));
     if (ts.isAfter(newest)) {
       newest = ts;

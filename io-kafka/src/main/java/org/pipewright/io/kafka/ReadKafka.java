@@ -20,6 +20,7 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -89,10 +90,11 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
           .setRowSchema(TaggedRecord.SCHEMA);
     }
     return input
-        .apply("KafkaIO", KafkaIO.<String, String>read()
+        .apply("KafkaIO", KafkaIO.<byte[], String>read()
             .withBootstrapServers(source.bootstrapServers())
             .withTopics(source.topics())
-            .withKeyDeserializer(StringDeserializer.class)
+            // The key is never read: left as the consumer's bytes, it costs no decoding.
+            .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(StringDeserializer.class)
             // Only non-secret settings here: KafkaIO shows each of them as display data. The
             // properties file (secrets) is read by the consumer factory, on the worker.
@@ -153,7 +155,7 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
     }
   }
 
-  private static final class TagFn extends DoFn<KafkaRecord<String, String>, Row> {
+  private static final class TagFn extends DoFn<KafkaRecord<byte[], String>, Row> {
     private final KafkaSource source;
 
     TagFn(KafkaSource source) {
@@ -161,7 +163,7 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
     }
 
     @ProcessElement
-    public void process(@Element KafkaRecord<String, String> record, OutputReceiver<Row> out) {
+    public void process(@Element KafkaRecord<byte[], String> record, OutputReceiver<Row> out) {
       String value = record.getKV().getValue();
       out.output(TaggedRecord.of(source.kindOf(record.getTopic()),
           coordinates(record.getTopic(), record.getPartition(), record.getOffset()),
