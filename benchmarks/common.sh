@@ -71,3 +71,28 @@ timed() {
   rss=$(( ${kb:-0} / 1024 ))
   return $status
 }
+
+# Sets work to BENCH_DIR (created if missing and kept: it holds the generated input for the next run),
+# else to a new temporary directory that clean_work removes at exit, unless a step failed (failed=1 or
+# a non-zero exit status): its logs are then kept, and named.
+work_dir() {
+  if [ -n "${BENCH_DIR:-}" ]; then
+    mkdir -p "$BENCH_DIR"
+    work=$(cd "$BENCH_DIR" && pwd)
+  else
+    work=$(mktemp -d)
+    temp_work=$work
+  fi
+  failed=0
+}
+
+# clean_work [STATUS]: for the EXIT trap; STATUS defaults to the script's exit status.
+clean_work() {
+  local status=${1:-$?}
+  [ -n "${temp_work:-}" ] || return 0
+  if [ "$status" = 0 ] && [ "${failed:-0}" = 0 ]; then
+    rm -rf "$temp_work"
+  else
+    echo "kept $temp_work (a step failed: its logs are there)" >&2
+  fi
+}

@@ -4,7 +4,8 @@
 # Env:   BENCH_RUNNERS="default direct spark flink"   which runners (each needs its bundled jar, below);
 #                         default = the bundled jar with no runner named and the JVM's default settings
 #                         (embedded Flink, no -Xmx, no flags: the quickstart command)
-#        BENCH_DIR=dir    keeps the generated data (and outputs, logs) between runs
+#        BENCH_DIR=dir    keeps the generated data (and outputs, logs) between runs;
+#                         without it they go to a temporary directory, removed after a run with no failure
 #        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark (the yardstick holds every table)
 #        BENCH_GC=-XX:+UseParallelGC  a collector for every JVM but the default's (unset: the JVM's own, G1)
 #        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar: it spills, so a small heap shows its memory bound
@@ -23,11 +24,11 @@ jar[native-spark]=${jar[spark]}
 profile[native-spark]=spark-runner
 jvm[native-spark]=${jvm[spark]}
 check_runners
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
 yardstick_cp="$target/test-classes:${jar[direct]}"
 [[ -f "$target/test-classes/org/pipewright/pipelines/BatchYardstick.class" && -f "${jar[direct]}" ]] \
   || { echo "missing the yardstick or ${jar[direct]}: mvn -B -DskipTests package" >&2; exit 1; }
+work_dir
+trap clean_work EXIT
 # Each runner's command after the JVM flags: class path, main class and options (input and output follow)
 declare -A main
 for r in default direct spark flink; do
@@ -71,6 +72,7 @@ for posts in "${sizes[@]}"; do
       printf "| %d | %d | %s | %.1f | %.0f | %d | %.1fx |\n" "$posts" "$records" "$r" "$wall" "$(echo "$records / $wall" | bc -l)" "$rss" "$(echo "$wall / $base" | bc -l)"
     else
       printf "| %d | %d | %s | failed: see %s | | | |\n" "$posts" "$records" "$r" "$work/log-$posts-$r"
+      failed=1
     fi
     rm -rf "$tmp"
   done
@@ -79,6 +81,7 @@ for posts in "${sizes[@]}"; do
     f="$work/out-$posts-$r/summary.json"
     if [[ -f "$f" ]] && ! cmp -s "$f" "$work/out-$posts-yardstick/summary.json"; then
       echo "WARNING: $r's summary.json differs from the yardstick's for $posts posts" >&2
+      failed=1
     fi
   done
 done

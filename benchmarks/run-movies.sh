@@ -6,7 +6,8 @@
 #                         (embedded Flink, no -Xmx, no flags: the README's command)
 #        BENCH_MODES="jdbc files"  jdbc: --jdbcUrl (write-audit-publish into PostgreSQL) and the files;
 #                         files: the files only (no --jdbcUrl), to show what the load adds
-#        BENCH_DIR=dir    keeps the generated input (and outputs, logs) between runs
+#        BENCH_DIR=dir    keeps the generated input (and outputs, logs) between runs;
+#                         without it they go to a temporary directory, removed after a run with no failure
 #        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark
 #        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar
 #        BENCH_GC=-XX:+UseParallelGC  a collector for every JVM but the default's (unset: the JVM's own, G1)
@@ -40,9 +41,7 @@ test_cp="$target/test-classes:testing/target/classes:${jar[default]}"
 
 ratings=${1:-1000000}
 movies=${2:-45000}
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+work_dir
 
 in="$work/in-$ratings-$movies"
 if [ ! -f "$in.stats" ]; then
@@ -59,7 +58,7 @@ pg_pid=
 stop_pg() {
   [ -z "$pg_pid" ] || { kill "$pg_pid" 2>/dev/null || true; wait "$pg_pid" 2>/dev/null || true; }
 }
-trap stop_pg EXIT
+trap 'status=$?; stop_pg; clean_work $status' EXIT
 if [[ " ${modes[*]} " = *" jdbc "* && -z "${PIPEWRIGHT_JDBC_URL:-}" ]]; then
   [ -f "$target/bench.classpath" ] || { echo "missing $target/bench.classpath (LocalPostgres' class path): mvn -o -q -B -pl pipelines -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath" >&2; exit 1; }
   rm -rf "$work/pg" "$work/pg.env"
@@ -126,6 +125,7 @@ for mode in "${modes[@]}"; do
         "$(echo "${rows[$mode]} / $wall" | bc -l)" "$rss" "$(echo "$wall / $base" | bc -l)"
     else
       printf "| %d | %s | %s | failed: see %s | | | |\n" "$ratings" "$mode" "$r" "$work/log-$mode-$r"
+      failed=1
     fi
     rm -rf "$tmp"
   done
@@ -138,13 +138,14 @@ for mode in "${modes[@]}"; do
     out="$work/out-$ratings-$mode-$r"
     [[ -f "$out/summary.json" ]] || continue
     cmp -s "$out/summary.json" "$work/out-$ratings-$mode-yardstick/summary.json" \
-      || echo "WARNING: $mode $r: summary.json differs from the yardstick's" >&2
+      || { echo "WARNING: $mode $r: summary.json differs from the yardstick's" >&2; failed=1; }
     if [ "$mode" = jdbc ]; then
       if grep -rqs '"published":false' "$out/publish"; then
         echo "WARNING: $mode $r: not published, see $out/publish" >&2
+        failed=1
       fi
       bench compare "$PIPEWRIGHT_JDBC_URL" "bench_${r}_" bench_yardstick_ > "$work/compare-$r" \
-        || { echo "WARNING: $r's tables differ from the yardstick's:" >&2; cat "$work/compare-$r" >&2; }
+        || { echo "WARNING: $r's tables differ from the yardstick's:" >&2; cat "$work/compare-$r" >&2; failed=1; }
     fi
   done
 done

@@ -4,7 +4,8 @@
 # Env:   BENCH_RUNNERS="default direct spark flink"   which runners (each needs its bundled jar, below);
 #                         default = the bundled jar with no runner named and the JVM's default settings
 #                         (embedded Flink, no -Xmx, no flags: the README's command)
-#        BENCH_DIR=dir    keeps the generated archive (and outputs, logs) between runs
+#        BENCH_DIR=dir    keeps the generated archive (and outputs, logs) between runs;
+#                         without it they go to a temporary directory, removed after a run with no failure
 #        BENCH_HEAP=8g    -Xmx of the yardstick, Direct and Spark
 #        BENCH_FLINK_HEAP=2g  -Xmx of Flink from its own jar
 #        BENCH_GC=-XX:+UseParallelGC  a collector for every JVM but the default's (unset: the JVM's own, G1)
@@ -32,8 +33,8 @@ test_cp="$target/test-classes:testing/target/classes:${jar[default]}"
   && -f "${jar[default]}" ]] || { echo "missing the yardstick, testing's classes or ${jar[default]}: mvn -B -DskipTests -pl pipelines -am package" >&2; exit 1; }
 days=${1:-20000}
 polls=${2:-2}
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
+work_dir
+trap clean_work EXIT
 
 in="$work/in-$days-$polls"
 if [ ! -f "$in.items" ]; then
@@ -72,6 +73,7 @@ for r in "${runners[@]}"; do
     printf "| %d | %s | %.1f | %.0f | %d | %.1fx |\n" "$items" "$r" "$wall" "$(echo "$items / $wall" | bc -l)" "$rss" "$(echo "$wall / $base" | bc -l)"
   else
     printf "| %d | %s | failed: see %s | | | |\n" "$items" "$r" "$work/log-$r"
+    failed=1
   fi
   rm -rf "$tmp"
 done
@@ -82,5 +84,6 @@ for r in "${runners[@]}"; do
   f="$work/out-$days-$polls-$r/summary.json"
   if [[ -f "$f" ]] && ! cmp -s "$f" "$work/out-$days-$polls-yardstick/summary.json"; then
     echo "WARNING: $r's summary.json differs from the yardstick's" >&2
+    failed=1
   fi
 done

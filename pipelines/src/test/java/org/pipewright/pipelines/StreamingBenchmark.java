@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,6 +39,7 @@ public final class StreamingBenchmark {
 
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("pipewright-bench");
+    boolean done = false;
     try (LocalKafka kafka = LocalKafka.start(work.resolve("kafka"));
         LocalPostgres postgres = LocalPostgres.start(work.resolve("postgres"))) {
       if (args[0].equals("idle")) {
@@ -52,6 +55,17 @@ public final class StreamingBenchmark {
             System.out.println(run(kafka, postgres, work, "bench" + i + job, Double.parseDouble(args[i]), seconds, job));
           }
         }
+      }
+      done = true;
+    } finally {
+      // The broker's and the database's files are a few GB per million records: a failed run keeps
+      // them with the jobs' logs, a finished one leaves nothing behind.
+      if (done) {
+        try (Stream<Path> paths = Files.walk(work)) {
+          paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      } else {
+        System.err.println("the jobs' logs and the broker's and database's files are kept in " + work);
       }
     }
     System.exit(0);
