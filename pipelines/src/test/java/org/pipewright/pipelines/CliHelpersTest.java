@@ -92,7 +92,7 @@ public class CliHelpersTest {
   @Test
   public void flinkInThisProcessGetsItsOwnSettingsUnlessTheUserNamesAConfigurationDirectory() throws Exception {
     String[] local = {"--input=in", Cli.LOCAL_FLINK};
-    String[] withConf = Cli.withLocalFlinkConf(local, null);
+    String[] withConf = Cli.withLocalFlinkConf(local, null, 8);
     assertEquals(3, withConf.length);
     assertThat(withConf[2], org.hamcrest.Matchers.startsWith("--flinkConfDir="));
     String dir = withConf[2].substring("--flinkConfDir=".length());
@@ -103,11 +103,29 @@ public class CliHelpersTest {
         .getField("BATCH_SHUFFLE_COMPRESSION_ENABLED").get(null);
     Class<?> configOption = Class.forName("org.apache.flink.configuration.ConfigOption");
     assertEquals(Boolean.FALSE, configuration.getClass().getMethod("get", configOption).invoke(configuration, option));
+    // The batch parallelism, as Beam's Flink runner sets it from that directory: a slot per two cores,
+    // unless --parallelism says otherwise.
+    assertEquals(4, localBatchParallelism(withConf[2]));
+    assertEquals(3, localBatchParallelism(withConf[2], "--parallelism=3"));
+    assertEquals(1, localBatchParallelism(Cli.withLocalFlinkConf(local, null, 1)[2]));
 
-    assertEquals(List.of(local), List.of(Cli.withLocalFlinkConf(local, "/etc/flink")));
+    assertEquals(List.of(local), List.of(Cli.withLocalFlinkConf(local, "/etc/flink", 8)));
     String[] named = {Cli.LOCAL_FLINK, "--flinkConfDir=/mine"};
-    assertEquals(List.of(named), List.of(Cli.withLocalFlinkConf(named, null)));
+    assertEquals(List.of(named), List.of(Cli.withLocalFlinkConf(named, null, 8)));
     String[] cluster = {"--flinkMaster=jobmanager:8081"};
-    assertEquals(List.of(cluster), List.of(Cli.withLocalFlinkConf(cluster, null)));
+    assertEquals(List.of(cluster), List.of(Cli.withLocalFlinkConf(cluster, null, 8)));
+  }
+
+  /** The parallelism of the batch environment Beam's Flink runner creates for these options. */
+  private static int localBatchParallelism(String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of("--runner=FlinkRunner", Cli.LOCAL_FLINK));
+    all.addAll(List.of(args));
+    Class<? extends org.apache.beam.sdk.options.PipelineOptions> flinkOptions = Class
+        .forName("org.apache.beam.runners.flink.FlinkPipelineOptions")
+        .asSubclass(org.apache.beam.sdk.options.PipelineOptions.class);
+    Object options = org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(all.toArray(new String[0])).as(flinkOptions);
+    Object environment = Class.forName("org.apache.beam.runners.flink.FlinkExecutionEnvironments")
+        .getMethod("createBatchExecutionEnvironment", flinkOptions).invoke(null, options);
+    return (Integer) environment.getClass().getMethod("getParallelism").invoke(environment);
   }
 }
