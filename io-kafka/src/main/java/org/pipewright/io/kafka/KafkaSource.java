@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -101,13 +102,15 @@ public final class KafkaSource implements Serializable {
 
   /**
    * Properties for a plain client (consumer or admin) of these brokers, the properties file read
-   * now: call it where the client is created, and do not keep or print the result.
+   * now: call it where the client is created, and do not keep or print the result. Keys stay the
+   * consumer's bytes (no job reads them; decoding each would cost a string per record), values are
+   * UTF-8 text.
    */
   public Properties clientProperties() {
     Properties props = new Properties();
     props.putAll(propertiesFile.applyTo(consumerConfig()));
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     return props;
   }

@@ -128,12 +128,12 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
       TopicPartition tp = new TopicPartition(range.getString("topic"), range.getInt32("partition"));
       long next = range.getInt64("start");
       long stop = range.getInt64("stop");
-      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(source.clientProperties())) {
+      try (KafkaConsumer<byte[], String> consumer = new KafkaConsumer<>(source.clientProperties())) {
         consumer.assign(List.of(tp));
         consumer.seek(tp, next);
         long lastProgress = System.nanoTime();
         while (next < stop) {
-          for (ConsumerRecord<String, String> r : consumer.poll(java.time.Duration.ofSeconds(1))) {
+          for (ConsumerRecord<byte[], String> r : consumer.poll(java.time.Duration.ofSeconds(1))) {
             if (r.offset() < stop) {
               String value = r.value();
               out.outputWithTimestamp(TaggedRecord.of(source.kindOf(r.topic()),
