@@ -101,10 +101,10 @@ final class Cli {
    *     cache, and LZ4 on every exchanged byte made PinterestBatch 5-15 % slower at 1M posts.
    * <li>A batch job's parallelism, one task slot per two cores. Beam gives a {@code [local]} batch
    *     job Flink's configured default, else 1 (a streaming job gets one slot per core whatever the
-   *     configuration says): on a large machine all but a few cores stayed idle. Not one slot per
+   *     configuration says): on a large machine all but a few cores would stay idle. Not one slot per
    *     core: at parallelism 1 PinterestBatch already keeps ~1.8 of this machine's 2 cores busy (its
    *     concurrent reads, sorts and writes are tasks of their own), and 2 made the bundled jar's
-   *     default ~10 % slower at 1M posts.
+   *     default ~12 % slower at 1M posts (median of six pairs).
    * </ul>
    */
   static List<String> localFlinkConf(int cores) {
