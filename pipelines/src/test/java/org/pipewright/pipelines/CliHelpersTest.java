@@ -107,7 +107,7 @@ public class CliHelpersTest {
     // unless --parallelism says otherwise.
     assertEquals(4, localBatchParallelism(withConf[2]));
     assertEquals(3, localBatchParallelism(withConf[2], "--parallelism=3"));
-    assertEquals(1, localBatchParallelism(Cli.withLocalFlinkConf(local, null, 1)[2]));
+    assertEquals(2, localBatchParallelism(Cli.withLocalFlinkConf(local, null, 5)[2]));
 
     assertEquals(List.of(local), List.of(Cli.withLocalFlinkConf(local, "/etc/flink", 8)));
     String[] named = {Cli.LOCAL_FLINK, "--flinkConfDir=/mine"};
