@@ -99,18 +99,30 @@ final class Cli {
    * <ul>
    * <li>No compression of batch exchanges: in one process they never cross a network, only the page
    *     cache, and LZ4 on every exchanged byte made PinterestBatch 5-15 % slower at 1M posts.
-   * <li>A batch job's parallelism, one task slot per two cores. Beam gives a {@code [local]} batch
-   *     job Flink's configured default, else 1 (a streaming job gets one slot per core whatever the
-   *     configuration says): on a large machine all but a few cores would stay idle. Not one slot per
-   *     core: at parallelism 1 PinterestBatch already keeps ~1.8 of this machine's 2 cores busy (its
-   *     concurrent reads, sorts and writes are tasks of their own), and 2 made the bundled jar's
-   *     default ~12 % slower at 1M posts (median of six pairs).
+   * <li>A batch job's parallelism, one task slot per {@code coresPerSlot} cores (at least one slot).
+   *     Beam gives a {@code [local]} batch job Flink's configured default, else 1 (a streaming job
+   *     gets one slot per core whatever the configuration says): on a large machine all but a few
+   *     cores would stay idle. Which share suits a job depends on its shape: see {@link
+   *     #BATCH_CORES_PER_SLOT}.
    * </ul>
    */
-  static List<String> localFlinkConf(int cores) {
+  static List<String> localFlinkConf(int cores, int coresPerSlot) {
     return List.of("taskmanager.network.batch-shuffle.compression.enabled: false",
-        "parallelism.default: " + Math.max(1, cores / 2));
+        "parallelism.default: " + Math.max(1, cores / coresPerSlot));
   }
+
+  /**
+   * Cores per task slot of a batch job on Flink in this process, for the jobs that {@link #parse} as
+   * {@code type}. Two, unless listed here. A job whose branches run side by side already keeps
+   * about two cores busy in one slot: at parallelism 1 PinterestBatch used ~1.8 of this machine's 2
+   * cores (its three kinds' reads, its sorts and writes are tasks of their own), and 2 made the
+   * bundled jar's default ~12 % slower at 1M posts (median of six pairs); MoviesWarehouse was
+   * not faster at 2 either (two pairs). RetailDaily spends half its time in one chain, reading and
+   * parsing each trends answer, while the rest of the job waits for it: one slot per core took
+   * 5-16 % off the default at 1M trending items (four pairs).
+   */
+  static final java.util.Map<Class<?>, Integer> BATCH_CORES_PER_SLOT = java.util.Map.of(
+      RetailDailyOptions.class, 1);
 
   /**
    * {@code args} plus {@code --flinkConfDir} of a new directory holding {@link #localFlinkConf},
@@ -118,7 +130,7 @@ final class Cli {
    * name a configuration directory: the user's own always wins, whole, and {@code --parallelism}
    * wins over both.
    */
-  static String[] withLocalFlinkConf(String[] args, String envConfDir, int cores) {
+  static String[] withLocalFlinkConf(String[] args, String envConfDir, int cores, int coresPerSlot) {
     boolean local = Arrays.asList(args).contains(LOCAL_FLINK);
     boolean named = Arrays.stream(args).anyMatch(a -> a.startsWith("--flinkConfDir"));
     if (!local || named || (envConfDir != null && !envConfDir.isEmpty())) {
@@ -128,7 +140,7 @@ final class Cli {
       Path dir = Files.createTempDirectory("pipewright-flink-conf");
       dir.toFile().deleteOnExit();
       // Flink 1.19 reads config.yaml before the older flink-conf.yaml; 2.x reads only config.yaml.
-      Path file = Files.write(dir.resolve("config.yaml"), localFlinkConf(cores));
+      Path file = Files.write(dir.resolve("config.yaml"), localFlinkConf(cores, coresPerSlot));
       file.toFile().deleteOnExit();
       return withUnset(args, List.of("--flinkConfDir=" + dir));
     } catch (IOException e) {
@@ -246,7 +258,7 @@ final class Cli {
     }
     if (options.getRunner().getSimpleName().equals("FlinkRunner") && !inFlinkClient()) {
       withDefaults = withLocalFlinkConf(withUnset(withDefaults, List.of(LOCAL_FLINK)), System.getenv("FLINK_CONF_DIR"),
-          Runtime.getRuntime().availableProcessors());
+          Runtime.getRuntime().availableProcessors(), BATCH_CORES_PER_SLOT.getOrDefault(type, 2));
     }
     if (withDefaults.length > args.length) {
       options = PipelineOptionsFactory.fromArgs(withDefaults).withValidation().as(type);

@@ -92,7 +92,7 @@ public class CliHelpersTest {
   @Test
   public void flinkInThisProcessGetsItsOwnSettingsUnlessTheUserNamesAConfigurationDirectory() throws Exception {
     String[] local = {"--input=in", Cli.LOCAL_FLINK};
-    String[] withConf = Cli.withLocalFlinkConf(local, null, 8);
+    String[] withConf = Cli.withLocalFlinkConf(local, null, 8, 2);
     assertEquals(3, withConf.length);
     assertThat(withConf[2], org.hamcrest.Matchers.startsWith("--flinkConfDir="));
     String dir = withConf[2].substring("--flinkConfDir=".length());
@@ -107,13 +107,35 @@ public class CliHelpersTest {
     // unless --parallelism says otherwise.
     assertEquals(4, localBatchParallelism(withConf[2]));
     assertEquals(3, localBatchParallelism(withConf[2], "--parallelism=3"));
-    assertEquals(2, localBatchParallelism(Cli.withLocalFlinkConf(local, null, 5)[2]));
+    assertEquals(2, localBatchParallelism(Cli.withLocalFlinkConf(local, null, 5, 2)[2]));
+    assertEquals(1, localBatchParallelism(Cli.withLocalFlinkConf(local, null, 1, 2)[2]));
+    // A job that asks for a slot per core.
+    assertEquals(5, localBatchParallelism(Cli.withLocalFlinkConf(local, null, 5, 1)[2]));
 
-    assertEquals(List.of(local), List.of(Cli.withLocalFlinkConf(local, "/etc/flink", 8)));
+    assertEquals(List.of(local), List.of(Cli.withLocalFlinkConf(local, "/etc/flink", 8, 2)));
     String[] named = {Cli.LOCAL_FLINK, "--flinkConfDir=/mine"};
-    assertEquals(List.of(named), List.of(Cli.withLocalFlinkConf(named, null, 8)));
+    assertEquals(List.of(named), List.of(Cli.withLocalFlinkConf(named, null, 8, 2)));
     String[] cluster = {"--flinkMaster=jobmanager:8081"};
-    assertEquals(List.of(cluster), List.of(Cli.withLocalFlinkConf(cluster, null, 8)));
+    assertEquals(List.of(cluster), List.of(Cli.withLocalFlinkConf(cluster, null, 8, 2)));
+  }
+
+  @Test
+  public void eachBatchJobGetsItsShareOfTheCoresOnFlinkInThisProcess() throws Exception {
+    org.junit.Assume.assumeTrue("a FLINK_CONF_DIR of the environment replaces the written settings",
+        System.getenv("FLINK_CONF_DIR") == null);
+    int cores = Runtime.getRuntime().availableProcessors();
+    String[] args = {"--runner=FlinkRunner", "--input=in", "--output=out"};
+    assertEquals(cores, localBatchParallelism(confDir(Cli.parse(args, RetailDailyOptions.class))));
+    assertEquals(Math.max(1, cores / 2), localBatchParallelism(confDir(Cli.parse(args, PinterestBatchOptions.class))));
+    assertEquals(Math.max(1, cores / 2), localBatchParallelism(confDir(Cli.parse(args, MoviesWarehouseOptions.class))));
+  }
+
+  private static String confDir(org.apache.beam.sdk.options.PipelineOptions options) throws Exception {
+    Class<? extends org.apache.beam.sdk.options.PipelineOptions> flinkOptions = Class
+        .forName("org.apache.beam.runners.flink.FlinkPipelineOptions")
+        .asSubclass(org.apache.beam.sdk.options.PipelineOptions.class);
+    Object flink = options.as(flinkOptions);
+    return "--flinkConfDir=" + flinkOptions.getMethod("getFlinkConfDir").invoke(flink);
   }
 
   /** The parallelism of the batch environment Beam's Flink runner creates for these options. */
