@@ -117,8 +117,8 @@ final class Cli {
    * about two cores busy in one slot: at parallelism 1 PinterestBatch used ~1.8 of this machine's 2
    * cores (its three kinds' reads, its sorts and writes are tasks of their own), and 2 made the
    * bundled jar's default ~12 % slower at 1M posts (median of six pairs); MoviesWarehouse was
-   * not faster at 2 either (two pairs). RetailDaily spends half its time in one chain, reading and
-   * parsing each trends answer, while the rest of the job waits for it: one slot per core took
+   * not consistently faster at 2 either (two pairs). RetailDaily spends over a third of its time in
+   * one chain, reading and parsing each trends answer, while the rest of the job waits for it: one slot per core took
    * 5-16 % off the default at 1M trending items (four pairs).
    */
   static final java.util.Map<Class<?>, Integer> BATCH_CORES_PER_SLOT = java.util.Map.of(
