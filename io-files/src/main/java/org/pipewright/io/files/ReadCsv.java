@@ -4,11 +4,8 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.util.HashSet;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
-import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -189,7 +186,7 @@ public final class ReadCsv extends PTransform<PBegin, CleanResult> {
       String name = file.getMetadata().resourceId().toString();
       InputStream in;
       try {
-        in = open(file);
+        in = Inputs.open(file);
       } catch (IOException e) {
         // The file is one dead letter: no record of it could be read.
         records.inc();
@@ -211,13 +208,5 @@ public final class ReadCsv extends PTransform<PBegin, CleanResult> {
       records.inc(csv.records());
       deadLetters.inc(csv.deadLetters());
     }
-  }
-
-  private static InputStream open(FileIO.ReadableFile file) throws IOException {
-    if (file.getCompression() == Compression.GZIP) {
-      // As in ReadJsonLines: GZIPInputStream hands over every byte inflated before a truncation.
-      return new GZIPInputStream(Channels.newInputStream(FileSystems.open(file.getMetadata().resourceId())), 1 << 16);
-    }
-    return Channels.newInputStream(file.open());
   }
 }

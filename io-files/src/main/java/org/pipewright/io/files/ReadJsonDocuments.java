@@ -7,14 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.channels.Channels;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -152,7 +150,7 @@ public final class ReadJsonDocuments extends PTransform<PBegin, PCollection<Row>
     // An uncompressed file's size is known: one over the limit costs only its excerpt.
     int limit = !compressed && size > maxBytes ? keep : maxBytes;
     Body body = new Body(limit);
-    try (InputStream in = open(file)) {
+    try (InputStream in = Inputs.open(file)) {
       body.readFrom(in);
     } catch (IOException | RuntimeException e) {
       unreadableFiles.inc();
@@ -165,14 +163,6 @@ public final class ReadJsonDocuments extends PTransform<PBegin, PCollection<Row>
           + keep + " bytes");
     }
     return body.record(name);
-  }
-
-  private static InputStream open(FileIO.ReadableFile file) throws IOException {
-    if (file.getCompression() == Compression.GZIP) {
-      // As in ReadJsonLines: GZIPInputStream reports a cut-off stream as an EOFException.
-      return new GZIPInputStream(Channels.newInputStream(FileSystems.open(file.getMetadata().resourceId())), 1 << 16);
-    }
-    return Channels.newInputStream(file.open());
   }
 
   private static String reason(String name, Body body, Exception e) {

@@ -3,15 +3,12 @@ package org.pipewright.io.files;
 import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
@@ -228,20 +225,7 @@ public final class ReadJsonLines extends PTransform<PBegin, PCollection<Row>> {
     }
 
     private static InputStream open(FileIO.ReadableFile file, long start, long end) throws IOException {
-      if (start > 0 || end >= 0) {
-        SeekableByteChannel channel = file.openSeekable();
-        channel.position(start);
-        InputStream in = Channels.newInputStream(channel);
-        return end < 0 ? in : new RangeInputStream(in, end - start);
-      }
-      if (file.getCompression() == Compression.GZIP) {
-        // Not Beam's gzip channel: its channel-to-stream adapter drops the bytes already inflated
-        // in the read that meets a truncation. GZIPInputStream hands them over first, so every
-        // complete line before the cut is kept.
-        return new GZIPInputStream(
-            Channels.newInputStream(FileSystems.open(file.getMetadata().resourceId())), 1 << 16);
-      }
-      return Channels.newInputStream(file.open());
+      return start > 0 || end >= 0 ? Inputs.range(file, start, end) : Inputs.open(file);
     }
 
     private static String reason(String name, long linesRead, boolean notOpened, Exception e) {
@@ -256,40 +240,6 @@ public final class ReadJsonLines extends PTransform<PBegin, PCollection<Row>> {
         return "cannot open file: " + e;
       }
       return "read error after " + linesRead + " lines: " + e;
-    }
-  }
-
-  /** At most {@code remaining} bytes of a stream; closing it closes the stream. */
-  private static final class RangeInputStream extends FilterInputStream {
-    private long remaining;
-
-    RangeInputStream(InputStream in, long length) {
-      super(in);
-      this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] bytes, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(bytes, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
     }
   }
 }

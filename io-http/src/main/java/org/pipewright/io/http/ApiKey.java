@@ -123,6 +123,26 @@ public final class ApiKey implements Serializable {
 
   /** The key, or null for {@link #none()}. */
   @Nullable String resolve(Map<String, String> env) {
+    String key = read(env);
+    // A header or a query cannot carry other characters as they are: the request would be refused
+    // (or the key garbled) only when the first call is made, not here with a clear message.
+    checkArgument(key == null || key.chars().allMatch(c -> c > ' ' && c < 0x7f),
+        "the API key from %s has characters other than visible ASCII (a space, a byte-order mark?)", where());
+    return key;
+  }
+
+  private String where() {
+    switch (source) {
+      case ENV:
+        return "environment variable " + ref;
+      case FILE:
+        return "file " + ref;
+      default:
+        return "the value given";
+    }
+  }
+
+  private @Nullable String read(Map<String, String> env) {
     switch (source) {
       case NONE:
         return null;
@@ -139,6 +159,10 @@ public final class ApiKey implements Serializable {
           text = Files.readString(Path.of(ref), StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
           throw new IllegalArgumentException("cannot read API key file " + ref + ": " + e.getClass().getSimpleName(), e);
+        }
+        if (text.startsWith("\uFEFF")) {
+          // Some editors start a UTF-8 file with a byte-order mark.
+          text = text.substring(1);
         }
         int newline = text.indexOf('\n');
         String value = (newline < 0 ? text : text.substring(0, newline)).strip();

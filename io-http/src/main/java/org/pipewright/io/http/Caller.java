@@ -196,8 +196,14 @@ final class Caller {
   }
 
   private Result dead(String reason, @Nullable String source, @Nullable String body, int retries) {
-    String excerpt = body == null ? null
-        : mask(body.length() <= CallJsonApi.EXCERPT_CHARS ? body : body.substring(0, CallJsonApi.EXCERPT_CHARS));
-    return new Result(DeadLetter.of(config.kind, config.stepName, mask(reason), source, excerpt), true, retries);
+    return new Result(DeadLetter.of(config.kind, config.stepName, mask(reason), source, excerpt(body)), true, retries);
+  }
+
+  /** The start of a body for a dead letter, the key masked. */
+  @Nullable String excerpt(@Nullable String body) {
+    // Masked before it is cut: a cut through the key would leave its first part unmasked.
+    String masked = body == null ? null : mask(body);
+    return masked == null || masked.length() <= CallJsonApi.EXCERPT_CHARS
+        ? masked : masked.substring(0, CallJsonApi.EXCERPT_CHARS);
   }
 }

@@ -54,6 +54,18 @@ public class ApiKeyTest {
   }
 
   @Test
+  public void aByteOrderMarkIsSkippedAndOtherCharactersAHeaderCannotCarryAreRefused() throws Exception {
+    Path file = tmp.newFile("bom").toPath();
+    Files.writeString(file, "\uFEFF" + SECRET + "\r\n");
+    assertEquals(SECRET, ApiKey.fromFile(file.toString()).resolve(Map.of()));
+    IllegalArgumentException inner = assertThrows(IllegalArgumentException.class,
+        () -> ApiKey.fromEnv("FX").resolve(Map.of("FX", "S3CRET key")));
+    assertEquals("the API key from environment variable FX has characters other than visible ASCII"
+        + " (a space, a byte-order mark?)", inner.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ApiKey.ofValue("S3CRET\u00e9").resolve(Map.of()));
+  }
+
+  @Test
   public void anEmptyKeyFileIsRefused() throws Exception {
     Path file = tmp.newFile("empty").toPath();
     Files.writeString(file, "\n");

@@ -29,6 +29,16 @@ public class CallerTest {
   }
 
   @Test
+  public void aBodyIsMaskedBeforeItIsCutToAnExcerpt() {
+    Caller caller = caller(ApiKey.fromEnv("K").inQuery("access_key"));
+    // The key straddles the cut: cut first, "s3c" would be left in the dead letter.
+    String body = "x".repeat(CallJsonApi.EXCERPT_CHARS - 3) + "s3cret/+ echoed";
+    assertEquals("x".repeat(CallJsonApi.EXCERPT_CHARS - 3) + "***", caller.excerpt(body));
+    assertEquals("short ***", caller.excerpt("short s3cret/+"));
+    assertEquals(null, caller.excerpt(null));
+  }
+
+  @Test
   public void withoutAKeyNothingIsAddedOrMasked() {
     Caller caller = caller(ApiKey.none());
     assertEquals("https://api.example/v1/vod?apiKey=given", caller.url("/v1/vod?apiKey=given"));

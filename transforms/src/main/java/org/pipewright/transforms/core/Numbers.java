@@ -18,7 +18,23 @@ public final class Numbers {
   /** Digits in a long that always fit: 18 nines are below {@link Long#MAX_VALUE}. */
   private static final int SAFE_LONG_DIGITS = 18;
 
+  /**
+   * The most digits, and the largest scale either way, that {@link #isTame} lets through: far more
+   * than any amount, rate or index needs.
+   */
+  public static final int MAX_DIGITS = 100;
+
   private Numbers() {}
+
+  /**
+   * True when {@code value} has at most {@link #MAX_DIGITS} digits and a scale within {@code
+   * ±MAX_DIGITS}. An exponent makes a short text an enormous number ({@code 1e-999999999} has a
+   * billion decimals): rescaling it, subtracting it from another amount or writing it as a
+   * fixed-scale decimal would take minutes and gigabytes, so such values are refused on reading.
+   */
+  public static boolean isTame(BigDecimal value) {
+    return value.precision() <= MAX_DIGITS && Math.abs(value.scale()) <= MAX_DIGITS;
+  }
 
   /** A required non-negative whole-number id. */
   public static long id(String field, @Nullable String raw) {

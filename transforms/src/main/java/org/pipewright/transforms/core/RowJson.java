@@ -206,14 +206,20 @@ public final class RowJson {
 
   /** An exact number, from a JSON number or a numeric string; never through a double. */
   private static BigDecimal decimal(String name, JsonNode node) {
+    BigDecimal value;
     if (node.isNumber()) {
-      return node.decimalValue();
+      value = node.decimalValue();
+    } else {
+      try {
+        value = new BigDecimal(Values.trim(scalar(name, node)));
+      } catch (NumberFormatException e) {
+        throw wrongType(name, "a number", node);
+      }
     }
-    try {
-      return new BigDecimal(Values.trim(scalar(name, node)));
-    } catch (NumberFormatException e) {
-      throw wrongType(name, "a number", node);
+    if (!Numbers.isTame(value)) {
+      throw new BadValueException("'" + name + "' has more than " + Numbers.MAX_DIGITS + " digits or decimals");
     }
+    return value;
   }
 
   private static String integralText(String name, JsonNode node) {

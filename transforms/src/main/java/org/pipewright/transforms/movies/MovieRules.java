@@ -138,7 +138,11 @@ public final class MovieRules {
     if (text == null || text.length() > QUOTED_CHARS || !Numbers.isPlainDecimal(text)) {
       throw new BadValueException("bad_value: " + quoted(csv.getString(valueColumn)));
     }
-    return Row.withSchema(MovieSchemas.CPI).addValues(month, new BigDecimal(text)).build();
+    BigDecimal value = new BigDecimal(text);
+    if (!Numbers.isTame(value)) {
+      throw new BadValueException("bad_value: " + quoted(csv.getString(valueColumn)));
+    }
+    return Row.withSchema(MovieSchemas.CPI).addValues(month, value).build();
   }
 
   /** One row of {@code ratings.csv} as a {@link ParseRatings#PARSED} row (MovieLens movie id). */

@@ -68,7 +68,7 @@ public final class RetailAnswers {
 
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,40}");
-  /** Money above this many integer digits is refused (it also bounds the cost of rescaling). */
+  /** Money above this many integer digits is refused ({@link Numbers#isTame} bounds its decimals). */
   private static final int MAX_INTEGER_DIGITS = 15;
   /** How much of a refused value a reason quotes. */
   private static final int QUOTED_CHARS = 64;
@@ -179,7 +179,8 @@ public final class RetailAnswers {
       }
       JsonNode value = quote.getValue();
       BigDecimal rate = value.isNumber() ? exact(value) : null;
-      if (rate == null || rate.signum() <= 0 || rate.precision() - rate.scale() > MAX_INTEGER_DIGITS) {
+      if (rate == null || rate.signum() <= 0 || !Numbers.isTame(rate)
+          || rate.precision() - rate.scale() > MAX_INTEGER_DIGITS) {
         throw new BadValueException("bad_quotes: " + key + " is " + shown(value));
       }
       quotes.put(target, rate);
@@ -237,7 +238,7 @@ public final class RetailAnswers {
         value = new BigDecimal(text);
       }
     }
-    if (value == null || value.precision() - value.scale() > MAX_INTEGER_DIGITS) {
+    if (value == null || !Numbers.isTame(value) || value.precision() - value.scale() > MAX_INTEGER_DIGITS) {
       throw new BadValueException("bad_" + code + ": " + shown(node));
     }
     // 1E+2 has scale -2; money columns want a plain, non-negative scale.

@@ -3,8 +3,10 @@ package org.pipewright.transforms.core;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import org.junit.Test;
 
@@ -144,5 +146,15 @@ public class NumbersTest {
     BadValueException e = assertThrows(BadValueException.class, () -> Numbers.integer("age", "12d"));
     assertEquals("wrong type for 'age': expected a whole number, got '12d'", e.getMessage());
     assertEquals(Integer.valueOf(42), Numbers.integer("age", "\u008542\u2007"));
+  }
+
+  @Test
+  public void tameDecimalsHaveAtMostAHundredDigitsAndAScaleWithinAHundred() {
+    assertTrue(Numbers.isTame(new java.math.BigDecimal("12.50")));
+    assertTrue(Numbers.isTame(new java.math.BigDecimal("1e-100")));
+    assertTrue(Numbers.isTame(new java.math.BigDecimal("1e100")));
+    assertFalse(Numbers.isTame(new java.math.BigDecimal("1e-101")));
+    assertFalse(Numbers.isTame(new java.math.BigDecimal("1e101")));
+    assertFalse(Numbers.isTame(new java.math.BigDecimal("1".repeat(101))));
   }
 }

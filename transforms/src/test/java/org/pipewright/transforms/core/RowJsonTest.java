@@ -195,5 +195,10 @@ public class RowJsonTest {
       assertThat(bad, e.getMessage(), containsString("'month'"));
     }
     assertThrows(BadValueException.class, () -> read("{\"month\":\"2017-01-01\",\"value\":\"ten\"}", DATED));
+    for (String huge : List.of("1e-999999999", "\"1E+999999999\"", "1" + "0".repeat(100) + ".5")) {
+      BadValueException e = assertThrows(huge, BadValueException.class,
+          () -> read("{\"month\":\"2017-01-01\",\"value\":" + huge + "}", DATED));
+      assertEquals("'value' has more than 100 digits or decimals", e.getMessage());
+    }
   }
 }

@@ -131,6 +131,7 @@ public class MovieRulesTest {
         {"1999-01-01", ".", "bad_value: '.'"},
         {"1999-01-01", "", "bad_value: missing"},
         {"1999-01-01", "1,5", "bad_value: '1,5'"},
+        {"1999-01-01", "1e-999999999", "bad_value: '1e-999999999'"},
     };
     for (String[] b : bad) {
       assertEquals(b[2], assertThrows(BadValueException.class, () -> MovieRules.cpi(

@@ -98,6 +98,9 @@ public class RetailAnswersTest {
     assertEquals("bad_sale_price: 1000000000000000", refused(with("salePrice", "1000000000000000")));
     assertEquals("negative_sale_price: -0.01", refused(with("salePrice", "-0.01")));
     assertEquals("bad_msrp: 'n/a'", refused(with("msrp", "\"n/a\"")));
+    // A billion decimals: taking the price from it would run for minutes.
+    assertEquals("bad_msrp: '1e-999999999'", refused(with("msrp", "\"1e-999999999\"")));
+    assertEquals("bad_msrp: 1E-999999999", refused(with("msrp", "1e-999999999")));
     assertEquals("bad_customer_rating: 'great'", refused(with("customerRating", "\"great\"")));
     assertEquals("bad_customer_rating: '-1'", refused(with("customerRating", "\"-1\"")));
     assertEquals("bad_customer_rating: 'NaN'", refused(with("customerRating", "\"NaN\"")));
@@ -171,5 +174,7 @@ public class RetailAnswersTest {
         "{\"success\": true, \"source\": \"USD\", \"quotes\": {\"USDEUR\": \"0.9\"}}"));
     assertEquals("bad_quotes: USDEUR is 0", ratesRefused(
         "{\"success\": true, \"source\": \"USD\", \"quotes\": {\"USDEUR\": 0}}"));
+    assertEquals("bad_quotes: USDEUR is 1E-999999999", ratesRefused(
+        "{\"success\": true, \"source\": \"USD\", \"quotes\": {\"USDEUR\": 1e-999999999}}"));
   }
 }
