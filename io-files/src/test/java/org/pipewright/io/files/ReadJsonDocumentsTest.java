@@ -106,6 +106,21 @@ public class ReadJsonDocumentsTest {
   }
 
   @Test
+  public void aGzipNameOnPlainBytesIsOneRefusedRecord() throws Exception {
+    Path notGzip = Files.write(tmp.newFolder("plain").toPath().resolve("a.json.gz"), utf8("{\"time\":1}"));
+    String name = notGzip.toString();
+    PCollection<Row> records = p.apply(ReadJsonDocuments.from(name));
+    PAssert.that(records).satisfies(all -> {
+      Row record = all.iterator().next();
+      assertEquals(name, RawRecord.source(record));
+      assertThat(RawRecord.error(record), containsString("Not in GZIP format"));
+      return null;
+    });
+    PAssert.thatSingleton(records.apply(Count.globally())).isEqualTo(1L);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   public void aPatternThatMatchesNothingFailsTheRun() {
     p.apply(ReadJsonDocuments.from(tmp.getRoot() + "/nothing/dt=*/*.json"));
     Pipeline.PipelineExecutionException e = assertThrows(Pipeline.PipelineExecutionException.class,
