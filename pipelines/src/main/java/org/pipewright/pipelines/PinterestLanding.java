@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -37,6 +38,7 @@ import org.pipewright.io.kafka.KafkaSource;
 import org.pipewright.io.kafka.ReadKafka;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.TaggedRecord;
+import org.pipewright.transforms.core.Values;
 
 /**
  * Archives the raw Pinterest topics to files, as the seed's Kafka Connect S3 sink did, so that
@@ -45,6 +47,11 @@ import org.pipewright.transforms.core.TaggedRecord;
  * <pre>
  * OUT/&lt;kind&gt;/dt=YYYY-MM-DD/&lt;topic&gt;+&lt;partition&gt;+&lt;first offset&gt;.jsonl    one raw record per line
  * </pre>
+ *
+ * <p>A record's line breaks become spaces (white space to JSON). An empty or blank record (a
+ * tombstone, say) is written as a JSON string holding it, {@code ""}: a blank line would be skipped
+ * by the batch job's reader, and the record lost; as a string it is refused as "not a JSON object",
+ * as the streaming job refuses it, and counted.
  *
  * <p>Each run reads every partition from the group's committed offset up to where the topic ended
  * when the run started, writes the files, and only then commits those end offsets. The day is the
@@ -161,12 +168,20 @@ public final class PinterestLanding {
       ResourceId target = FileSystems.matchNewResource(OutputDirs.join(out, name), false);
       try (OutputStream stream = Channels.newOutputStream(FileSystems.create(tmp, MimeTypes.TEXT))) {
         for (KV<Long, String> record : records) {
-          stream.write(record.getValue().replace('\n', ' ').getBytes(StandardCharsets.UTF_8));
+          stream.write(line(record.getValue()).getBytes(StandardCharsets.UTF_8));
           stream.write('\n');
         }
       }
       FileSystems.rename(List.of(tmp), List.of(target), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
       landed.inc(records.size());
     }
+  }
+
+  /** A record as its line in the archive (see the class comment). */
+  static String line(String record) {
+    if (Values.isBlank(record)) {
+      return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(record)) + "\"";
+    }
+    return record.replace('\n', ' ');
   }
 }

@@ -55,6 +55,9 @@ public class PinterestLandingIT {
     for (String kind : PinterestBatch.KINDS) {
       lines.put(kind, Files.readAllLines(emulated.resolve(kind).resolve("part-00000.jsonl")));
     }
+    // An empty record and a tombstone: the batch job must count and refuse them, not skip them.
+    lines.get("pin").set(5, "");
+    lines.get("geo").set(7, null);
     // The first 100 lines of each kind were sent on day 1, the rest on day 2.
     produce(prefix, lines, 0, 100, DAY1);
     Path out = TMP.getRoot().toPath().resolve("archive");
@@ -91,11 +94,14 @@ public class PinterestLandingIT {
     Path day1Files = TMP.newFolder("day1").toPath();
     for (String kind : PinterestBatch.KINDS) {
       Files.createDirectories(day1Files.resolve(kind));
-      Files.write(day1Files.resolve(kind).resolve("part.jsonl"), lines.get(kind).subList(0, 100));
+      Files.write(day1Files.resolve(kind).resolve("part.jsonl"), archived(lines.get(kind).subList(0, 100)));
     }
     Path expected = batch(day1Files, null, "expected");
     Path daily = batch(out, "2026-11-30", "daily");
     assertEquals(Outputs.summary(expected), Outputs.summary(daily));
+    for (String kind : PinterestBatch.KINDS) {
+      assertEquals(kind + ": every record sent on day 1 is read", 100, Outputs.summary(daily).get(kind).get("read").asInt());
+    }
     for (String table : List.of("clean/pin", "clean/geo", "clean/user", "analytics/popular_category_by_country",
         "analytics/median_followers_by_age_group")) {
       assertEquals(table, sorted(Outputs.lines(expected.resolve(table))), sorted(Outputs.lines(daily.resolve(table))));
@@ -252,8 +258,13 @@ public class PinterestLandingIT {
     for (String kind : PinterestBatch.KINDS) {
       List<String> landed = files.entrySet().stream().filter(e -> e.getKey().startsWith(kind + "/"))
           .flatMap(e -> e.getValue().lines()).sorted().collect(Collectors.toList());
-      assertEquals(kind, sorted(lines.get(kind).subList(0, count)), landed);
+      assertEquals(kind, sorted(archived(lines.get(kind).subList(0, count))), landed);
     }
+  }
+
+  /** The lines the archive holds for these sent records: an empty record or a tombstone as "". */
+  private static List<String> archived(List<String> sent) {
+    return sent.stream().map(r -> r == null || r.isEmpty() ? "\"\"" : r).collect(Collectors.toList());
   }
 
   private static void produce(String prefix, Map<String, List<String>> lines, int from, int to, Instant day) {
