@@ -17,6 +17,9 @@ import org.joda.time.Instant;
  * <p>Accepted: {@code 2020-08-28T03:52:47}, {@code 2020-08-28 03:52:47}, optional fractional
  * seconds, and an optional zone ({@code Z}, {@code +00:00}, {@code +0000}). Resolution is strict,
  * so {@code 2020-13-01} or {@code 24:00:00} is a {@link BadValueException}, not a rolled-over date.
+ * So is an instant outside the years 1 to 9999 (UTC): java.time reads {@code +300000-01-01T00:00:00},
+ * but warehouses do not store it (PostgreSQL ends in 294276, MySQL in 9999), and one such row
+ * would fail a whole batch of upserts instead of becoming one dead letter.
  */
 public final class Timestamps {
   private static final DateTimeFormatter LOCAL =
@@ -43,6 +46,11 @@ public final class Timestamps {
 
   private Timestamps() {}
 
+  /** The first and last instant accepted (years 1 to 9999, UTC). */
+  private static final long MIN_MILLIS = LocalDateTime.of(1, 1, 1, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+  private static final long MAX_MILLIS =
+      LocalDateTime.of(10000, 1, 1, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli() - 1;
+
   /** Returns the instant, or null for a null input. */
   public static @Nullable Instant parseUtc(@Nullable String text) {
     if (text == null) {
@@ -53,24 +61,30 @@ public final class Timestamps {
     if (s.length() > 10 && s.charAt(10) == ' ') {
       s = s.substring(0, 10) + 'T' + s.substring(11);
     }
+    long millis;
     try {
       if (isPlainSeconds(s)) {
         // The form nearly every record has, read without the formatter (which cost 8% of the
         // streaming job's CPU); LocalDateTime.of checks the fields as strictly as ZONED does.
-        return new Instant(LocalDateTime.of(digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10),
-            digits(s, 11, 13), digits(s, 14, 16), digits(s, 17, 19)).toEpochSecond(ZoneOffset.UTC) * 1000);
+        millis = LocalDateTime.of(digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10),
+            digits(s, 11, 13), digits(s, 14, 16), digits(s, 17, 19)).toEpochSecond(ZoneOffset.UTC) * 1000;
+      } else {
+        java.time.temporal.TemporalAccessor parsed = ZONED.parse(s);
+        LocalDateTime local = LocalDateTime.from(parsed);
+        ZoneOffset offset =
+            parsed.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(parsed) : ZoneOffset.UTC;
+        millis = OffsetDateTime.of(local, offset).toInstant().toEpochMilli();
       }
-      java.time.temporal.TemporalAccessor parsed = ZONED.parse(s);
-      LocalDateTime local = LocalDateTime.from(parsed);
-      ZoneOffset offset =
-          parsed.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(parsed) : ZoneOffset.UTC;
-      return new Instant(OffsetDateTime.of(local, offset).toInstant().toEpochMilli());
     } catch (java.time.DateTimeException e) {
       throw new BadValueException("unreadable timestamp '" + text + "'");
     } catch (ArithmeticException e) {
       // A legal year such as +999999999 has no epoch millisecond: out of range, not a crash.
       throw new BadValueException("timestamp out of range '" + text + "'");
     }
+    if (millis < MIN_MILLIS || millis > MAX_MILLIS) {
+      throw new BadValueException("timestamp out of range '" + text + "'");
+    }
+    return new Instant(millis);
   }
 
   /** {@code dddd-dd-ddTdd:dd:dd}, ASCII digits only: no fraction, no offset. */

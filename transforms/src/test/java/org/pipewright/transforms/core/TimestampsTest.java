@@ -147,6 +147,17 @@ public class TimestampsTest {
   }
 
   @Test
+  public void onlyYearsOneTo9999AreAccepted() {
+    for (String bad : new String[] {"+300000-01-01T00:00:00", "+10000-01-01T00:00:00Z", "0000-12-31 23:59:59",
+        "9999-12-31T23:00:00-01:00"}) {
+      BadValueException e = assertThrows(bad, BadValueException.class, () -> Timestamps.parseUtc(bad));
+      assertEquals("timestamp out of range '" + bad + "'", e.getMessage());
+    }
+    assertEquals(new Instant(-62135596800000L), Timestamps.parseUtc("0001-01-01 00:00:00"));
+    assertEquals(new Instant(253402300799999L), Timestamps.parseUtc("9999-12-31T23:59:59.999Z"));
+  }
+
+  @Test
   public void unicodeWhiteSpaceIsTrimmed() {
     assertEquals(Timestamps.parseUtc("2020-08-28T03:52:47"), Timestamps.parseUtc("\u00852020-08-28 03:52:47\u202F"));
   }
@@ -162,7 +173,8 @@ public class TimestampsTest {
     java.util.Random random = new java.util.Random(7);
     int accepted = 0;
     for (int i = 0; i < 50_000; i++) {
-      String text = String.format("%04d-%02d-%02d%s%02d:%02d:%02d", random.nextInt(10_000), random.nextInt(14),
+      // Year 0 is out of range (onlyYearsOneTo9999AreAccepted): this compares the field checks.
+      String text = String.format("%04d-%02d-%02d%s%02d:%02d:%02d", 1 + random.nextInt(9_999), random.nextInt(14),
           random.nextInt(33), random.nextBoolean() ? "T" : " ", random.nextInt(26), random.nextInt(62), random.nextInt(62));
       Instant expected;
       try {
