@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.KV;
@@ -14,13 +13,13 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.io.jdbc.JdbcCheckpointStore;
 import org.pipewright.io.kafka.KafkaCommitStore;
 import org.pipewright.io.kafka.KafkaOffsets;
 import org.pipewright.io.kafka.KafkaSource;
+import org.pipewright.io.kafka.PublishKafka;
 import org.pipewright.io.kafka.ReadKafka;
 import org.pipewright.io.kinesis.KinesisStreams;
 import org.pipewright.io.kinesis.ReadKinesis;
@@ -208,18 +207,14 @@ public final class PinterestStreaming {
             .apply("Gather dead letters", Flatten.pCollections()));
     written.add(allDead.apply("Upsert dead letters", tables.deadLetters()));
     if (options.getDeadLetterTopic() != null) {
-      allDead
+      // Among the writes the safe point waits for: offsets committed before the topic has a dead
+      // letter would lose it there in a crash.
+      written.add(allDead
           .apply("Dead letters as JSON", MapElements
               .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
               .via((Row d) -> KV.of(d.getString("source"), RowJson.format(d))))
-          .apply("Publish dead letters", KafkaIO.<String, String>write()
-              .withBootstrapServers(options.getKafkaBootstrapServers())
-              .withTopic(options.getDeadLetterTopic())
-              // Secrets stay in the properties file, read by the producer on the worker: KafkaIO
-              // shows every entry of withProducerConfigUpdates as display data.
-              .withProducerFactoryFn(KafkaOptions.propertiesFile(options).<String, String>producerFactory())
-              .withKeySerializer(StringSerializer.class)
-              .withValueSerializer(StringSerializer.class));
+          .apply("Publish dead letters", PublishKafka.to(options.getKafkaBootstrapServers(), options.getDeadLetterTopic())
+              .withProperties(KafkaOptions.propertiesFile(options))));
     }
     PCollection<Row> live = clean.apply("Live counts", CountPostsLive.perMinute()
         .withWindow(Duration.standardSeconds(options.getWindowSeconds()))

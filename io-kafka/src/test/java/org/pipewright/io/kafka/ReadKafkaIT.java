@@ -38,9 +38,9 @@ import org.pipewright.testing.ServiceRule;
 import org.pipewright.transforms.core.TaggedRecord;
 
 /**
- * ReadKafka, KafkaOffsets and KafkaCommitStore against a real Kafka broker. The records are
- * produced once, with explicit partitions and timestamps; tests only read them, and every test
- * that commits uses its own consumer group.
+ * ReadKafka, KafkaOffsets, KafkaCommitStore and PublishKafka against a real Kafka broker. The
+ * records are produced once, with explicit partitions and timestamps; tests only read them (the
+ * publishing test writes a topic of its own), and every test that commits uses its own consumer group.
  *
  * <pre>
  * t.pin/0: @0 T+0s, @1 T+10s, @2 T+20s
@@ -96,6 +96,42 @@ public class ReadKafkaIT {
 
   private static KafkaSource source(String group) {
     return KafkaSource.of(KAFKA.get().bootstrapServers(), "t", List.of("pin", "geo"), group);
+  }
+
+  // ---- PublishKafka ----------------------------------------------------------------------
+
+  @Test
+  public void publishesEveryRecordBeforeTheRunEnds() {
+    KAFKA.get().createTopics(1, "t.published");
+    List<KV<String, String>> records = List.of(KV.of("a", "{\"n\": 1}"), KV.of("b", "Zoë ✨"), KV.of("a", ""));
+    pipeline.apply(org.apache.beam.sdk.transforms.Create.of(records)
+            .withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+        .apply(PublishKafka.to(KAFKA.get().bootstrapServers(), "t.published"));
+    pipeline.run().waitUntilFinish();
+
+    Map<String, Object> config = Map.of(
+        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers(),
+        org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
+        org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    TopicPartition published = new TopicPartition("t.published", 0);
+    List<KV<String, String>> read = new java.util.ArrayList<>();
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(config)) {
+      consumer.assign(List.of(published));
+      consumer.seekToBeginning(List.of(published));
+      // The run has ended, so the records are in the log: the end offset is read, not waited for.
+      assertEquals(3L, (long) consumer.endOffsets(List.of(published)).get(published));
+      while (consumer.position(published) < 3) {
+        consumer.poll(java.time.Duration.ofSeconds(1)).forEach(r -> read.add(KV.of(r.key(), r.value())));
+      }
+    }
+    assertEquals(sortedKvs(records), sortedKvs(read));
+  }
+
+  private static List<String> sortedKvs(List<KV<String, String>> kvs) {
+    return kvs.stream().map(KV::toString).sorted().collect(java.util.stream.Collectors.toList());
   }
 
   // ---- ReadKafka -------------------------------------------------------------------------
