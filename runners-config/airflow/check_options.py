@@ -11,8 +11,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pipewright_daily as daily  # noqa: E402
 
-JARS = {"direct": "pipewright-pipelines-bundled.jar", "spark": "pipewright-pipelines-spark-bundled.jar",
-        "flink": "pipewright-pipelines-flink-bundled.jar"}
 JOBS = [("org.pipewright.pipelines.PinterestLanding", daily.landing_options),
         ("org.pipewright.pipelines.PinterestBatch", daily.batch_options),
         ("org.pipewright.pipelines.DailyCheck", daily.check_options),
@@ -23,7 +21,7 @@ JOBS = [("org.pipewright.pipelines.PinterestLanding", daily.landing_options),
 def main(jar_dir):
     failed = 0
     for name, runner in daily.RUNNERS.items():
-        jar = os.path.join(jar_dir, JARS[name])
+        jar = os.path.join(jar_dir, runner["check_jar"])
         if not os.path.exists(jar):
             print("%s: %s not built, cannot check" % (name, jar))
             failed += 1
@@ -39,10 +37,10 @@ def main(jar_dir):
             print("%s %s: %s" % (name, job.rsplit(".", 1)[1], status))
             failed += result.returncode != 0
     options_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "options")
-    for env, runner in (("local", "direct"), ("emr", "spark"), ("flink", "flink")):
+    for env, runner in (("local", "local"), ("emr", "spark"), ("flink", "flink")):
         with open(os.path.join(options_dir, env + ".args")) as f:
             args = [line.strip() for line in f if line.strip()]
-        jar = os.path.join(jar_dir, JARS[runner])
+        jar = os.path.join(jar_dir, daily.RUNNERS[runner]["check_jar"])
         result = subprocess.run(["java", "-cp", jar, "org.pipewright.pipelines.CheckOptions",
                                  "org.pipewright.pipelines.PinterestBatch"] + args, capture_output=True, text=True)
         status = "ok" if result.returncode == 0 else "FAILED: " + (result.stderr.strip() or result.stdout.strip())

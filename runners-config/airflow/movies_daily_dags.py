@@ -1,4 +1,4 @@
-"""Daily movies warehouse load, one DAG per runner (movies_daily_direct, _spark, _flink):
+"""Daily movies warehouse load, one DAG per runner (movies_daily_local, _spark, _flink):
 load (write-audit-publish, quality gate inside) -> record check.
 
 The day's four CSV files are dropped under MOVIES_LANDING/dt=YYYY-MM-DD/ before 05:00 UTC; the load

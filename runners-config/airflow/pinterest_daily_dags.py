@@ -1,4 +1,4 @@
-"""Daily Pinterest batch, one DAG per runner (pinterest_daily_direct, _spark, _flink):
+"""Daily Pinterest batch, one DAG per runner (pinterest_daily_local, _spark, _flink):
 landing -> batch for yesterday -> data-quality gate.
 
 See pipewright_daily.py for the schedule, catchup and secrets.

@@ -23,22 +23,31 @@ Secrets stay out of the DAG: the worker's environment (or an Airflow connection 
 provides PIPEWRIGHT_JDBC_PASSWORD and AWS credentials (instance role on EMR).
 """
 
-# Where the bundled jars and the data live; overridden per deployment through environment.
+# Where the jars and the data live; edit per deployment.
+# local: the bundled jar's own default, Flink in the worker's JVM (Direct is a test runner).
+# spark: spark-submit with the spark-submit jar on the cluster of the Airflow connection
+#   (spark_default: master yarn, deploy mode cluster), as runners-config/spark-emr/README.md says;
+#   no --sparkMaster (spark-submit sets it) and no Java 17 flags to add. "check_jar" is the jar
+#   check_options.py parses the options with (the spark-submit jar lacks Spark itself).
 RUNNERS = {
-    "direct": {
+    "local": {
         "jar": "/opt/pipewright/pipewright-pipelines-bundled.jar",
-        "runner": "DirectRunner",
-        "options": {},
+        "runner": "FlinkRunner",
+        "options": {"flinkMaster": "[local]"},
+        "check_jar": "pipewright-pipelines-bundled.jar",
     },
     "spark": {
-        "jar": "/opt/pipewright/pipewright-pipelines-spark-bundled.jar",
+        "jar": "/opt/pipewright/pipewright-pipelines-spark-submit.jar",
         "runner": "SparkRunner",
-        "options": {"sparkMaster": "yarn"},
+        "options": {},
+        "spark_submit_conn": "spark_default",
+        "check_jar": "pipewright-pipelines-spark-bundled.jar",
     },
     "flink": {
         "jar": "/opt/pipewright/pipewright-pipelines-flink-bundled.jar",
         "runner": "FlinkRunner",
         "options": {"flinkMaster": "flink-jobmanager:8081", "parallelism": "4"},
+        "check_jar": "pipewright-pipelines-flink-bundled.jar",
     },
 }
 
