@@ -52,16 +52,18 @@ import org.pipewright.testing.ServiceRule;
  * real PostgreSQL, a real Kafka and the retail API stand-in): every page loads without a
  * JavaScript error, every chart draws one point per row of its table, the dead-letter filter works,
  * a {@code <script>} payload shows as text and does not run, and the live chart grows while the
- * streaming job writes. Screenshots go to {@code docs/console/}.
+ * streaming job writes. Screenshots go to {@code console/target/screenshots/} ({@code
+ * -Dpipewright.screenshots=DIR}; the README's are in {@code docs/console/}).
  *
- * <p>Skipped, with a message, only where {@code /usr/bin/chromedriver} is missing and the build is
+ * <p>Skipped, with a message, only where {@code chromedriver} (on the PATH, else {@code
+ * /usr/bin/chromedriver}) is missing and the build is
  * not CI ({@code CI} or {@code PIPEWRIGHT_REQUIRE_BROWSER} set, or {@code -Dpipewright.requireBrowser=true}).
  */
 public class ConsoleBrowserIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
   @ClassRule public static final ServiceRule<LocalPostgres> POSTGRES = ServiceRule.of("postgres", LocalPostgres::start);
 
-  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  static final String CHROMEDRIVER = chromedriver();
   static final String READER = "console_reader";
   static final String READER_PASSWORD = "browser-reader-pw";
   static final String INJECTED = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
@@ -70,6 +72,17 @@ public class ConsoleBrowserIT {
   private static String base;
   private static ChromeDriver browser;
   private static Path tmp;
+
+  /** chromedriver on the PATH (as {@code .ci/run} looks for it), else Debian's. */
+  private static String chromedriver() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      File candidate = new File(dir, "chromedriver");
+      if (!dir.isEmpty() && candidate.canExecute()) {
+        return candidate.getAbsolutePath();
+      }
+    }
+    return "/usr/bin/chromedriver";
+  }
 
   @BeforeClass
   public static void runPipelinesAndOpenABrowser() throws Exception {
