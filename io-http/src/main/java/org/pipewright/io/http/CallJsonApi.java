@@ -27,7 +27,8 @@ import org.pipewright.transforms.core.DeadLetter;
  * #EXCERPT_CHARS} characters of the body), so {@code requests = responses + dead letters}. Only
  * 429, 5xx, timeouts and connection errors are retried, at most {@link #withMaxAttempts} attempts
  * in all; a {@code Retry-After} is honoured up to the maximum back-off. Other 4xx answers, a body
- * that is not JSON, or an error the API reports in the body become dead letters at once. A refused
+ * that is not JSON or longer than {@link #withMaxBodyBytes}, or an error the API reports in the body
+ * become dead letters at once. A refused
  * key (401, 403, or an {@link ApiError#auth} from the check) stops the job with an {@link
  * HttpAuthException}: it would refuse every other request too.
  *
@@ -66,6 +67,7 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
   static final int DEFAULT_MAX_ATTEMPTS = 4;
   static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
   static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+  static final long DEFAULT_MAX_BODY_BYTES = 64L << 20;
 
   final String baseUrl;
   final String apiName;
@@ -78,10 +80,11 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
   final ApiErrorCheck errorCheck;
   final String kind;
   final String stepName;
+  final long maxBodyBytes;
 
   private CallJsonApi(String baseUrl, String apiName, ApiKey key, Duration timeout, Duration connectTimeout,
       double ratePerSecond, int maxAttempts, Backoff backoff, ApiErrorCheck errorCheck, String kind,
-      String stepName) {
+      String stepName, long maxBodyBytes) {
     this.baseUrl = baseUrl;
     this.apiName = apiName;
     this.key = key;
@@ -93,6 +96,7 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
     this.errorCheck = errorCheck;
     this.kind = kind;
     this.stepName = stepName;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   /**
@@ -110,7 +114,7 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     return new CallJsonApi(base, "http", ApiKey.none(), DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RATE,
         DEFAULT_MAX_ATTEMPTS, new Backoff(DEFAULT_INITIAL_BACKOFF.toMillis(), DEFAULT_MAX_BACKOFF.toMillis()),
-        ApiErrorCheck.none(), "http", "call-http");
+        ApiErrorCheck.none(), "http", "call-http", DEFAULT_MAX_BODY_BYTES);
   }
 
   /**
@@ -122,21 +126,21 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
     String newKind = kind.equals(apiName) ? name : kind;
     String newStep = stepName.equals("call-" + apiName) ? "call-" + name : stepName;
     return new CallJsonApi(baseUrl, name, key, timeout, connectTimeout, ratePerSecond, maxAttempts, backoff,
-        errorCheck, newKind, newStep);
+        errorCheck, newKind, newStep, maxBodyBytes);
   }
 
   /** Returns a copy that sends {@code key} with every request. */
   public CallJsonApi withApiKey(ApiKey key) {
     checkNotNull(key, "key");
     return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, ratePerSecond, maxAttempts, backoff,
-        errorCheck, kind, stepName);
+        errorCheck, kind, stepName, maxBodyBytes);
   }
 
   /** Returns a copy that gives up on an attempt after {@code timeout} without a complete answer. */
   public CallJsonApi withTimeout(Duration timeout) {
     checkArgument(timeout != null && !timeout.isNegative() && !timeout.isZero(), "timeout must be > 0, got %s", timeout);
     return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, ratePerSecond, maxAttempts, backoff,
-        errorCheck, kind, stepName);
+        errorCheck, kind, stepName, maxBodyBytes);
   }
 
   /** Returns a copy that gives up connecting after {@code timeout}. */
@@ -144,7 +148,7 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
     checkArgument(timeout != null && !timeout.isNegative() && !timeout.isZero(),
         "connect timeout must be > 0, got %s", timeout);
     return new CallJsonApi(baseUrl, apiName, key, this.timeout, timeout, ratePerSecond, maxAttempts, backoff,
-        errorCheck, kind, stepName);
+        errorCheck, kind, stepName, maxBodyBytes);
   }
 
   /** Returns a copy that sends at most {@code perSecond} requests per second per worker (0: no limit). */
@@ -152,14 +156,14 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
     checkArgument(perSecond >= 0 && !Double.isNaN(perSecond) && !Double.isInfinite(perSecond),
         "rate limit must be >= 0 requests/s (0: none), got %s", perSecond);
     return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, perSecond, maxAttempts, backoff,
-        errorCheck, kind, stepName);
+        errorCheck, kind, stepName, maxBodyBytes);
   }
 
   /** Returns a copy that makes at most {@code attempts} attempts per request (1: no retries). */
   public CallJsonApi withMaxAttempts(int attempts) {
     checkArgument(attempts >= 1, "max attempts must be >= 1, got %s", attempts);
     return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, ratePerSecond, attempts, backoff,
-        errorCheck, kind, stepName);
+        errorCheck, kind, stepName, maxBodyBytes);
   }
 
   /**
@@ -169,28 +173,39 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
   public CallJsonApi withBackoff(Duration initial, Duration max) {
     checkArgument(initial != null && max != null, "back-off durations must not be null");
     return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, ratePerSecond, maxAttempts,
-        new Backoff(initial.toMillis(), max.toMillis()), errorCheck, kind, stepName);
+        new Backoff(initial.toMillis(), max.toMillis()), errorCheck, kind, stepName, maxBodyBytes);
   }
 
   /** Returns a copy that looks for errors inside 2xx answers with {@code check}. */
   public CallJsonApi withApiErrorCheck(ApiErrorCheck check) {
     checkNotNull(check, "check");
     return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, ratePerSecond, maxAttempts, backoff,
-        check, kind, stepName);
+        check, kind, stepName, maxBodyBytes);
   }
 
   /** Returns a copy whose dead letters have kind {@code kind}. */
   public CallJsonApi withDeadLetterKind(String kind) {
     checkArgument(kind != null && !kind.isEmpty(), "dead-letter kind must not be empty");
     return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, ratePerSecond, maxAttempts, backoff,
-        errorCheck, kind, stepName);
+        errorCheck, kind, stepName, maxBodyBytes);
   }
 
   /** Returns a copy whose dead letters name {@code stepName} as the failing step. */
   public CallJsonApi withStepName(String stepName) {
     checkArgument(stepName != null && !stepName.isEmpty(), "stepName must not be empty");
     return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, ratePerSecond, maxAttempts, backoff,
-        errorCheck, kind, stepName);
+        errorCheck, kind, stepName, maxBodyBytes);
+  }
+
+  /**
+   * Returns a copy that reads at most {@code bytes} of an answer's body (64 MiB by default): a
+   * longer one is a dead letter ({@code body_too_large}) with its first {@value #EXCERPT_CHARS}
+   * characters, rather than a worker out of memory.
+   */
+  public CallJsonApi withMaxBodyBytes(long bytes) {
+    checkArgument(bytes > 0 && bytes < Integer.MAX_VALUE - 8, "max body bytes must be in 1..2^31-9, got %s", bytes);
+    return new CallJsonApi(baseUrl, apiName, key, timeout, connectTimeout, ratePerSecond, maxAttempts, backoff,
+        errorCheck, kind, stepName, bytes);
   }
 
   /** The base URL (it holds no key). */
@@ -222,6 +237,7 @@ public final class CallJsonApi extends PTransform<PCollection<Row>, CleanResult>
         .add(DisplayData.item("connectTimeout", connectTimeout.toString()).withLabel("Connect timeout"))
         .add(DisplayData.item("rateLimit", ratePerSecond).withLabel("Requests/s per worker (0: none)"))
         .add(DisplayData.item("maxAttempts", maxAttempts).withLabel("Max attempts"))
+        .add(DisplayData.item("maxBodyBytes", maxBodyBytes).withLabel("Max body bytes"))
         .add(DisplayData.item("backoff", backoff.initialMillis() + " ms doubling to " + backoff.maxMillis() + " ms")
             .withLabel("Back-off"))
         .add(DisplayData.item("apiErrorCheck", errorCheck.toString()).withLabel("API error check"));

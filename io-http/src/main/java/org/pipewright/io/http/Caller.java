@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +39,7 @@ final class Caller {
     final ApiErrorCheck errorCheck;
     final String kind;
     final String stepName;
+    final long maxBodyBytes;
 
     Config(CallJsonApi t) {
       this.baseUrl = t.baseUrl;
@@ -50,6 +53,7 @@ final class Caller {
       this.errorCheck = t.errorCheck;
       this.kind = t.kind;
       this.stepName = t.stepName;
+      this.maxBodyBytes = t.maxBodyBytes;
     }
   }
 
@@ -144,9 +148,19 @@ final class Caller {
       Long retryAfter = null;
       String body = null;
       try {
-        HttpResponse<String> response = client.send(httpRequest, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<InputStream> response = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
-        body = response.body();
+        byte[] bytes;
+        try (InputStream in = response.body()) {
+          // Grows as it reads: a short answer does not cost the limit's worth of memory.
+          bytes = in.readNBytes((int) config.maxBodyBytes + 1);
+        }
+        if (bytes.length > config.maxBodyBytes) {
+          body = new String(bytes, 0, (int) Math.min(bytes.length, 4L * CallJsonApi.EXCERPT_CHARS), charset(response));
+          return dead("body_too_large (HTTP " + status + "): over " + config.maxBodyBytes + " bytes", masked, body,
+              attempt - 1);
+        }
+        body = new String(bytes, charset(response));
         switch (RetryPolicy.ofStatus(status)) {
           case SUCCESS:
             return answer(name, path, masked, status, body, attempt - 1);
@@ -170,6 +184,22 @@ final class Caller {
       }
       sleeper.sleep(config.backoff.delayMillis(attempt, ThreadLocalRandom.current().nextDouble(), retryAfter));
     }
+  }
+
+  /** The charset of the answer's {@code Content-Type}, else UTF-8 (what {@code BodyHandlers.ofString} does). */
+  private static Charset charset(HttpResponse<?> response) {
+    String type = response.headers().firstValue("Content-Type").orElse("");
+    for (String parameter : type.split(";")) {
+      String[] nameValue = parameter.trim().split("=", 2);
+      if (nameValue.length == 2 && nameValue[0].trim().equalsIgnoreCase("charset")) {
+        try {
+          return Charset.forName(nameValue[1].trim().replace("\"", ""));
+        } catch (IllegalArgumentException e) {
+          return StandardCharsets.UTF_8;
+        }
+      }
+    }
+    return StandardCharsets.UTF_8;
   }
 
   private Result answer(@Nullable String name, String path, String masked, int status, String body, int retries) {

@@ -33,9 +33,21 @@ enum RetryPolicy {
     return FAIL;
   }
 
-  /** An attempt that got no answer: timeouts and I/O errors (refused, reset, cut off) are retried. */
+  /**
+   * An attempt that got no answer: timeouts and I/O errors (refused, reset, cut off) are retried;
+   * a certificate the client does not trust is not, no retry would change it.
+   */
   static RetryPolicy ofException(Throwable e) {
-    return e instanceof IOException ? RETRY : FAIL;
+    return e instanceof IOException && !isCertificateError(e) ? RETRY : FAIL;
+  }
+
+  private static boolean isCertificateError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertificateException || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A short reason for a failed attempt, without the exception's message (it may name the host). */
@@ -45,6 +57,9 @@ enum RetryPolicy {
     }
     if (e instanceof ConnectException) {
       return "connection_refused";
+    }
+    if (isCertificateError(e)) {
+      return "untrusted_certificate";
     }
     return e instanceof IOException ? "connection_error" : "error";
   }

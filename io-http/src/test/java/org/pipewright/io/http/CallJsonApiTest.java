@@ -254,6 +254,21 @@ public class CallJsonApiTest {
   }
 
   @Test
+  public void aBodyOverTheLimitIsADeadLetterWithItsStart() throws Exception {
+    CleanResult result = requests("Requests", List.of(ApiRequest.of("t", "/v1/trends?date=2017-03-06")))
+        .apply(products().withMaxBodyBytes(100));
+    String body = json(apis.data().trends(MONDAY));
+    PAssert.that(result.output()).empty();
+    PAssert.that(result.deadLetters()).satisfies(letters -> {
+      org.apache.beam.sdk.values.Row letter = letters.iterator().next();
+      assertEquals("body_too_large (HTTP 200): over 100 bytes", DeadLetter.reason(letter));
+      assertEquals(body.substring(0, 101), DeadLetter.payload(letter));
+      return null;
+    });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
   public void aTimeoutIsRetriedThenDeadLettered() throws Exception {
     apis.slow("/v1/trends", 2, Duration.ofSeconds(3));
     CleanResult result = requests("Requests", List.of(ApiRequest.of("t", "/v1/trends?date=2017-03-06")))

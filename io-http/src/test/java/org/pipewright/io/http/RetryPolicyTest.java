@@ -35,6 +35,12 @@ public class RetryPolicyTest {
     assertEquals(RetryPolicy.RETRY, RetryPolicy.ofException(new ConnectException()));
     assertEquals(RetryPolicy.RETRY, RetryPolicy.ofException(new EOFException("EOF reached while reading")));
     assertEquals(RetryPolicy.FAIL, RetryPolicy.ofException(new IllegalArgumentException("bad URI")));
+    // A handshake cut off is retried; a certificate the client does not trust is final.
+    assertEquals(RetryPolicy.RETRY, RetryPolicy.ofException(new javax.net.ssl.SSLHandshakeException("closed")));
+    javax.net.ssl.SSLHandshakeException untrusted = new javax.net.ssl.SSLHandshakeException("PKIX path building failed");
+    untrusted.initCause(new java.security.cert.CertificateException("unable to find valid certification path"));
+    assertEquals(RetryPolicy.FAIL, RetryPolicy.ofException(untrusted));
+    assertEquals("untrusted_certificate", RetryPolicy.describe(untrusted));
 
     assertEquals("timeout", RetryPolicy.describe(new HttpTimeoutException("x")));
     assertEquals("connect_timeout", RetryPolicy.describe(new HttpConnectTimeoutException("x")));
