@@ -58,17 +58,27 @@ final class WarehouseTables {
       throw new UsageException("--jdbcUrl must not contain the password: set " + JdbcConnection.PASSWORD_ENV
           + " or --jdbcPasswordFile");
     }
+    if (url != null) {
+      try {
+        JdbcOptions.connection(options);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--jdbcUrl: " + e.getMessage());
+      }
+    }
+    dialect(options);
+  }
+
+  private static Dialect dialect(JdbcOptions options) {
+    try {
+      return Dialect.parse(options.getJdbcDialect());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--jdbcDialect: " + e.getMessage());
+    }
   }
 
   static WarehouseTables of(JdbcOptions options, String defaultPrefix, List<String> suffixes) {
     validate(options, defaultPrefix, suffixes);
-    Dialect dialect;
-    try {
-      dialect = Dialect.parse(options.getJdbcDialect());
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--jdbcDialect: " + e.getMessage());
-    }
-    return new WarehouseTables(prefix(options, defaultPrefix), JdbcOptions.connection(options), dialect);
+    return new WarehouseTables(prefix(options, defaultPrefix), JdbcOptions.connection(options), dialect(options));
   }
 
   String prefix() {

@@ -75,6 +75,32 @@ public class RunLogIT {
   }
 
   @Test
+  public void theTimesAreTheInstantsWhateverTheJvmsTimeZone() throws Exception {
+    java.util.TimeZone zone = java.util.TimeZone.getDefault();
+    java.time.Instant before = java.time.Instant.now();
+    RunLog log;
+    try {
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+      log = RunLog.start(tables(), true, "pinterest", PinterestBatch.class, options(), false);
+      log.finish(RunLog.SUCCEEDED, null, null);
+    } finally {
+      java.util.TimeZone.setDefault(zone);
+    }
+    java.time.Instant after = java.time.Instant.now();
+    try (Connection c = POSTGRES.get().connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT EXTRACT(EPOCH FROM started_at) * 1000, EXTRACT(EPOCH FROM finished_at) * 1000"
+            + " FROM " + RunLog.TABLE + " WHERE run_id = '" + log.id() + "'")) {
+      assertTrue(r.next());
+      for (int column = 1; column <= 2; column++) {
+        long millis = r.getBigDecimal(column).longValue();
+        // Whole milliseconds may round down: a millisecond of slack at the start.
+        assertTrue(column + ": " + millis + " not in " + before + ".." + after,
+            millis >= before.toEpochMilli() - 1 && millis <= after.toEpochMilli());
+      }
+    }
+  }
+
+  @Test
   public void aPipelineThatFailsIsRecordedAsFailed() throws Exception {
     RunLog log = RunLog.start(tables(), true, "movies", MoviesWarehouse.class, options(), false);
     Pipeline pipeline = Pipeline.create(options());

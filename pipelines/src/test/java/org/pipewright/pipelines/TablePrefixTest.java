@@ -44,6 +44,24 @@ public class TablePrefixTest {
   }
 
   @Test
+  public void aUrlThatIsNotJdbcAndAnUnknownDialectAreUsageErrorsBeforeAnyServiceIsAsked() {
+    UsageException url = assertThrows(UsageException.class,
+        () -> PinterestTables.validate(options("--jdbcUrl=postgresql://db:5432/x")));
+    assertEquals("--jdbcUrl: JDBC URL must start with jdbc:, got 'postgresql://db:5432/x'", url.getMessage());
+    UsageException dialect = assertThrows(UsageException.class,
+        () -> PinterestTables.validate(options("--jdbcUrl=jdbc:postgresql://db/x", "--jdbcDialect=postgresql")));
+    assertEquals("--jdbcDialect: unknown JDBC dialect 'postgresql': use postgres or redshift", dialect.getMessage());
+  }
+
+  @Test
+  public void aKinesisEndpointWithoutASchemeIsAUsageError() {
+    PinterestStreamingOptions options = PipelineOptionsFactory
+        .fromArgs("--source=kinesis", "--kinesisEndpoint=127.0.0.1:4567").as(PinterestStreamingOptions.class);
+    UsageException e = assertThrows(UsageException.class, () -> PinterestStreaming.kinesisRead(options));
+    assertEquals("Kinesis endpoint must be an http:// or https:// URL with a host, got '127.0.0.1:4567'", e.getMessage());
+  }
+
+  @Test
   public void batchMainRefusesAHostilePrefixWithOneErrorLineAndExitCode2() throws Exception {
     assertRefused("org.pipewright.pipelines.PinterestBatch", "--input=/nonexistent", "--output=/nonexistent",
         "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/x");

@@ -69,8 +69,13 @@ public final class ReadKinesis extends PTransform<PBegin, PCollection<Row>> {
     return new ReadKinesis(List.of(stream), null, null, null, null, false);
   }
 
-  /** Returns a copy that talks to {@code endpoint} instead of AWS (a local stand-in, a VPC endpoint). */
+  /**
+   * Returns a copy that talks to {@code endpoint} ({@code http://host:port} or {@code https://...})
+   * instead of AWS (a local stand-in, a VPC endpoint).
+   */
   public ReadKinesis withEndpoint(String endpoint) {
+    checkArgument(isHttpUrl(endpoint), "Kinesis endpoint must be an http:// or https:// URL with a host, got '%s'",
+        endpoint);
     return new ReadKinesis(streams, kinds, endpoint, region, start, latest);
   }
 
@@ -144,6 +149,15 @@ public final class ReadKinesis extends PTransform<PBegin, PCollection<Row>> {
       out.output(TaggedRecord.of(kind != null ? kind : kindOfKey(record.getPartitionKey()),
           record.getStreamName() + "/" + record.getShardId() + "@" + record.getSequenceNumber(),
           new String(record.getDataAsBytes(), StandardCharsets.UTF_8)));
+    }
+  }
+
+  private static boolean isHttpUrl(String endpoint) {
+    try {
+      URI uri = new URI(endpoint);
+      return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null;
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      return false;
     }
   }
 }
