@@ -18,7 +18,8 @@ import org.pipewright.transforms.movies.MovieSchemas;
 /**
  * The movies warehouse tables (default prefix {@code movies_}) and their keys. The model and the
  * analytics are loaded write-audit-publish: staged ({@code <table>_stage}), audited by the quality
- * checks, then published together in one transaction ({@link JdbcStaging}, {@link JdbcPublish}).
+ * checks, then published together in one transaction ({@link JdbcStaging}, {@link JdbcPublish}):
+ * the model tables merged by key, the analytics replaced whole.
  * Dead letters and the quality results are written whatever the audit says: they explain it.
  */
 final class MoviesTables {
@@ -70,7 +71,12 @@ final class MoviesTables {
     this.warehouse = warehouse;
     JdbcStaging staging = JdbcStaging.of(warehouse.connection(), warehouse.dialect());
     for (Map.Entry<String, Table> table : TABLES.entrySet()) {
-      staging = staging.withTable(warehouse.name(table.getKey()), table.getValue().schema, table.getValue().keys);
+      String name = warehouse.name(table.getKey());
+      Table t = table.getValue();
+      // The analytics are computed from this load's input: a row an earlier load left (a rank past
+      // --topN, a genre gone from the data) must go, as in the other jobs' replaced analytics.
+      staging = ANALYTICS.contains(table.getKey()) ? staging.withReplacedTable(name, t.schema, t.keys)
+          : staging.withTable(name, t.schema, t.keys);
     }
     this.staging = staging;
   }

@@ -241,6 +241,16 @@ public class MoviesWarehouseIT {
     assertEquals(ratingsAdded, changes.get("mw_ratings").inserted);
     assertEquals(0, changes.get("mw_ratings").updated);
     assertEquals(0, changes.get("mw_cpi").inserted + changes.get("mw_cpi").updated);
+
+    // A shorter top list: the analytics are replaced, so no rank of the longer one is left behind.
+    long ranked = warehouse.count("SELECT COUNT(*) FROM mw_top_rated");
+    assertTrue("the fixture ranks more than 3 movies: " + ranked, ranked > 3);
+    Path fourth = out("load-4");
+    List<String> topThree = new ArrayList<>(args(changed, fourth, "mw_", false));
+    topThree.add("--topN=3");
+    BundledJar.runOk(MAIN, topThree, env(), MINUTES);
+    assertEquals(3, warehouse.count("SELECT COUNT(*) FROM mw_top_rated"));
+    assertTablesEqualFiles(warehouse, "mw_", fourth);
   }
 
   // ---- the gate -------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The staging side of a write-audit-publish load: each final table of the load has a staging table
  * of the same columns and key ({@code <table>_stage} by default), the pipeline writes into the
  * staging tables ({@link #stage}), checks run on the staged data, and {@link JdbcPublish} merges
- * every staging table into its final table in one transaction, or none when a check blocks.
+ * every staging table into its final table in one transaction (replacing it, for {@link
+ * #withReplacedTable}), or none when a check blocks.
  *
  * <p>Before the run, on the driver, {@link #claim} makes sure no other run is using the same staging
  * tables, and {@link #prepare} creates the final tables that are missing (when asked) and (re)creates
@@ -77,11 +78,14 @@ public final class JdbcStaging implements Serializable {
     final String name;
     final Schema schema;
     final List<String> keys;
+    /** Rows whose key the load did not stage are deleted when it publishes. */
+    final boolean replaced;
 
-    Table(String name, Schema schema, List<String> keys) {
+    Table(String name, Schema schema, List<String> keys, boolean replaced) {
       this.name = name;
       this.schema = schema;
       this.keys = keys;
+      this.replaced = replaced;
     }
   }
 
@@ -103,6 +107,20 @@ public final class JdbcStaging implements Serializable {
    * schema.table}) of rows of {@code schema}, keyed by {@code keys} (at least one column).
    */
   public JdbcStaging withTable(String table, Schema schema, String... keys) {
+    return with(table, schema, keys, false);
+  }
+
+  /**
+   * Returns a copy that also loads {@code table} as {@link #withTable} does, but replaces it whole:
+   * when the load publishes, the rows whose key it did not stage are deleted, in the same
+   * transaction. For tables derived from the whole input (rankings, totals per group), where an
+   * upsert would keep rows that no longer belong (a 25th place after a run that ranks ten).
+   */
+  public JdbcStaging withReplacedTable(String table, Schema schema, String... keys) {
+    return with(table, schema, keys, true);
+  }
+
+  private JdbcStaging with(String table, Schema schema, String[] keys, boolean replaced) {
     SqlIdentifiers.checkTable(table);
     checkNotNull(schema, "schema");
     checkArgument(keys.length > 0, "table %s needs at least one key column", table);
@@ -114,7 +132,7 @@ public final class JdbcStaging implements Serializable {
     }
     checkArgument(!tables.containsKey(table), "table %s is already part of this load", table);
     Map<String, Table> copy = new LinkedHashMap<>(tables);
-    copy.put(table, new Table(table, schema, List.of(keys)));
+    copy.put(table, new Table(table, schema, List.of(keys), replaced));
     return new JdbcStaging(connection, dialect, copy, suffix);
   }
 
@@ -420,6 +438,10 @@ public final class JdbcStaging implements Serializable {
       Map<String, Outcome> outcomes = new LinkedHashMap<>();
       for (Table t : tables.values()) {
         String stage = stageName(t.name, suffix);
+        if (t.replaced) {
+          int deleted = s.executeUpdate(deleteUnstaged(t, stage));
+          LOG.info("Publishing {}: {} rows no longer in the load deleted", t.name, deleted);
+        }
         long inserted;
         long updated;
         if (dialect == Dialect.POSTGRES) {
@@ -437,6 +459,18 @@ public final class JdbcStaging implements Serializable {
       }
       return outcomes;
     }
+  }
+
+  /** Deletes the rows of {@code t} whose key is not in {@code stage} (plain SQL both dialects run). */
+  private String deleteUnstaged(Table t, String stage) {
+    String target = dialect.quoteTable(t.name);
+    String staged = dialect.quoteTable(stage);
+    StringBuilder match = new StringBuilder();
+    for (String key : t.keys) {
+      match.append(match.length() == 0 ? "" : " AND ").append(staged).append('.').append(Dialect.quote(key))
+          .append(" = ").append(target).append('.').append(Dialect.quote(key));
+    }
+    return "DELETE FROM " + target + " WHERE NOT EXISTS (SELECT 1 FROM " + staged + " WHERE " + match + ")";
   }
 
   /**

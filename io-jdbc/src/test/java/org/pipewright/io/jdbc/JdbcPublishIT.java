@@ -195,6 +195,22 @@ public class JdbcPublishIT {
         query("SELECT * FROM " + tags + " ORDER BY \"item_id\", \"tag\""));
   }
 
+  @Test
+  public void aReplacedTableLosesTheRowsALaterLoadDoesNotStage() throws Exception {
+    String items = "replaced_" + itemTable();
+    String tags = "replaced_" + tagTable();
+    JdbcStaging staging = JdbcStaging.of(connection(), dialect).withTable(items, ITEM, "id")
+        .withReplacedTable(tags, TAG, "item_id", "tag");
+    run(first, staging, true, ITEMS, TAGS, List.of(), List.of(
+        published(items, 3, 3, 0, 0), published(tags, 3, 3, 0, 0)));
+    // Fewer items and tags: the merged table keeps the items it did not get, the replaced one not.
+    run(second, staging, false, ITEMS.subList(0, 1), List.of(tag(1, "a", 1.5), tag(2, "a", 2.5)), List.of(),
+        List.of(published(items, 1, 0, 0, 1), published(tags, 2, 0, 1, 1)));
+    assertEquals(3L, scalar("SELECT COUNT(*) FROM " + items));
+    assertEquals(List.of(Arrays.asList(1L, "a", 1.5), Arrays.asList(2L, "a", 2.5)),
+        query("SELECT * FROM " + tags + " ORDER BY \"item_id\", \"tag\""));
+  }
+
   // ---- audit ------------------------------------------------------------------------------
 
   @Test
