@@ -201,7 +201,7 @@ public final class RetailDaily {
     if (tables != null) {
       valuation.apply("Upsert valuation", tables.upsert(RetailTables.VALUATION, valuation.getSchema()));
       discount.apply("Upsert discount", tables.upsert(RetailTables.DISCOUNT, discount.getSchema()));
-      frequency.apply("Upsert trending frequency", tables.upsert(RetailTables.FREQUENCY, frequency.getSchema()));
+      frequency.apply("Replace trending frequency", tables.frequency(frequency.getSchema()));
       top.apply("Replace trending top", tables.top(top.getSchema()));
       WarehouseTables.withSourceKey(PCollectionList.of(deadLetters).apply("All dead letters", Flatten.pCollections()))
           .apply("Upsert dead letters", tables.deadLetters());

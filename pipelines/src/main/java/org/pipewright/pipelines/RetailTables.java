@@ -75,6 +75,9 @@ final class RetailTables {
       for (Map.Entry<String, Schema> table : schemas.entrySet()) {
         if (table.getKey().equals(TOP)) {
           top().createTable(table.getValue());
+        } else if (table.getKey().equals(FREQUENCY)) {
+          // Replaced by each run, but one row per item all the same: the key stays the primary key.
+          warehouse.upsert(FREQUENCY, "item_id").createTable(table.getValue());
         } else {
           upsert(table.getKey()).createTable(table.getValue());
         }
@@ -92,7 +95,16 @@ final class RetailTables {
   }
 
   private JdbcUpsert upsert(String table) {
-    return table.equals(FREQUENCY) ? warehouse.upsert(table, "item_id") : warehouse.upsert(table, "item_id", "date");
+    return warehouse.upsert(table, "item_id", "date");
+  }
+
+  /**
+   * Replaces the trending frequency: it counts the days of this run's range only, so merging it by
+   * item into an earlier run's would mix two ranges (and disagree with the top list, replaced too).
+   */
+  JdbcReplace frequency(Schema schema) {
+    schemas.put(FREQUENCY, schema);
+    return warehouse.replace(FREQUENCY);
   }
 
   JdbcReplace top(Schema schema) {

@@ -132,6 +132,14 @@ public class RetailDailyIT {
     try (MongoClient client = MongoClients.create(MONGO.get().uri())) {
       assertEquals(valuation.size(), client.getDatabase("pipewright").getCollection("wk_valuation").countDocuments());
     }
+
+    // One day of the same archive: the frequency and the top list are that day's, not a mix of runs.
+    Path oneDay = TMP.getRoot().toPath().resolve("week-one-day");
+    run(landing, oneDay, "2017-03-08", "2017-03-08", "wk_", keys());
+    for (String table : List.of("trending_frequency", "trending_top")) {
+      assertEquals(table, Warehouse.numbersAsDecimals(Outputs.rows(oneDay.resolve(table))),
+          Warehouse.numbersAsDecimals(warehouse.rows("wk_" + table).stream().map(Outputs::parse).collect(Collectors.toList())));
+    }
   }
 
   @Test
