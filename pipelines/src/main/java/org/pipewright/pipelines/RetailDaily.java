@@ -87,6 +87,13 @@ public final class RetailDaily {
     }
     RetailTables tables = options.getJdbcUrl() == null ? null : RetailTables.of(options);
     MongoConnection mongo = RetailTables.mongo(options);
+    // The stores first: a warehouse that refuses the run should not cost the API calls of --fetch.
+    if (tables != null) {
+      tables.check();
+    }
+    if (mongo != null) {
+      RetailTables.checkMongo(mongo);
+    }
     if (options.getFetch()) {
       if (range.isAll()) {
         range = DateRange.of(LocalDate.now(ZoneOffset.UTC).toString(), null, null);
@@ -95,12 +102,6 @@ public final class RetailDaily {
     }
     Cli.requireInputs(options.getInput(), KINDS, "**");
     Cli.requireWritable(options.getOutput());
-    if (tables != null) {
-      tables.check();
-    }
-    if (mongo != null) {
-      RetailTables.checkMongo(mongo);
-    }
     Pipeline pipeline = Pipeline.create(options);
     List<String> replaced = build(pipeline, options, format, range, currencies, tables, mongo);
     if (tables != null && options.getCreateTables()) {

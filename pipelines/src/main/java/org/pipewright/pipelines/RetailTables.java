@@ -136,7 +136,7 @@ final class RetailTables {
   static void checkMongo(MongoConnection mongo) {
     try {
       mongo.check();
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
   }

@@ -100,7 +100,7 @@ public final class ShowTable {
     MongoConnection connection = MongoConnection.to(address.substring(0, slash) + "/");
     try {
       connection.check();
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     try (MongoClient client = connection.open()) {

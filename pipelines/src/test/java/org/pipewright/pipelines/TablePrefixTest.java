@@ -54,6 +54,15 @@ public class TablePrefixTest {
   }
 
   @Test
+  public void aMongoUriWithAUserButNoPasswordIsAUsageError() {
+    org.junit.Assume.assumeTrue("the password variable is not set here",
+        System.getenv(org.pipewright.io.mongodb.MongoConnection.PASSWORD_ENV) == null);
+    UsageException e = assertThrows(UsageException.class, () -> RetailTables.checkMongo(
+        org.pipewright.io.mongodb.MongoConnection.to("mongodb://etl@127.0.0.1:1/")));
+    assertThat(e.getMessage(), startsWith("the MongoDB URI "));
+  }
+
+  @Test
   public void aKinesisEndpointWithoutASchemeIsAUsageError() {
     PinterestStreamingOptions options = PipelineOptionsFactory
         .fromArgs("--source=kinesis", "--kinesisEndpoint=127.0.0.1:4567").as(PinterestStreamingOptions.class);
