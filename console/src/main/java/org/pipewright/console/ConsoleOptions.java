@@ -94,7 +94,8 @@ final class ConsoleOptions {
       throw new IllegalArgumentException("--" + name + " must be letters, digits and _, not starting with a digit,"
           + " short enough for SQL identifiers; got '" + prefix + "'");
     }
-    return prefix;
+    // The pipelines fold table names to lower case (SqlIdentifiers), so Shop_ wrote shop_valuation.
+    return prefix.toLowerCase(java.util.Locale.ROOT);
   }
 
   private static int intOption(Map<String, String> values, String name, int defaultValue, int min, int max) {

@@ -65,8 +65,13 @@ final class Warehouse {
       c = connection.open();
     } catch (SQLException e) {
       // The driver's own message may name the host it tried; the state tells what kind of failure.
+      String state = e.getSQLState();
+      if (state != null && state.startsWith("28")) {
+        throw new Unavailable("The database at " + connection.describe() + " refused the login (SQL state " + state
+            + "): check the console's user and password.");
+      }
       throw new Unavailable("The database at " + connection.describe() + " cannot be reached (SQL state "
-          + e.getSQLState() + ").");
+          + state + ").");
     }
     try (c) {
       c.setReadOnly(true);

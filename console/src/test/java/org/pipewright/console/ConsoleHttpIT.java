@@ -314,4 +314,17 @@ public class ConsoleHttpIT {
       assertThat(Http.JSON.readTree(api.body()).get("error").asText(), containsString(url));
     }
   }
+
+  @Test
+  public void aWrongPasswordSaysTheLoginWasRefused() throws Exception {
+    Path wrong = TMP.newFile("wrong-password").toPath();
+    Files.writeString(wrong, "not-" + READER_PASSWORD);
+    try (ConsoleServer refused = Console.start(ConsoleOptions.parse("--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+        "--jdbcUser=" + READER, "--jdbcPasswordFile=" + wrong, "--port=0"), null)) {
+      HttpResponse<String> page = Http.get("http://127.0.0.1:" + refused.port() + "/pinterest");
+      assertEquals(503, page.statusCode());
+      assertThat(page.body(), containsString("refused the login"));
+      assertThat(page.body(), not(containsString("cannot be reached")));
+    }
+  }
 }

@@ -22,6 +22,12 @@ public class ConsoleOptionsTest {
   }
 
   @Test
+  public void prefixesAreFoldedToLowerCaseAsThePipelinesFoldTableNames() {
+    ConsoleOptions o = ConsoleOptions.parse("--jdbcUrl=jdbc:postgresql://127.0.0.1/db", "--retailPrefix=Shop_");
+    assertEquals("shop_", o.prefixes.retail);
+  }
+
+  @Test
   public void badOptionsSayWhatIsWrong() {
     assertThat(error(), containsString("--jdbcUrl is required"));
     assertThat(error("--jdbcUrl=jdbc:mysql://x/db"), containsString("PostgreSQL URL"));
