@@ -370,11 +370,24 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
         document = RowDocuments.toDocument(row, keys);
       } catch (IllegalArgumentException | ClassCastException e) {
         refused.inc();
-        out.get(deadLettersTag).output(DeadLetter.of(kind, STEP, e.getMessage(), source, RowJson.format(row)));
+        out.get(deadLettersTag).output(DeadLetter.of(kind, STEP, e.getMessage(), sourceOf(row), RowJson.format(row)));
         return;
       }
       documents.inc();
       out.get(documentsTag).output(document);
+    }
+
+    /**
+     * {@code database.collection#key values}: unique per row, as a dead letter's source is meant to be
+     * (sinks key dead letters by it; the collection alone would fold every refused row into one).
+     */
+    private String sourceOf(Row row) {
+      StringBuilder s = new StringBuilder(source).append('#');
+      for (int i = 0; i < keys.size(); i++) {
+        String key = keys.get(i);
+        s.append(i == 0 ? "" : ",").append(row.getSchema().hasField(key) ? String.valueOf((Object) row.getValue(key)) : "");
+      }
+      return s.toString();
     }
   }
 }
