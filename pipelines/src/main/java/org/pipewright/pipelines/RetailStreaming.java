@@ -148,6 +148,9 @@ public final class RetailStreaming {
     if (mongo != null) {
       RetailTables.checkMongo(mongo);
     }
+    if (!options.getCreateTables()) {
+      checkSourceColumns(tables);
+    }
     Pipeline pipeline = Pipeline.create(options);
     RunLog log = RunLog.start(tables.warehouse(), options.getCreateTables(), RetailDaily.QUALITY_NAME,
         RetailStreaming.class, options, true);
@@ -412,6 +415,33 @@ public final class RetailStreaming {
    * Tables made by RetailDaily have no {@code source} column: add it (null: any streamed answer is
    * newer), so both jobs can share one set of tables.
    */
+  /**
+   * Without {@code --createTables}: the upserts need the {@code source} column, so say before the
+   * job starts, not at its first write, when a table lacks it or is missing.
+   */
+  static void checkSourceColumns(RetailTables tables) {
+    try (Connection c = tables.connection().open()) {
+      for (String table : List.of(RetailTables.VALUATION, RetailTables.DISCOUNT)) {
+        String name = tables.name(table).toLowerCase(Locale.ROOT);
+        boolean exists;
+        try (java.sql.ResultSet r = c.getMetaData().getColumns(null, null, name, null)) {
+          exists = r.next();
+        }
+        boolean hasSource;
+        try (java.sql.ResultSet r = c.getMetaData().getColumns(null, null, name, SOURCE)) {
+          hasSource = r.next();
+        }
+        if (!exists || !hasSource) {
+          throw new UsageException("table " + name + (exists ? " has no column " + SOURCE + " (RetailDaily made it)"
+              : " does not exist") + ": run RetailStreaming once with --createTables, which "
+              + (exists ? "adds it" : "creates it"));
+        }
+      }
+    } catch (SQLException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
   static void addSourceColumns(RetailTables tables) {
     try (Connection c = tables.connection().open(); Statement s = c.createStatement()) {
       for (String table : List.of(RetailTables.VALUATION, RetailTables.DISCOUNT)) {

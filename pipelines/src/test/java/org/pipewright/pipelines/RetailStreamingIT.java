@@ -121,6 +121,16 @@ public class RetailStreamingIT {
       assertTrue(expected.get("dead_letter").toString(), expected.get("dead_letter").stream()
           .anyMatch(d -> d.contains("000000000.json") && d.contains("\"kind\":\"trends\"")));
 
+      // On RetailDaily's tables without --createTables: one line before the job starts, not a failed write.
+      List<String> onDaily = new ArrayList<>(List.of("--input=" + landing, "--watchOnly=true",
+          "--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + POSTGRES.get().user(),
+          "--tablePrefix=" + name + "_daily_"));
+      onDaily.addAll(runner);
+      BundledJar.Result refused = BundledJar.run("org.pipewright.pipelines.RetailStreaming", onDaily, env());
+      assertEquals(refused.output, 2, refused.exitCode);
+      assertEquals("error: table " + name + "_daily_valuation has no column source (RetailDaily made it): run"
+          + " RetailStreaming once with --createTables, which adds it", refused.output.strip());
+
       // Restarted once more: whatever the earlier runs had not processed yet is read now.
       job = start(name, landing, runner, log, true);
       Process watching = job;
