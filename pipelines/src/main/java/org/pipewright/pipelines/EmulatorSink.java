@@ -133,7 +133,7 @@ abstract class EmulatorSink implements AutoCloseable {
     }
     try {
       KinesisStreams.check(options.getKinesisEndpoint(), options.getKinesisRegion(), streams);
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     KinesisClient client = KinesisStreams.client(options.getKinesisEndpoint(), options.getKinesisRegion());

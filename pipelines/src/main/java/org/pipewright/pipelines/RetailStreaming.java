@@ -412,10 +412,6 @@ public final class RetailStreaming {
   }
 
   /**
-   * Tables made by RetailDaily have no {@code source} column: add it (null: any streamed answer is
-   * newer), so both jobs can share one set of tables.
-   */
-  /**
    * Without {@code --createTables}: the upserts need the {@code source} column, so say before the
    * job starts, not at its first write, when a table lacks it or is missing.
    */
@@ -423,12 +419,15 @@ public final class RetailStreaming {
     try (Connection c = tables.connection().open()) {
       for (String table : List.of(RetailTables.VALUATION, RetailTables.DISCOUNT)) {
         String name = tables.name(table).toLowerCase(Locale.ROOT);
+        // In the connection's schema, the name escaped: '_' would match any character.
+        String escape = c.getMetaData().getSearchStringEscape();
+        String pattern = name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
         boolean exists;
-        try (java.sql.ResultSet r = c.getMetaData().getColumns(null, null, name, null)) {
+        try (java.sql.ResultSet r = c.getMetaData().getColumns(null, c.getSchema(), pattern, null)) {
           exists = r.next();
         }
         boolean hasSource;
-        try (java.sql.ResultSet r = c.getMetaData().getColumns(null, null, name, SOURCE)) {
+        try (java.sql.ResultSet r = c.getMetaData().getColumns(null, c.getSchema(), pattern, SOURCE)) {
           hasSource = r.next();
         }
         if (!exists || !hasSource) {
@@ -442,6 +441,10 @@ public final class RetailStreaming {
     }
   }
 
+  /**
+   * Tables made by RetailDaily have no {@code source} column: add it (null: any streamed answer is
+   * newer), so both jobs can share one set of tables.
+   */
   static void addSourceColumns(RetailTables tables) {
     try (Connection c = tables.connection().open(); Statement s = c.createStatement()) {
       for (String table : List.of(RetailTables.VALUATION, RetailTables.DISCOUNT)) {

@@ -17,8 +17,8 @@ import org.pipewright.transforms.quality.QualityResult;
 
 /**
  * The retail tables (default prefix {@code retail_}) and how each is written: valuation and discount
- * upserted by {@code (item_id, date)}, trending frequency by {@code item_id}, the top list replaced
- * whole, dead letters by source. The same names serve as MongoDB collections, one document per item
+ * upserted by {@code (item_id, date)}, trending frequency and the top list replaced whole (they
+ * describe the run's dates), dead letters by source. The same names serve as MongoDB collections, one document per item
  * per day, upserted by {@code _id = {item_id, date}}.
  */
 final class RetailTables {

@@ -155,13 +155,18 @@ final class Caller {
           // Grows as it reads: a short answer does not cost the limit's worth of memory.
           bytes = in.readNBytes((int) config.maxBodyBytes + 1);
         }
+        RetryPolicy policy = RetryPolicy.ofStatus(status);
         if (bytes.length > config.maxBodyBytes) {
           body = new String(bytes, 0, (int) Math.min(bytes.length, 4L * CallJsonApi.EXCERPT_CHARS), charset(response));
-          return dead("body_too_large (HTTP " + status + "): over " + config.maxBodyBytes + " bytes", masked, body,
-              attempt - 1);
+          // Only an answer that would be read is too large; a refused key or a 5xx goes its own way.
+          if (policy == RetryPolicy.SUCCESS || policy == RetryPolicy.FAIL) {
+            return dead("body_too_large (HTTP " + status + "): over " + config.maxBodyBytes + " bytes", masked, body,
+                attempt - 1);
+          }
+        } else {
+          body = new String(bytes, charset(response));
         }
-        body = new String(bytes, charset(response));
-        switch (RetryPolicy.ofStatus(status)) {
+        switch (policy) {
           case SUCCESS:
             return answer(name, path, masked, status, body, attempt - 1);
           case AUTH:

@@ -162,6 +162,16 @@ public class CallJsonApiTest {
   }
 
   @Test
+  public void aWrongKeyStopsTheJobEvenWhenItsAnswerIsOverTheBodyLimit() {
+    requests("Requests", List.of(ApiRequest.of("d", "/v1/trends?date=2017-03-06")))
+        .apply(CallJsonApi.at(apis.url()).withApiName("products").withApiKey(ApiKey.ofValue("wrong"))
+            .withMaxBodyBytes(5));
+    Exception failure = assertThrows(Exception.class, () -> pipeline.run().waitUntilFinish());
+    assertEquals("products API refused the key (HTTP 401) for GET " + apis.url()
+        + "/v1/trends?date=2017-03-06&apiKey=***", HttpAuthException.find(failure));
+  }
+
+  @Test
   public void aKeyErrorInsideACurrencylayerAnswerStopsTheJobToo() {
     requests("Requests", List.of(ApiRequest.of("d", "/api/live")))
         .apply(fx("S3CRET-wrong-0815"));

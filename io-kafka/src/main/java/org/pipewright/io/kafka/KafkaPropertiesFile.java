@@ -29,7 +29,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * client is created, on the machine that creates it. So the settings never travel in the pipeline
  * graph, KafkaIO's display data, option dumps or logs: KafkaIO is given {@link #consumerFactory()}
  * / {@link #producerFactory()} instead of {@code withConsumerConfigUpdates(secrets)}, whose every
- * entry it shows as display data.
+ * entry it shows as display data, and {@link PublishKafka} reads it in its producer's setup
+ * ({@code acks=all} stays whatever the file says).
  *
  * <p>The file may set any client property except the ones the caller decides ({@link #FIXED}:
  * brokers, group, auto-commit, (de)serializers); those stay as configured.

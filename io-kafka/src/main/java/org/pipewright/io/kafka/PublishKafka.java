@@ -88,10 +88,12 @@ public final class PublishKafka extends PTransform<PCollection<KV<String, String
     public void setup() {
       Map<String, Object> config = new HashMap<>();
       config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-      config.put(ProducerConfig.ACKS_CONFIG, "all");
       config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
       config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      producer = new KafkaProducer<>(properties.applyTo(config));
+      Map<String, Object> merged = new HashMap<>(properties.applyTo(config));
+      // After the file's settings: acks=1 or 0 there would let the safe point pass unstored records.
+      merged.put(ProducerConfig.ACKS_CONFIG, "all");
+      producer = new KafkaProducer<>(merged);
     }
 
     @StartBundle

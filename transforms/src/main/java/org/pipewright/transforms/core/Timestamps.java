@@ -81,10 +81,15 @@ public final class Timestamps {
       // A legal year such as +999999999 has no epoch millisecond: out of range, not a crash.
       throw new BadValueException("timestamp out of range '" + text + "'");
     }
-    if (millis < MIN_MILLIS || millis > MAX_MILLIS) {
+    if (!isInRange(millis)) {
       throw new BadValueException("timestamp out of range '" + text + "'");
     }
     return new Instant(millis);
+  }
+
+  /** True for an instant within the years 1 to 9999 (UTC), the range {@link #parseUtc} accepts. */
+  public static boolean isInRange(long epochMillis) {
+    return epochMillis >= MIN_MILLIS && epochMillis <= MAX_MILLIS;
   }
 
   /** {@code dddd-dd-ddTdd:dd:dd}, ASCII digits only: no fraction, no offset. */

@@ -12,6 +12,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 import org.pipewright.transforms.core.BadValueException;
 import org.pipewright.transforms.core.Numbers;
+import org.pipewright.transforms.core.Timestamps;
 import org.pipewright.transforms.core.Values;
 
 /**
@@ -157,7 +158,7 @@ public final class MovieRules {
     if (seconds == null) {
       throw new BadValueException("bad_timestamp: missing");
     }
-    if (Math.abs(seconds) > Long.MAX_VALUE / 1000) {
+    if (Math.abs(seconds) > Long.MAX_VALUE / 1000 || !Timestamps.isInRange(seconds * 1000)) {
       throw new BadValueException("bad_timestamp: " + quoted(csv.getString("timestamp")));
     }
     return Row.withSchema(ParseRatings.PARSED)

@@ -155,6 +155,8 @@ public class MovieRulesTest {
         {"1", "31", "2.5", "2016-01-01", "bad_timestamp: '2016-01-01'"},
         {"1", "31", "2.5", "", "bad_timestamp: missing"},
         {"1", "31", "2.5", "99999999999999999", "bad_timestamp: '99999999999999999'"},
+        // Year ~31 million: fits a long, but no warehouse stores it.
+        {"1", "31", "2.5", "999999999999999", "bad_timestamp: '999999999999999'"},
     };
     for (String[] b : bad) {
       assertEquals(b[4], assertThrows(BadValueException.class, () -> MovieRules.rating(
