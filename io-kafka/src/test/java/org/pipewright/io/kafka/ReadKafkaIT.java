@@ -40,7 +40,7 @@ import org.pipewright.transforms.core.TaggedRecord;
 /**
  * ReadKafka, KafkaOffsets, KafkaCommitStore and PublishKafka against a real Kafka broker. The
  * records are produced once, with explicit partitions and timestamps; tests only read them (the
- * publishing test writes a topic of its own), and every test that commits uses its own consumer group.
+ * publishing test writes a topic of its own, named outside {@code t.*}, which the topic listings show), and every test that commits uses its own consumer group.
  *
  * <pre>
  * t.pin/0: @0 T+0s, @1 T+10s, @2 T+20s
@@ -101,12 +101,18 @@ public class ReadKafkaIT {
   // ---- PublishKafka ----------------------------------------------------------------------
 
   @Test
-  public void publishesEveryRecordBeforeTheRunEnds() {
-    KAFKA.get().createTopics(1, "t.published");
+  public void publishesEveryRecordBeforeItsOutputIsDone() {
+    KAFKA.get().createTopics(1, "published");
     List<KV<String, String>> records = List.of(KV.of("a", "{\"n\": 1}"), KV.of("b", "Zoë ✨"), KV.of("a", ""));
-    pipeline.apply(org.apache.beam.sdk.transforms.Create.of(records)
+    PCollection<Void> published = pipeline.apply(org.apache.beam.sdk.transforms.Create.of(records)
             .withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
-        .apply(PublishKafka.to(KAFKA.get().bootstrapServers(), "t.published"));
+        .apply(PublishKafka.to(KAFKA.get().bootstrapServers(), "published"));
+    // What a safe point relies on: once the output is done, the brokers hold every record, while the
+    // pipeline still runs (its workers not torn down, their producers not closed).
+    PCollection<Long> endOffset = pipeline.apply("After publishing", org.apache.beam.sdk.transforms.Create.of(0))
+        .apply(org.apache.beam.sdk.transforms.Wait.on(published))
+        .apply(ParDo.of(new EndOffsetFn(KAFKA.get().bootstrapServers())));
+    PAssert.thatSingleton(endOffset).isEqualTo(3L);
     pipeline.run().waitUntilFinish();
 
     Map<String, Object> config = Map.of(
@@ -115,19 +121,43 @@ public class ReadKafkaIT {
         org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
         org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
         org.apache.kafka.common.serialization.StringDeserializer.class.getName());
-    TopicPartition published = new TopicPartition("t.published", 0);
+    TopicPartition partition = new TopicPartition("published", 0);
     List<KV<String, String>> read = new java.util.ArrayList<>();
     try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
         new org.apache.kafka.clients.consumer.KafkaConsumer<>(config)) {
-      consumer.assign(List.of(published));
-      consumer.seekToBeginning(List.of(published));
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
       // The run has ended, so the records are in the log: the end offset is read, not waited for.
-      assertEquals(3L, (long) consumer.endOffsets(List.of(published)).get(published));
-      while (consumer.position(published) < 3) {
+      assertEquals(3L, (long) consumer.endOffsets(List.of(partition)).get(partition));
+      while (consumer.position(partition) < 3) {
         consumer.poll(java.time.Duration.ofSeconds(1)).forEach(r -> read.add(KV.of(r.key(), r.value())));
       }
     }
     assertEquals(sortedKvs(records), sortedKvs(read));
+  }
+
+  /** The end offset of published/0, read where the element is processed. */
+  private static final class EndOffsetFn extends DoFn<Integer, Long> {
+    private final String bootstrapServers;
+
+    EndOffsetFn(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
+
+    @ProcessElement
+    public void process(OutputReceiver<Long> out) {
+      Map<String, Object> config = Map.of(
+          org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+          org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+          org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+          org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+          org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+      TopicPartition published = new TopicPartition("published", 0);
+      try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+          new org.apache.kafka.clients.consumer.KafkaConsumer<>(config)) {
+        out.output(consumer.endOffsets(List.of(published)).get(published));
+      }
+    }
   }
 
   private static List<String> sortedKvs(List<KV<String, String>> kvs) {
