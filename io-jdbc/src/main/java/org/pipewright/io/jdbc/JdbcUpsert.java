@@ -18,9 +18,20 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PInput;
+import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Instant;
 import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.transforms.core.DeadLetter;
+import org.pipewright.transforms.core.RowJson;
 
 /**
  * Writes schema rows to a SQL table idempotently: a row whose key is already stored replaces it
@@ -29,7 +40,9 @@ import org.pipewright.transforms.core.CleanRecords;
  * twice in a batch is written once, last one wins, unless the table has merges: then the batch is
  * written before the second row joins it, so the merge applies to both. Transient failures (lost connection, server
  * restart, serialization failure, deadlock) are retried with back-off for about 25 s; anything else
- * fails with the table, the server and the SQL state, never the password.
+ * fails with the table, the server and the SQL state, never the password. A row the database
+ * refuses for its values (too long for its column, say) fails the job too, unless {@link
+ * #withDeadLetters()} makes it a dead letter.
  *
  * <p>The output is empty, but its watermark only passes a time once every row with an earlier
  * timestamp has been committed, which is what {@code SafePoint} waits for.
@@ -41,6 +54,8 @@ import org.pipewright.transforms.core.CleanRecords;
  */
 public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<Void>> {
   static final int DEFAULT_BATCH_SIZE = 1000;
+  /** The step named in the dead letters of {@link #withDeadLetters()}. */
+  public static final String STEP = "JdbcUpsert";
 
   private final String table;
   private final List<String> keys;
@@ -127,6 +142,94 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
 
   @Override
   public PCollection<Void> expand(PCollection<Row> rows) {
+    return rows.apply("Upsert into " + table, ParDo.of(upsertFn(rows, null))).setCoder(VoidCoder.of());
+  }
+
+  /**
+   * Returns a transform that writes like this one, except that a row the database refuses for its
+   * values (SQL state class 22, a data exception such as a value too long for its column, or 23, a
+   * constraint of the table's such as NOT NULL or CHECK) does not fail the job: it becomes a dead
+   * letter ({@link DeadLetter#SCHEMA}, kind = the table, step {@value #STEP}, the database's
+   * reason, source {@code table#key values}, the row as JSON) and every other row is written. A
+   * batch with a refused row is halved until the row is alone, so k bad rows of a batch of n cost
+   * about k log2 n more transactions; rows in = rows written + dead letters. Any other failure
+   * (server, permissions, a missing column) still fails the job as {@link JdbcUpsert} does.
+   *
+   * <pre>{@code
+   * JdbcUpsert.Result upserted = orders.apply("Upsert orders",
+   *     JdbcUpsert.into("shop_orders").withKeys("order_id").withConnection(warehouse).withDeadLetters());
+   * upserted.deadLetters().apply("Write refused orders", deadLetterSink);
+   * }</pre>
+   */
+  public WithDeadLetters withDeadLetters() {
+    return new WithDeadLetters(this);
+  }
+
+  /** {@link JdbcUpsert} that outputs the rows the database refuses: see {@link #withDeadLetters()}. */
+  public static final class WithDeadLetters extends PTransform<PCollection<Row>, Result> {
+    private final JdbcUpsert upsert;
+
+    private WithDeadLetters(JdbcUpsert upsert) {
+      this.upsert = upsert;
+    }
+
+    @Override
+    public Result expand(PCollection<Row> rows) {
+      TupleTag<Void> writtenTag = new TupleTag<Void>() {};
+      TupleTag<Row> deadLettersTag = new TupleTag<Row>() {};
+      PCollectionTuple out = rows.apply("Upsert into " + upsert.table,
+          ParDo.of(upsert.upsertFn(rows, deadLettersTag)).withOutputTags(writtenTag, TupleTagList.of(deadLettersTag)));
+      out.get(writtenTag).setCoder(VoidCoder.of());
+      out.get(deadLettersTag).setRowSchema(DeadLetter.SCHEMA);
+      return new Result(out, writtenTag, deadLettersTag);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      upsert.populateDisplayData(builder);
+    }
+  }
+
+  /** The outputs of {@link #withDeadLetters()}. */
+  public static final class Result implements POutput {
+    private final PCollectionTuple tuple;
+    private final TupleTag<Void> writtenTag;
+    private final TupleTag<Row> deadLettersTag;
+
+    private Result(PCollectionTuple tuple, TupleTag<Void> writtenTag, TupleTag<Row> deadLettersTag) {
+      this.tuple = tuple;
+      this.writtenTag = writtenTag;
+      this.deadLettersTag = deadLettersTag;
+    }
+
+    /**
+     * Empty, but its watermark passes a time only once every earlier row is committed or refused:
+     * what {@code SafePoint} or {@code Wait.on} waits for.
+     */
+    public PCollection<Void> written() {
+      return tuple.get(writtenTag);
+    }
+
+    /** The rows the database refused, as dead letters ({@link DeadLetter#SCHEMA}). */
+    public PCollection<Row> deadLetters() {
+      return tuple.get(deadLettersTag);
+    }
+
+    @Override
+    public Pipeline getPipeline() {
+      return tuple.getPipeline();
+    }
+
+    @Override
+    public Map<TupleTag<?>, PValue> expand() {
+      return tuple.expand();
+    }
+
+    @Override
+    public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
+  }
+
+  private UpsertFn upsertFn(PCollection<Row> rows, TupleTag<Row> deadLettersTag) {
     checkArgument(connection != null, "JdbcUpsert into %s needs withConnection(...)", table);
     checkArgument(!keys.isEmpty(), "JdbcUpsert into %s needs withKeys(...)", table);
     Schema schema = rows.getSchema();
@@ -141,8 +244,7 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
           "merge column '%s' must be a non-key column of %s", column, schema);
     }
     JdbcWriter writer = new JdbcWriter(table, schema, keys, merges, connection, dialect, JdbcWriter.Mode.UPSERT);
-    return rows.apply("Upsert into " + table, ParDo.of(new UpsertFn(writer, keys, !merges.isEmpty(), table, batchSize)))
-        .setCoder(VoidCoder.of());
+    return new UpsertFn(writer, keys, !merges.isEmpty(), table, batchSize, deadLettersTag);
   }
 
   @Override
@@ -170,36 +272,62 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
   }
 
   private static final class UpsertFn extends DoFn<Row, Void> {
+    /** Where a dead letter's reason is cut: the database may quote the whole failing row. */
+    private static final int MAX_REASON_CHARS = 2000;
     private final JdbcWriter writer;
     private final List<String> keys;
     private final boolean merging;
+    private final String table;
     private final int batchSize;
+    private final TupleTag<Row> deadLettersTag;
     private final Counter written;
     private final Counter retried;
-    private transient Map<List<Object>, Row> batch;
+    private final Counter refusedCount;
+    private transient Map<List<Object>, Pending> batch;
+    private transient List<Pending> refused;
 
-    UpsertFn(JdbcWriter writer, List<String> keys, boolean merging, String table, int batchSize) {
+    UpsertFn(JdbcWriter writer, List<String> keys, boolean merging, String table, int batchSize,
+        TupleTag<Row> deadLettersTag) {
       this.writer = writer;
       this.keys = keys;
       this.merging = merging;
+      this.table = table;
       this.batchSize = batchSize;
+      this.deadLettersTag = deadLettersTag;
       this.written = Metrics.counter(CleanRecords.METRICS_NAMESPACE, table + ".upserted");
       this.retried = Metrics.counter(CleanRecords.METRICS_NAMESPACE, table + ".retried");
+      this.refusedCount = Metrics.counter(CleanRecords.METRICS_NAMESPACE, table + ".refused");
+    }
+
+    /** A row waiting for its batch, with where it must go if the database refuses it. */
+    private static final class Pending {
+      final Row row;
+      final Instant timestamp;
+      final BoundedWindow window;
+      String reason;
+
+      Pending(Row row, Instant timestamp, BoundedWindow window) {
+        this.row = row;
+        this.timestamp = timestamp;
+        this.window = window;
+      }
     }
 
     @Setup
     public void setup() {
       // One map for the DoFn's life, sized for a full batch: no re-hashing as every bundle fills it.
       batch = new LinkedHashMap<>((int) Math.min(batchSize / 0.75 + 1, 1 << 16));
+      refused = new ArrayList<>();
     }
 
     @StartBundle
     public void startBundle() {
       batch.clear(); // rows left by a bundle that failed belong to that bundle's retry
+      refused.clear();
     }
 
     @ProcessElement
-    public void process(@Element Row row) throws Exception {
+    public void process(@Element Row row, @Timestamp Instant timestamp, BoundedWindow window) throws Exception {
       List<Object> key = new ArrayList<>(keys.size());
       for (String k : keys) {
         key.add(row.getValue(k));
@@ -209,15 +337,20 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
         flush();
       }
       batch.remove(key); // last one wins, in arrival order
-      batch.put(key, row);
+      batch.put(key, new Pending(row, timestamp, window));
       if (batch.size() >= batchSize) {
         flush();
       }
     }
 
     @FinishBundle
-    public void finishBundle() throws Exception {
+    public void finishBundle(FinishBundleContext context) throws Exception {
       flush();
+      // Emitted here, where any timestamp and window may be given: a refused row keeps its own.
+      for (Pending p : refused) {
+        context.output(deadLettersTag, deadLetter(p.row, p.reason), p.timestamp, p.window);
+      }
+      refused.clear();
     }
 
     @Teardown
@@ -229,9 +362,44 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
       if (batch.isEmpty()) {
         return;
       }
-      retried.inc(writer.write(batch.values()));
-      written.inc(batch.size());
+      List<Row> rows = new ArrayList<>(batch.size());
+      for (Pending p : batch.values()) {
+        rows.add(p.row);
+      }
+      if (deadLettersTag == null) {
+        retried.inc(writer.write(rows));
+        written.inc(rows.size());
+      } else {
+        List<Pending> pending = new ArrayList<>(batch.values());
+        int[] refusedHere = {0};
+        retried.inc(writer.write(rows, (index, reason) -> {
+          Pending p = pending.get(index);
+          p.reason = reason(reason);
+          refused.add(p);
+          refusedHere[0]++;
+        }));
+        written.inc(rows.size() - refusedHere[0]);
+        refusedCount.inc(refusedHere[0]);
+      }
       batch.clear();
+    }
+
+    /** The database's own words (the innermost message), cut to {@link #MAX_REASON_CHARS}. */
+    private String reason(SQLException e) {
+      Throwable cause = e;
+      while (cause.getCause() instanceof SQLException) {
+        cause = cause.getCause();
+      }
+      String reason = "refused by " + table + " (SQL state " + e.getSQLState() + "): " + cause.getMessage();
+      return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "...";
+    }
+
+    private Row deadLetter(Row row, String reason) {
+      StringBuilder source = new StringBuilder(table).append('#');
+      for (int i = 0; i < keys.size(); i++) {
+        source.append(i == 0 ? "" : ",").append((Object) row.getValue(keys.get(i)));
+      }
+      return DeadLetter.of(table, STEP, reason, source.toString(), RowJson.format(row));
     }
   }
 }

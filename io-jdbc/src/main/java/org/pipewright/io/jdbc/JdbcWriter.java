@@ -76,6 +76,58 @@ final class JdbcWriter implements Serializable {
     return false;
   }
 
+  /**
+   * SQL state classes of a failure caused by the rows' values rather than the database: data
+   * exceptions (a value too long, out of range, an invalid date) and integrity constraint
+   * violations (a NOT NULL, CHECK, foreign or other unique key the table has beyond the sink's key).
+   */
+  private static final Set<String> ROW_CLASSES = Set.of("22", "23");
+
+  static boolean isRowRefusal(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        String state = ((SQLException) t).getSQLState();
+        if (state != null && state.length() >= 2 && ROW_CLASSES.contains(state.substring(0, 2))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Where {@link #write(List, Refusals)} hands the rows the database refuses. */
+  @FunctionalInterface
+  interface Refusals {
+    void refused(int index, SQLException reason) throws SQLException;
+  }
+
+  /**
+   * Writes {@code rows} like {@link #write(Collection)}, except that a batch the database refuses for
+   * its values ({@link #isRowRefusal}) is halved and each half written on its own, down to the
+   * single rows at fault, which go to {@code refusals} (with their index in {@code rows}). Every
+   * other row is written; k bad rows in a batch of n cost about k log2 n extra transactions. Returns
+   * how many attempts were retried.
+   */
+  int write(List<Row> rows, Refusals refusals) throws SQLException, InterruptedException {
+    return isolate(rows, 0, rows.size(), refusals);
+  }
+
+  private int isolate(List<Row> rows, int from, int to, Refusals refusals) throws SQLException, InterruptedException {
+    try {
+      return write(rows.subList(from, to));
+    } catch (SQLException e) {
+      if (!isRowRefusal(e)) {
+        throw e;
+      }
+      if (to - from == 1) {
+        refusals.refused(from, e);
+        return 0;
+      }
+      int middle = (from + to) >>> 1;
+      return isolate(rows, from, middle, refusals) + isolate(rows, middle, to, refusals);
+    }
+  }
+
   /** Writes {@code rows}; returns how many attempts were retried. */
   int write(Collection<Row> rows) throws SQLException, InterruptedException {
     int[] failed = {0};

@@ -36,6 +36,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
+import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -57,6 +58,8 @@ import org.junit.runners.Parameterized;
 import org.pipewright.testing.LocalPostgres;
 import org.pipewright.testing.ServiceRule;
 import org.pipewright.transforms.core.CleanRecords;
+import org.pipewright.transforms.core.DeadLetter;
+import org.pipewright.transforms.core.RowJson;
 
 /**
  * JdbcUpsert, JdbcReplace and JdbcCheckpointStore against a real PostgreSQL server, for both
@@ -348,6 +351,75 @@ public class JdbcUpsertIT {
         + " count(\"follower_count\"), count(\"coordinates\"), count(\"timestamp\"), count(\"downloaded\"),"
         + " sum(\"ind\")::bigint FROM " + table + " WHERE \"ind\" % 2 = 1 AND \"follower_count\" = \"ind\" OR \"ind\" % 2 = 0"
         + " AND \"title\" = 't' || \"ind\" AND extract(epoch FROM \"timestamp\") = \"ind\""));
+  }
+
+  // ---- (b2) rows the database refuses ----------------------------------------------------
+
+  /** A table of {@code PIN} rows whose titles hold 5 characters and whose follower counts are >= 0. */
+  private JdbcUpsert narrowPinSink(String table) throws SQLException {
+    JdbcUpsert sink = pinSink(table);
+    try (Connection c = POSTGRES.get().connect(); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE " + table + " ALTER COLUMN title TYPE VARCHAR(5)");
+      s.execute("ALTER TABLE " + table + " ADD CONSTRAINT followers_not_negative CHECK (follower_count >= 0)");
+    }
+    return sink;
+  }
+
+  @Test
+  public void rowsTheDatabaseRefusesBecomeDeadLettersAndEveryOtherRowIsWritten() throws Exception {
+    String table = table("pin_refused");
+    JdbcUpsert sink = narrowPinSink(table);
+    List<Row> rows = new ArrayList<>();
+    for (long ind = 1; ind <= 20; ind++) {
+      rows.add(pin(ind, ind == 7 ? "far too long" : "t" + ind, ind == 13 ? -1 : (int) ind, null, null, null));
+    }
+    JdbcUpsert.Result result = input(first, PIN, rows).apply(sink.withBatchSize(8).withDeadLetters());
+    PAssert.that(result.deadLetters()).satisfies(deadLetters -> {
+      java.util.Map<String, Row> bySource = new java.util.TreeMap<>();
+      deadLetters.forEach(d -> bySource.put(DeadLetter.source(d), d));
+      assertEquals(List.of(table + "#13", table + "#7"), new ArrayList<>(bySource.keySet()));
+      Row tooLong = bySource.get(table + "#7");
+      assertEquals(table, DeadLetter.kind(tooLong));
+      assertEquals(JdbcUpsert.STEP, DeadLetter.step(tooLong));
+      assertThat(DeadLetter.reason(tooLong), containsString("refused by " + table + " (SQL state 22001)"));
+      assertThat(DeadLetter.reason(tooLong), containsString("character varying(5)"));
+      assertEquals(RowJson.format(rows.get(6)), DeadLetter.payload(tooLong));
+      Row negative = bySource.get(table + "#13");
+      assertThat(DeadLetter.reason(negative), containsString("(SQL state 23514)"));
+      assertThat(DeadLetter.reason(negative), containsString("followers_not_negative"));
+      assertEquals(RowJson.format(rows.get(12)), DeadLetter.payload(negative));
+      return null;
+    });
+    PipelineResult run = first.run();
+    run.waitUntilFinish();
+    List<List<Object>> expected = new ArrayList<>();
+    for (long ind = 1; ind <= 20; ind++) {
+      if (ind != 7 && ind != 13) {
+        expected.add(Arrays.asList(ind, "t" + ind, (int) ind));
+      }
+    }
+    assertEquals(expected, query("SELECT \"ind\", \"title\", \"follower_count\" FROM " + table + " ORDER BY \"ind\""));
+    assertEquals(18L, awaitCounter(run, table + ".upserted", 18));
+    assertEquals(2L, awaitCounter(run, table + ".refused", 2));
+  }
+
+  @Test
+  public void withoutDeadLettersARefusedRowFailsTheJobNamingTableAndSqlState() throws Exception {
+    String table = table("pin_refused_fails");
+    JdbcUpsert sink = narrowPinSink(table);
+    Exception e = assertThrows(Exception.class,
+        () -> write(first, PIN, List.of(pin(1L, "far too long", 1, null, null, null)), sink));
+    assertThat(allMessages(e), containsString("writing 1 rows to " + table + " on " + connection.describe()
+        + " failed after 1 attempt(s) (SQL state 22001)"));
+  }
+
+  @Test
+  public void withDeadLettersAFailureOfTheTableItselfStillFailsTheJob() throws Exception {
+    String table = table("no_such_table_either");
+    input(first, PIN, List.of(pin(1L, "x", 1, null, null, null)))
+        .apply(JdbcUpsert.into(table).withKeys("ind").withConnection(connection).withDialect(dialect).withDeadLetters());
+    Exception e = assertThrows(Exception.class, () -> first.run().waitUntilFinish());
+    assertThat(allMessages(e), containsString("(SQL state 42P01)"));
   }
 
   // ---- (c) merge expressions -------------------------------------------------------------
