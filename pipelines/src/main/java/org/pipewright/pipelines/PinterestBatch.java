@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -101,6 +102,7 @@ public final class PinterestBatch {
         .withMaxPayloadChars(options.getMaxPayloadChars()).withDedupe(options.getDedupe()));
 
     PCollectionTuple checked = PCollectionTuple.empty(pipeline);
+    List<PCollection<Row>> deadLetters = new ArrayList<>(List.of(cleaned.deadLetters()));
     QualityChecks checks = QualityChecks.forPipeline(QUALITY_NAME);
     for (String kind : KINDS) {
       PCollection<Row> clean = cleaned.clean(kind);
@@ -121,7 +123,11 @@ public final class PinterestBatch {
       folders.add(folder);
       clean.apply("Write clean " + kind, WriteRows.to(folder).withFormat(format));
       if (tables != null) {
-        clean.apply("Upsert " + kind, tables.clean(kind));
+        // A row the warehouse refuses (a value too long for a column someone narrowed, say) is a
+        // dead letter, in the files and the table, and counted apart: the clean files still hold it.
+        PCollection<Row> refused = clean.apply("Upsert " + kind, tables.clean(kind).withDeadLetters()).deadLetters();
+        deadLetters.add(refused);
+        summary.count(kind, Summary.WAREHOUSE_REFUSED, refused);
       }
     }
 
@@ -130,12 +136,13 @@ public final class PinterestBatch {
 
     String deadLetterFolder = OutputDirs.join(out, "dead-letter");
     folders.add(deadLetterFolder);
-    PCollectionList.of(cleaned.deadLetters()).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
+    PCollectionList.of(deadLetters).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
     if (tables != null) {
       for (String name : PinterestQueries.OUTPUTS.keySet()) {
         results.get(PinterestQueries.output(name)).apply("Replace " + name, tables.analytics(name));
       }
-      PinterestTables.withSourceKey(cleaned.deadLetters()).apply("Upsert dead letters", tables.deadLetters());
+      PinterestTables.withSourceKey(PCollectionList.of(deadLetters).apply("All dead letters", Flatten.pCollections()))
+          .apply("Upsert dead letters", tables.deadLetters());
     }
     PCollectionTuple quality = checked.apply("Quality checks", checks.withRowCounts());
     folders.add(Quality.write(quality.get(QualityChecks.RESULTS), out, format, tables == null ? null : tables.quality()));

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.io.jdbc.JdbcCheckpointStore;
+import org.pipewright.io.jdbc.JdbcUpsert;
 import org.pipewright.io.kafka.KafkaCommitStore;
 import org.pipewright.io.kafka.KafkaOffsets;
 import org.pipewright.io.kafka.KafkaSource;
@@ -191,8 +192,11 @@ public final class PinterestStreaming {
     CleanPinterest.Result cleaned = rawByKind.apply("Clean",
         CleanPinterest.all().withMaxPayloadChars(options.getMaxPayloadChars()));
     List<PCollection<Void>> written = new ArrayList<>();
+    PCollectionList<Row> refused = PCollectionList.empty(pipeline);
     for (String kind : PinterestBatch.KINDS) {
-      written.add(cleaned.clean(kind).apply("Upsert " + kind, tables.clean(kind)));
+      JdbcUpsert.Result upserted = cleaned.clean(kind).apply("Upsert " + kind, tables.clean(kind).withDeadLetters());
+      written.add(upserted.written());
+      refused = refused.and(upserted.deadLetters());
     }
     PCollectionTuple clean = cleaned.tables();
     PCollectionTuple counted = PCollectionTuple.empty(pipeline);
@@ -203,7 +207,7 @@ public final class PinterestStreaming {
     }
     log.recordWhileRunning(counted, PinterestBatch.KINDS, RunLog.seconds(options.getProgressSeconds()));
     PCollection<Row> allDead = PinterestTables.withSourceKey(
-        PCollectionList.of(byKind.deadLetters()).and(cleaned.deadLetters())
+        PCollectionList.of(byKind.deadLetters()).and(cleaned.deadLetters()).and(refused.getAll())
             .apply("Gather dead letters", Flatten.pCollections()));
     written.add(allDead.apply("Upsert dead letters", tables.deadLetters()));
     if (options.getDeadLetterTopic() != null) {

@@ -195,13 +195,17 @@ public final class RetailDaily {
       deadLetters.add(valuation.apply("Mongo valuation", RetailTables.mongoUpsert(mongo, options, RetailTables.VALUATION)));
       deadLetters.add(discount.apply("Mongo discount", RetailTables.mongoUpsert(mongo, options, RetailTables.DISCOUNT)));
     }
+    if (tables != null) {
+      deadLetters.add(valuation.apply("Upsert valuation",
+          tables.upsert(RetailTables.VALUATION, valuation.getSchema()).withDeadLetters()).deadLetters());
+      deadLetters.add(discount.apply("Upsert discount",
+          tables.upsert(RetailTables.DISCOUNT, discount.getSchema()).withDeadLetters()).deadLetters());
+    }
     String deadLetterFolder = OutputDirs.join(out, "dead-letter");
     folders.add(deadLetterFolder);
     PCollectionList.of(deadLetters).apply("Write dead letters", DeadLetterSink.to(deadLetterFolder));
 
     if (tables != null) {
-      valuation.apply("Upsert valuation", tables.upsert(RetailTables.VALUATION, valuation.getSchema()));
-      discount.apply("Upsert discount", tables.upsert(RetailTables.DISCOUNT, discount.getSchema()));
       frequency.apply("Replace trending frequency", tables.frequency(frequency.getSchema()));
       top.apply("Replace trending top", tables.top(top.getSchema()));
       WarehouseTables.withSourceKey(PCollectionList.of(deadLetters).apply("All dead letters", Flatten.pCollections()))

@@ -221,10 +221,10 @@ public final class RetailStreaming {
 
     deadLetters.addAll(List.of(trends.deadLetters(), discounted.deadLetters(), vod.deadLetters(),
         valued.deadLetters(), rates.deadLetters()));
-    valuation.apply("Upsert valuation", newestWins(tables.upsert(RetailTables.VALUATION, valuation.getSchema()),
-        valuation.getSchema()));
-    discount.apply("Upsert discount", newestWins(tables.upsert(RetailTables.DISCOUNT, discount.getSchema()),
-        discount.getSchema()));
+    deadLetters.add(valuation.apply("Upsert valuation", newestWins(tables.upsert(RetailTables.VALUATION,
+        valuation.getSchema()), valuation.getSchema()).withDeadLetters()).deadLetters());
+    deadLetters.add(discount.apply("Upsert discount", newestWins(tables.upsert(RetailTables.DISCOUNT,
+        discount.getSchema()), discount.getSchema()).withDeadLetters()).deadLetters());
     if (mongo != null) {
       // The same newest-answer-wins rule as the tables: a document keeps the later source.
       deadLetters.add(valuation.apply("Mongo valuation",

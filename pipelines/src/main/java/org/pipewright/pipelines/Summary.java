@@ -56,6 +56,12 @@ final class Summary {
    * say): dead letters, not duplicates.
    */
   static final String REFUSED_LATER = "refusedLater";
+  /**
+   * Clean rows the warehouse refused (a value too long for its column, say): in {@link #CLEAN}, as
+   * the clean files hold them, and in the dead letters with step {@code JdbcUpsert}. Present only
+   * when the job writes the warehouse.
+   */
+  static final String WAREHOUSE_REFUSED = "warehouseRefused";
 
   private final List<PCollection<KV<String, Long>>> counts = new ArrayList<>();
 
@@ -134,6 +140,10 @@ final class Summary {
         table.put(CLEAN, clean);
         table.put(DUPLICATES, cleaned - clean - refusedLater);
         table.put(DEAD_LETTER, deadLetters + refusedLater);
+        Long warehouseRefused = counts.get(kind + "." + WAREHOUSE_REFUSED);
+        if (warehouseRefused != null) {
+          table.put(WAREHOUSE_REFUSED, warehouseRefused);
+        }
       }
       out.output(mapper.writeValueAsString(summary));
     }

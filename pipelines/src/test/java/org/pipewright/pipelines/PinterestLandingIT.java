@@ -204,6 +204,58 @@ public class PinterestLandingIT {
     }
   }
 
+  @Test
+  public void aRowTheWarehouseRefusesIsADeadLetterInTheTableAndTheFilesAndEveryOtherRowIsLoaded() throws Exception {
+    Path in = TMP.newFolder("refused-in").toPath();
+    Emulator.run(new String[] {"--output=" + in, "--posts=30", "--seed=8", "--duplicateRate=0", "--malformedRate=0"});
+    Path password = TMP.newFile("refused.password").toPath();
+    Files.writeString(password, POSTGRES.get().password() + "\n");
+    List<String> args = new ArrayList<>(List.of("--input=" + in, "--outputFormat=json", "--progressSeconds=0",
+        "--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + POSTGRES.get().user(),
+        "--jdbcPasswordFile=" + password, "--tablePrefix=ref_"));
+    List<String> first = new ArrayList<>(args);
+    first.addAll(List.of("--output=" + TMP.getRoot().toPath().resolve("refused-first"), "--createTables=true"));
+    PinterestBatch.run(first.toArray(new String[0]));
+
+    // The warehouse now refuses one post's pin, as a table someone added a constraint to would.
+    long refusedId = Outputs.parse(Files.readAllLines(in.resolve("pin").resolve("part-00000.jsonl")).get(0))
+        .get("index").asLong();
+    try (java.sql.Connection c = POSTGRES.get().connect(); java.sql.Statement s = c.createStatement()) {
+      s.execute("DELETE FROM ref_pin");
+      s.execute("ALTER TABLE ref_pin ADD CONSTRAINT not_this_post CHECK (ind <> " + refusedId + ")");
+    }
+    Path out = TMP.getRoot().toPath().resolve("refused-second");
+    List<String> second = new ArrayList<>(args);
+    second.add("--output=" + out);
+    PinterestBatch.run(second.toArray(new String[0]));
+
+    Warehouse warehouse = new Warehouse(POSTGRES.get());
+    assertEquals(29L, warehouse.count("SELECT COUNT(*) FROM ref_pin WHERE ind <> " + refusedId));
+    assertEquals(29L, warehouse.count("SELECT COUNT(*) FROM ref_pin"));
+    assertEquals(30L, warehouse.count("SELECT COUNT(*) FROM ref_geo"));
+    com.fasterxml.jackson.databind.JsonNode summary = Outputs.parse(Files.readString(out.resolve("summary.json")));
+    assertEquals(30L, summary.get("pin").get("clean").asLong());
+    assertEquals(1L, summary.get("pin").get("warehouseRefused").asLong());
+    assertEquals(0L, summary.get("geo").get("warehouseRefused").asLong());
+    assertEquals(0L, summary.get("pin").get("deadLetter").asLong());
+
+    String source = "ref_pin#" + refusedId;
+    List<String> inFiles = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(out.resolve("dead-letter"))) {
+      for (Path file : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+        inFiles.addAll(Files.readAllLines(file));
+      }
+    }
+    assertEquals(1, inFiles.size());
+    com.fasterxml.jackson.databind.JsonNode dead = Outputs.parse(inFiles.get(0));
+    assertEquals(source, dead.get("source").asText());
+    assertEquals("JdbcUpsert", dead.get("step").asText());
+    assertThat(dead.get("reason").asText(), containsString("(SQL state 23514)"));
+    assertEquals(refusedId, Outputs.parse(dead.get("payload").asText()).get("ind").asLong());
+    assertEquals(1L, warehouse.count("SELECT COUNT(*) FROM ref_dead_letter WHERE source = '" + source
+        + "' AND step = 'JdbcUpsert'"));
+  }
+
   private static Path batchToWarehouse(Path in, String name) throws Exception {
     Path out = TMP.getRoot().toPath().resolve("warehouse-" + name);
     BundledJar.runOk("org.pipewright.pipelines.PinterestBatch", List.of("--input=" + in, "--output=" + out,
