@@ -395,11 +395,7 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
     }
 
     private Row deadLetter(Row row, String reason) {
-      StringBuilder source = new StringBuilder(table).append('#');
-      for (int i = 0; i < keys.size(); i++) {
-        source.append(i == 0 ? "" : ",").append((Object) row.getValue(keys.get(i)));
-      }
-      return DeadLetter.of(table, STEP, reason, source.toString(), RowJson.format(row));
+      return DeadLetter.of(table, STEP, reason, DeadLetter.keySource(table, row, keys), RowJson.format(row));
     }
   }
 }

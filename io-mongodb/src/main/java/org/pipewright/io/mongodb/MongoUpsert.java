@@ -377,17 +377,9 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
       out.get(documentsTag).output(document);
     }
 
-    /**
-     * {@code database.collection#key values}: unique per row, as a dead letter's source is meant to be
-     * (sinks key dead letters by it; the collection alone would fold every refused row into one).
-     */
+    /** {@code database.collection#key values}: see {@link DeadLetter#keySource}. */
     private String sourceOf(Row row) {
-      StringBuilder s = new StringBuilder(source).append('#');
-      for (int i = 0; i < keys.size(); i++) {
-        String key = keys.get(i);
-        s.append(i == 0 ? "" : ",").append(row.getSchema().hasField(key) ? String.valueOf((Object) row.getValue(key)) : "");
-      }
-      return s.toString();
+      return DeadLetter.keySource(source, row, keys);
     }
   }
 }

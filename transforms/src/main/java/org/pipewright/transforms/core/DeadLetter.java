@@ -46,6 +46,20 @@ public final class DeadLetter {
         ? row.getString("source") : null;
   }
 
+  /**
+   * {@code where#k1,k2}: the source of a row that a sink refused, {@code where} (a table or
+   * collection) and the values of its key fields; unique per row, as a dead letter's source is meant
+   * to be (dead-letter tables are keyed by it: {@code where} alone would fold every refused row into one).
+   */
+  public static String keySource(String where, Row row, java.util.List<String> keys) {
+    StringBuilder s = new StringBuilder(where).append('#');
+    for (int i = 0; i < keys.size(); i++) {
+      String key = keys.get(i);
+      s.append(i == 0 ? "" : ",").append(row.getSchema().hasField(key) ? String.valueOf((Object) row.getValue(key)) : "");
+    }
+    return s.toString();
+  }
+
   /** Converts a bad record reported by a Beam IO (for example KafkaIO) to a dead letter. */
   public static Row fromBadRecord(String kind, String step, BadRecord bad) {
     BadRecord.Failure failure = bad.getFailure();
