@@ -133,7 +133,7 @@ final class MoviesTables {
     return quality.apply("Publish", JdbcPublish.to(staging).withStaged(staged));
   }
 
-  JdbcUpsert deadLetters() {
+  WarehouseTables.DeadLetterUpsert deadLetters() {
     return warehouse.deadLetters();
   }
 

@@ -63,7 +63,7 @@ final class PinterestTables {
     return warehouse.upsert(kind, CleanPinterest.ID_FIELD);
   }
 
-  JdbcUpsert deadLetters() {
+  WarehouseTables.DeadLetterUpsert deadLetters() {
     return warehouse.deadLetters();
   }
 

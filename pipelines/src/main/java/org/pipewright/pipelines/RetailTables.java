@@ -116,7 +116,7 @@ final class RetailTables {
     return warehouse.replace(TOP);
   }
 
-  JdbcUpsert deadLetters() {
+  WarehouseTables.DeadLetterUpsert deadLetters() {
     return warehouse.deadLetters();
   }
 

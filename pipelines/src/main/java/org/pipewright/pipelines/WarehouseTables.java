@@ -3,6 +3,7 @@ package org.pipewright.pipelines;
 import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptor;
@@ -108,8 +109,64 @@ final class WarehouseTables {
   }
 
   /** Dead letters upserted by their source coordinates, so a replayed bad record is stored once. */
-  JdbcUpsert deadLetters() {
-    return upsert(DEAD_LETTER, "source");
+  DeadLetterUpsert deadLetters() {
+    return new DeadLetterUpsert(upsert(DEAD_LETTER, "source"), dialect == Dialect.REDSHIFT ? REDSHIFT_VARCHAR_BYTES : 0);
+  }
+
+  /** What Redshift's widest {@code VARCHAR} holds, in UTF-8 bytes: every text column of its layout. */
+  static final int REDSHIFT_VARCHAR_BYTES = 65535;
+
+  /**
+   * The dead-letter table's upsert. On Redshift a payload or reason longer than its columns hold is
+   * cut to fit, marked with its full length, rather than refused: a dead letter has no further place
+   * to go, and the job's dead-letter files and topic keep it whole.
+   */
+  static final class DeadLetterUpsert extends PTransform<PCollection<Row>, PCollection<Void>> {
+    private final JdbcUpsert upsert;
+    private final int maxBytes;
+
+    DeadLetterUpsert(JdbcUpsert upsert, int maxBytes) {
+      this.upsert = upsert;
+      this.maxBytes = maxBytes;
+    }
+
+    void createTable(org.apache.beam.sdk.schemas.Schema schema) throws java.sql.SQLException {
+      upsert.createTable(schema);
+    }
+
+    @Override
+    public PCollection<Void> expand(PCollection<Row> deadLetters) {
+      if (maxBytes <= 0) {
+        return deadLetters.apply(upsert);
+      }
+      int max = maxBytes;
+      return deadLetters
+          .apply("Fit the columns", MapElements.into(TypeDescriptor.of(Row.class))
+              .via((Row d) -> DeadLetter.of(DeadLetter.kind(d), DeadLetter.step(d), fit(DeadLetter.reason(d), max),
+                  DeadLetter.source(d), fit(DeadLetter.payload(d), max))))
+          .setRowSchema(DeadLetter.SCHEMA)
+          .apply(upsert);
+    }
+  }
+
+  /**
+   * {@code text} if its UTF-8 form has at most {@code maxBytes} bytes, else its longest prefix (whole
+   * characters) that fits with a {@code " [cut from N bytes]"} mark after it.
+   */
+  static String fit(String text, int maxBytes) {
+    if (text == null || (long) text.length() * 3 <= maxBytes) {
+      return text; // a char is at most 3 UTF-8 bytes (a surrogate pair, two chars, is 4)
+    }
+    byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (utf8.length <= maxBytes) {
+      return text;
+    }
+    String mark = " [cut from " + utf8.length + " bytes]";
+    int end = Math.max(0, maxBytes - mark.length());
+    while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+      end--; // not inside a character's bytes
+    }
+    return new String(utf8, 0, end, java.nio.charset.StandardCharsets.UTF_8) + mark;
   }
 
   /** Upserts quality results into the shared {@value #QUALITY} table (no pipeline prefix). */

@@ -256,6 +256,51 @@ public class PinterestLandingIT {
         + "' AND step = 'JdbcUpsert'"));
   }
 
+  @Test
+  public void onRedshiftsLayoutAPinTooLongForItsColumnIsADeadLetterCutToFitTheDeadLetterTable() throws Exception {
+    // Redshift's layout (VARCHAR(65535) for text) on PostgreSQL, which counts that limit in characters
+    // where Redshift counts bytes: a description of 70,000 characters is too long for either.
+    Path in = TMP.newFolder("redshift-in").toPath();
+    Emulator.run(new String[] {"--output=" + in, "--posts=10", "--seed=9", "--duplicateRate=0", "--malformedRate=0"});
+    Path pins = in.resolve("pin").resolve("part-00000.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(pins));
+    com.fasterxml.jackson.databind.node.ObjectNode longPin = (com.fasterxml.jackson.databind.node.ObjectNode) Outputs.parse(lines.get(0));
+    String description = "é".repeat(40_000) + "x".repeat(30_000);
+    longPin.put("description", description);
+    lines.set(0, longPin.toString());
+    Files.write(pins, lines);
+    long id = longPin.get("index").asLong();
+    Path password = TMP.newFile("redshift.password").toPath();
+    Files.writeString(password, POSTGRES.get().password() + "\n");
+    Path out = TMP.getRoot().toPath().resolve("redshift-out");
+    PinterestBatch.run(new String[] {"--input=" + in, "--output=" + out, "--outputFormat=json", "--progressSeconds=0",
+        "--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + POSTGRES.get().user(),
+        "--jdbcPasswordFile=" + password, "--jdbcDialect=redshift", "--createTables=true", "--tablePrefix=rs_"});
+
+    Warehouse warehouse = new Warehouse(POSTGRES.get());
+    assertEquals(9L, warehouse.count("SELECT COUNT(*) FROM rs_pin WHERE ind <> " + id));
+    assertEquals(9L, warehouse.count("SELECT COUNT(*) FROM rs_pin"));
+    assertEquals(1L, Outputs.parse(Files.readString(out.resolve("summary.json"))).get("pin").get("warehouseRefused").asLong());
+    List<String> stored = warehouse.rows("SELECT payload FROM rs_dead_letter WHERE source = 'rs_pin#" + id + "'", List.of());
+    assertEquals(1, stored.size());
+    String cut = Outputs.parse(stored.get(0)).get("payload").asText();
+    List<String> inFiles = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(out.resolve("dead-letter"))) {
+      for (Path file : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+        inFiles.addAll(Files.readAllLines(file));
+      }
+    }
+    assertEquals(1, inFiles.size());
+    String whole = Outputs.parse(inFiles.get(0)).get("payload").asText();
+    assertEquals(description, Outputs.parse(whole).get("description").asText());
+    int wholeBytes = whole.getBytes(StandardCharsets.UTF_8).length;
+    assertThat(cut, org.hamcrest.Matchers.endsWith(" [cut from " + wholeBytes + " bytes]"));
+    String kept = cut.substring(0, cut.lastIndexOf(" [cut from "));
+    assertTrue(whole.startsWith(kept));
+    assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= WarehouseTables.REDSHIFT_VARCHAR_BYTES);
+    assertTrue(cut.getBytes(StandardCharsets.UTF_8).length > WarehouseTables.REDSHIFT_VARCHAR_BYTES - 40);
+  }
+
   private static Path batchToWarehouse(Path in, String name) throws Exception {
     Path out = TMP.getRoot().toPath().resolve("warehouse-" + name);
     BundledJar.runOk("org.pipewright.pipelines.PinterestBatch", List.of("--input=" + in, "--output=" + out,

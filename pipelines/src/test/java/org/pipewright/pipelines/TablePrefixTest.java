@@ -3,6 +3,7 @@ package org.pipewright.pipelines;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.assertThrows;
 
 import java.util.ArrayList;
@@ -108,5 +109,22 @@ public class TablePrefixTest {
     List<String> lines = result.output.strip().lines().toList();
     assertEquals(result.output, 1, lines.size());
     assertThat(lines.get(0), startsWith("error: --tablePrefix must be letters, digits and _"));
+  }
+
+  @Test
+  public void aDeadLetterTooLongForRedshiftIsCutAtAWholeCharacterAndMarked() {
+    String text = "ab" + "😀".repeat(30); // 2 + 120 UTF-8 bytes, each emoji 4 bytes (2 chars)
+    assertEquals(text, WarehouseTables.fit(text, 122));
+    assertEquals(null, WarehouseTables.fit(null, 10));
+    String mark = " [cut from 122 bytes]";
+    for (int max = mark.length() + 2; max < 122; max++) {
+      String cut = WarehouseTables.fit(text, max);
+      String kept = cut.substring(0, cut.length() - mark.length());
+      assertTrue(cut, cut.endsWith(mark));
+      assertTrue(cut, text.startsWith(kept));
+      int bytes = cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      assertTrue(max + ": " + bytes, bytes <= max && bytes > max - 4);
+      assertTrue(cut, kept.isEmpty() || !Character.isHighSurrogate(kept.charAt(kept.length() - 1)));
+    }
   }
 }
