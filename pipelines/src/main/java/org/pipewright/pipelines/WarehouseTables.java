@@ -150,13 +150,15 @@ final class WarehouseTables {
   }
 
   /**
-   * {@code text} if its UTF-8 form has at most {@code maxBytes} bytes, else its longest prefix (whole
-   * characters) that fits with a {@code " [cut from N bytes]"} mark after it.
+   * {@code text} if its UTF-8 form as the sink stores it has at most {@code maxBytes} bytes, else its
+   * longest prefix (whole characters) that fits with a {@code " [cut from N bytes]"} mark after it.
    */
   static String fit(String text, int maxBytes) {
     if (text == null || (long) text.length() * 3 <= maxBytes) {
       return text; // a char is at most 3 UTF-8 bytes (a surrogate pair, two chars, is 4)
     }
+    // Measured as stored: the sink writes a NUL (1 byte) as U+FFFD (3 bytes).
+    text = text.replace('\u0000', '\uFFFD');
     byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (utf8.length <= maxBytes) {
       return text;

@@ -250,6 +250,9 @@ public class MoviesWarehouseIT {
     topThree.add("--topN=3");
     BundledJar.runOk(MAIN, topThree, env(), MINUTES);
     assertEquals(3, warehouse.count("SELECT COUNT(*) FROM mw_top_rated"));
+    Map<String, Row> shorter = published(fourth);
+    assertEquals(Long.valueOf(ranked - 3), shorter.get("mw_top_rated").deleted);
+    assertEquals(null, shorter.get("mw_movies").deleted); // merged, never deleted from
     assertTablesEqualFiles(warehouse, "mw_", fourth);
   }
 
@@ -459,6 +462,7 @@ public class MoviesWarehouseIT {
     final long inserted;
     final long updated;
     final long unchanged;
+    final Long deleted;
     final boolean published;
     final String reason;
 
@@ -468,6 +472,7 @@ public class MoviesWarehouseIT {
       inserted = r.get("inserted").asLong(-1);
       updated = r.get("updated").asLong(-1);
       unchanged = r.get("unchanged").asLong(-1);
+      deleted = r.get("deleted").isNull() ? null : r.get("deleted").asLong();
       published = r.get("published").asBoolean();
       reason = r.get("reason").isNull() ? null : r.get("reason").asText();
     }

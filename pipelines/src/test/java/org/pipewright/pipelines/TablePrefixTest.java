@@ -113,15 +113,18 @@ public class TablePrefixTest {
 
   @Test
   public void aDeadLetterTooLongForRedshiftIsCutAtAWholeCharacterAndMarked() {
-    String text = "ab" + "😀".repeat(30); // 2 + 120 UTF-8 bytes, each emoji 4 bytes (2 chars)
-    assertEquals(text, WarehouseTables.fit(text, 122));
+    // 1-, 2-, 3- and 4-byte characters, and NULs, which the sink stores as U+FFFD (3 bytes).
+    String text = "ab" + "é€😀\u0000".repeat(12) + "x"; // 3 + 12 * (2 + 3 + 4 + 3) = 147 bytes as stored
+    assertEquals(text, WarehouseTables.fit(text, 200));
     assertEquals(null, WarehouseTables.fit(null, 10));
-    String mark = " [cut from 122 bytes]";
-    for (int max = mark.length() + 2; max < 122; max++) {
+    String stored = text.replace('\u0000', '\uFFFD');
+    assertEquals(stored, WarehouseTables.fit(text, 147));
+    String mark = " [cut from 147 bytes]";
+    for (int max = mark.length() + 2; max < 147; max++) {
       String cut = WarehouseTables.fit(text, max);
-      String kept = cut.substring(0, cut.length() - mark.length());
       assertTrue(cut, cut.endsWith(mark));
-      assertTrue(cut, text.startsWith(kept));
+      String kept = cut.substring(0, cut.length() - mark.length());
+      assertTrue(cut, stored.startsWith(kept));
       int bytes = cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
       assertTrue(max + ": " + bytes, bytes <= max && bytes > max - 4);
       assertTrue(cut, kept.isEmpty() || !Character.isHighSurrogate(kept.charAt(kept.length() - 1)));

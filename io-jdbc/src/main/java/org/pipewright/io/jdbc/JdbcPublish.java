@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The output is one {@link #RESULT} row per final table: table_name, staged, inserted, updated,
- * unchanged, published, reason (null when published). Re-running the same input publishes every
+ * unchanged, deleted (the rows a replaced table lost, null for a merged one), published, reason
+ * (null when published). Re-running the same input publishes every
  * row as unchanged. Batch (global window) only.
  *
  * <pre>{@code
@@ -69,6 +70,7 @@ public final class JdbcPublish extends PTransform<PCollection<Row>, PCollection<
       .addNullableField("inserted", FieldType.INT64)
       .addNullableField("updated", FieldType.INT64)
       .addNullableField("unchanged", FieldType.INT64)
+      .addNullableField("deleted", FieldType.INT64)
       .addBooleanField("published")
       .addNullableField("reason", FieldType.STRING)
       .build();
@@ -121,8 +123,9 @@ public final class JdbcPublish extends PTransform<PCollection<Row>, PCollection<
   }
 
   static Row result(String table, @Nullable Long staged, @Nullable Long inserted, @Nullable Long updated,
-      @Nullable Long unchanged, boolean published, @Nullable String reason) {
-    return Row.withSchema(RESULT).addValues(table, staged, inserted, updated, unchanged, published, reason).build();
+      @Nullable Long unchanged, @Nullable Long deleted, boolean published, @Nullable String reason) {
+    return Row.withSchema(RESULT).addValues(table, staged, inserted, updated, unchanged, deleted, published, reason)
+        .build();
   }
 
   @Override
@@ -178,7 +181,7 @@ public final class JdbcPublish extends PTransform<PCollection<Row>, PCollection<
         String reason = "blocked by checks: " + String.join(", ", blockers);
         for (String table : staging.tables()) {
           LOG.warn("Not published {}: {}", table, reason);
-          out.output(result(table, keys.get(table), null, null, null, false, reason));
+          out.output(result(table, keys.get(table), null, null, null, null, false, reason));
         }
         return;
       }

@@ -355,11 +355,14 @@ public final class JdbcStaging implements Serializable {
     final long staged;
     final long inserted;
     final long updated;
+    /** Rows of a replaced table that the load did not stage; null for a merged table. */
+    final Long deleted;
 
-    Outcome(long staged, long inserted, long updated) {
+    Outcome(long staged, long inserted, long updated, Long deleted) {
       this.staged = staged;
       this.inserted = inserted;
       this.updated = updated;
+      this.deleted = deleted;
     }
   }
 
@@ -392,7 +395,7 @@ public final class JdbcStaging implements Serializable {
           throw e;
         }
       }
-    }, onRetry);
+    }, e -> onRetry.run());
     if (outcomes == null) {
       return refused;
     }
@@ -400,9 +403,9 @@ public final class JdbcStaging implements Serializable {
     for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
       Outcome o = e.getValue();
       long unchanged = o.staged - o.inserted - o.updated;
-      LOG.info("Published {}: {} staged, {} inserted, {} updated, {} unchanged", e.getKey(), o.staged, o.inserted,
-          o.updated, unchanged);
-      results.add(JdbcPublish.result(e.getKey(), o.staged, o.inserted, o.updated, unchanged, true, null));
+      LOG.info("Published {}: {} staged, {} inserted, {} updated, {} unchanged, {} deleted", e.getKey(), o.staged,
+          o.inserted, o.updated, unchanged, o.deleted);
+      results.add(JdbcPublish.result(e.getKey(), o.staged, o.inserted, o.updated, unchanged, o.deleted, true, null));
     }
     emptyStages();
     return results;
@@ -430,7 +433,7 @@ public final class JdbcStaging implements Serializable {
       if (!problems.isEmpty()) {
         String reason = "refused: " + String.join("; ", problems);
         for (Table t : tables.values()) {
-          refused.add(JdbcPublish.result(t.name, held.get(t.name), null, null, null, false, reason));
+          refused.add(JdbcPublish.result(t.name, held.get(t.name), null, null, null, null, false, reason));
         }
         LOG.warn("Publishing {} {}", tables.keySet(), reason);
         return null;
@@ -438,10 +441,7 @@ public final class JdbcStaging implements Serializable {
       Map<String, Outcome> outcomes = new LinkedHashMap<>();
       for (Table t : tables.values()) {
         String stage = stageName(t.name, suffix);
-        if (t.replaced) {
-          int deleted = s.executeUpdate(deleteUnstaged(t, stage));
-          LOG.info("Publishing {}: {} rows no longer in the load deleted", t.name, deleted);
-        }
+        Long deleted = t.replaced ? (long) s.executeUpdate(deleteUnstaged(t, stage)) : null;
         long inserted;
         long updated;
         if (dialect == Dialect.POSTGRES) {
@@ -455,7 +455,7 @@ public final class JdbcStaging implements Serializable {
           updated = statements.size() == 2 ? s.executeUpdate(statements.get(0)) : 0;
           inserted = s.executeUpdate(statements.get(statements.size() - 1));
         }
-        outcomes.put(t.name, new Outcome(held.get(t.name), inserted, updated));
+        outcomes.put(t.name, new Outcome(held.get(t.name), inserted, updated, deleted));
       }
       return outcomes;
     }

@@ -152,8 +152,11 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
    * letter ({@link DeadLetter#SCHEMA}, kind = the table, step {@value #STEP}, the database's
    * reason, source {@code table#key values}, the row as JSON) and every other row is written. A
    * batch with a refused row is halved until the row is alone, so k bad rows of a batch of n cost
-   * about k log2 n more transactions; rows in = rows written + dead letters. Any other failure
-   * (server, permissions, a missing column) still fails the job as {@link JdbcUpsert} does.
+   * about k log2 n more transactions (a cause that refuses every row, such as a column narrowed below
+   * what all rows hold, costs 2n - 1 and dead-letters the lot: watch the {@code <table>.refused}
+   * counter). Every row is written, replaced by a later row of its key in the same batch (as without
+   * dead letters), or a dead letter. Any other failure (server, permissions, a missing column) still
+   * fails the job as {@link JdbcUpsert} does.
    *
    * <pre>{@code
    * JdbcUpsert.Result upserted = orders.apply("Upsert orders",

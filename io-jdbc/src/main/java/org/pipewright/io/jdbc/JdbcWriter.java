@@ -109,6 +109,9 @@ final class JdbcWriter implements Serializable {
    * how many attempts were retried.
    */
   int write(List<Row> rows, Refusals refusals) throws SQLException, InterruptedException {
+    if (mode != Mode.UPSERT) {
+      throw new IllegalStateException("only an upsert can write part of a batch; " + mode + " writes it whole");
+    }
     return isolate(rows, 0, rows.size(), refusals);
   }
 
@@ -134,8 +137,10 @@ final class JdbcWriter implements Serializable {
     retrying(() -> "writing " + rows.size() + " rows to " + table, connection, () -> {
       writeOnce(rows);
       return null;
-    }, () -> {
-      close();
+    }, e -> {
+      if (!isRowRefusal(e)) {
+        close(); // a refused batch was rolled back on a sound connection: keep it for the halves
+      }
       failed[0]++;
     });
     return failed[0];
@@ -153,12 +158,12 @@ final class JdbcWriter implements Serializable {
    * or the last transient one, is rethrown saying {@code what} failed where, never the password.
    */
   static <T> T retrying(Supplier<String> what, JdbcConnection connection, Attempt<T> attempt,
-      Runnable afterFailure) throws SQLException, InterruptedException {
+      java.util.function.Consumer<SQLException> afterFailure) throws SQLException, InterruptedException {
     for (int n = 1; ; n++) {
       try {
         return attempt.run();
       } catch (SQLException e) {
-        afterFailure.run();
+        afterFailure.accept(e);
         if (!isTransient(e) || n >= MAX_ATTEMPTS) {
           throw new SQLException(what.get() + " on " + connection.describe() + " failed after " + n
               + " attempt(s) (SQL state " + e.getSQLState() + "): " + e.getMessage(), e.getSQLState(), e);

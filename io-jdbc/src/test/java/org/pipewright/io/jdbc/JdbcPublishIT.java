@@ -202,10 +202,10 @@ public class JdbcPublishIT {
     JdbcStaging staging = JdbcStaging.of(connection(), dialect).withTable(items, ITEM, "id")
         .withReplacedTable(tags, TAG, "item_id", "tag");
     run(first, staging, true, ITEMS, TAGS, List.of(), List.of(
-        published(items, 3, 3, 0, 0), published(tags, 3, 3, 0, 0)));
+        published(items, 3, 3, 0, 0), replaced(tags, 3, 3, 0, 0, 0)));
     // Fewer items and tags: the merged table keeps the items it did not get, the replaced one not.
     run(second, staging, false, ITEMS.subList(0, 1), List.of(tag(1, "a", 1.5), tag(2, "a", 2.5)), List.of(),
-        List.of(published(items, 1, 0, 0, 1), published(tags, 2, 0, 1, 1)));
+        List.of(published(items, 1, 0, 0, 1), replaced(tags, 2, 0, 1, 1, 1)));
     assertEquals(3L, scalar("SELECT COUNT(*) FROM " + items));
     assertEquals(List.of(Arrays.asList(1L, "a", 1.5), Arrays.asList(2L, "a", 2.5)),
         query("SELECT * FROM " + tags + " ORDER BY \"item_id\", \"tag\""));
@@ -229,8 +229,8 @@ public class JdbcPublishIT {
             check(tags, "not_null_score", "error", "fail"),
             check(items, "unique_key", "error", "fail"),
             check(items, "dead_letter_ratio", "warn", "fail")),
-        List.of(JdbcPublish.result(items, 4L, null, null, null, false, reason),
-            JdbcPublish.result(tags, 4L, null, null, null, false, reason)));
+        List.of(JdbcPublish.result(items, 4L, null, null, null, null, false, reason),
+            JdbcPublish.result(tags, 4L, null, null, null, null, false, reason)));
 
     assertEquals(itemsBefore, query("SELECT xmin::text, * FROM " + items + " ORDER BY \"id\""));
     assertEquals(tagsBefore, query("SELECT xmin::text, * FROM " + tags + " ORDER BY \"item_id\", \"tag\""));
@@ -253,8 +253,8 @@ public class JdbcPublishIT {
     String reason = "blocked by checks: " + items + ".dead_letter_ratio";
     PAssert.that(rows(second, "Checks", CHECK, checks).apply(JdbcPublish.to(staging)
             .withStaged(itemsStaged, tagsStaged).withBlockingRule(new FailedAtAnySeverity())))
-        .containsInAnyOrder(JdbcPublish.result(items, 4L, null, null, null, false, reason),
-            JdbcPublish.result(tags, 4L, null, null, null, false, reason));
+        .containsInAnyOrder(JdbcPublish.result(items, 4L, null, null, null, null, false, reason),
+            JdbcPublish.result(tags, 4L, null, null, null, null, false, reason));
     second.run().waitUntilFinish();
     assertEquals(3L, scalar("SELECT COUNT(*) FROM " + items));
   }
@@ -282,8 +282,8 @@ public class JdbcPublishIT {
         .setRowSchema(CHECK);
     String reason = "refused: " + staging.stageTable(items) + " holds 4 rows, the pipeline sent 3 keys";
     PAssert.that(checks.apply(JdbcPublish.to(staging).withStaged(itemsStaged, tagsStaged)))
-        .containsInAnyOrder(JdbcPublish.result(items, 4L, null, null, null, false, reason),
-            JdbcPublish.result(tags, 3L, null, null, null, false, reason));
+        .containsInAnyOrder(JdbcPublish.result(items, 4L, null, null, null, null, false, reason),
+            JdbcPublish.result(tags, 3L, null, null, null, null, false, reason));
     first.run().waitUntilFinish();
     assertEquals(0L, scalar("SELECT COUNT(*) FROM " + items));
     assertEquals(0L, scalar("SELECT COUNT(*) FROM " + tags));
@@ -374,7 +374,12 @@ public class JdbcPublishIT {
   }
 
   private static Row published(String table, long staged, long inserted, long updated, long unchanged) {
-    return JdbcPublish.result(table, staged, inserted, updated, unchanged, true, null);
+    return JdbcPublish.result(table, staged, inserted, updated, unchanged, null, true, null);
+  }
+
+  /** The result of a replaced table, which also says how many rows it lost. */
+  private static Row replaced(String table, long staged, long inserted, long updated, long unchanged, long deleted) {
+    return JdbcPublish.result(table, staged, inserted, updated, unchanged, deleted, true, null);
   }
 
   private static Row item(long id, String name, LocalDate day) {

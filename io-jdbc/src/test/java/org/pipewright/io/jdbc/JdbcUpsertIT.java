@@ -39,6 +39,12 @@ import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.WithTimestamps;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -366,18 +372,25 @@ public class JdbcUpsertIT {
   }
 
   @Test
-  public void rowsTheDatabaseRefusesBecomeDeadLettersAndEveryOtherRowIsWritten() throws Exception {
+  public void rowsTheDatabaseRefusesBecomeDeadLettersInTheirWindowsAndEveryOtherRowIsWritten() throws Exception {
     String table = table("pin_refused");
     JdbcUpsert sink = narrowPinSink(table);
     List<Row> rows = new ArrayList<>();
     for (long ind = 1; ind <= 20; ind++) {
-      rows.add(pin(ind, ind == 7 ? "far too long" : "t" + ind, ind == 13 ? -1 : (int) ind, null, null, null));
+      rows.add(pin(ind, ind == 7 || ind == 8 ? "far too long" : "t" + ind, ind == 13 ? -1 : (int) ind, null, null, null));
     }
-    JdbcUpsert.Result result = input(first, PIN, rows).apply(sink.withBatchSize(8).withDeadLetters());
+    // Row n at minute n, in windows of ten minutes: a refused row must stay in its own window.
+    JdbcUpsert.Result result = input(first, PIN, rows)
+        .apply(WithTimestamps.of((Row r) -> new Instant(r.getInt64("ind") * 60_000L)))
+        .apply(Window.into(FixedWindows.of(Duration.standardMinutes(10))))
+        .apply(sink.withBatchSize(8).withDeadLetters());
     PAssert.that(result.deadLetters()).satisfies(deadLetters -> {
+      List<Row> all = new ArrayList<>();
+      deadLetters.forEach(all::add);
+      assertEquals(3, all.size());
       java.util.Map<String, Row> bySource = new java.util.TreeMap<>();
-      deadLetters.forEach(d -> bySource.put(DeadLetter.source(d), d));
-      assertEquals(List.of(table + "#13", table + "#7"), new ArrayList<>(bySource.keySet()));
+      all.forEach(d -> bySource.put(DeadLetter.source(d), d));
+      assertEquals(List.of(table + "#13", table + "#7", table + "#8"), new ArrayList<>(bySource.keySet()));
       Row tooLong = bySource.get(table + "#7");
       assertEquals(table, DeadLetter.kind(tooLong));
       assertEquals(JdbcUpsert.STEP, DeadLetter.step(tooLong));
@@ -390,17 +403,21 @@ public class JdbcUpsertIT {
       assertEquals(RowJson.format(rows.get(12)), DeadLetter.payload(negative));
       return null;
     });
+    PAssert.that(result.deadLetters().apply("Sources", MapElements.into(TypeDescriptors.strings())
+            .via((Row d) -> DeadLetter.source(d))))
+        .inWindow(new IntervalWindow(new Instant(0), Duration.standardMinutes(10)))
+        .containsInAnyOrder(table + "#7", table + "#8");
     PipelineResult run = first.run();
     run.waitUntilFinish();
     List<List<Object>> expected = new ArrayList<>();
     for (long ind = 1; ind <= 20; ind++) {
-      if (ind != 7 && ind != 13) {
+      if (ind != 7 && ind != 8 && ind != 13) {
         expected.add(Arrays.asList(ind, "t" + ind, (int) ind));
       }
     }
     assertEquals(expected, query("SELECT \"ind\", \"title\", \"follower_count\" FROM " + table + " ORDER BY \"ind\""));
-    assertEquals(18L, awaitCounter(run, table + ".upserted", 18));
-    assertEquals(2L, awaitCounter(run, table + ".refused", 2));
+    assertEquals(17L, awaitCounter(run, table + ".upserted", 17));
+    assertEquals(3L, awaitCounter(run, table + ".refused", 3));
   }
 
   @Test
