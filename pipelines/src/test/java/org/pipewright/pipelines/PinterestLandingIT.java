@@ -149,6 +149,9 @@ public class PinterestLandingIT {
     Files.writeString(passwordFile, jdbcSecret + "\n");
     try (java.sql.Connection c = POSTGRES.get().connect(); java.sql.Statement s = c.createStatement()) {
       s.execute("CREATE ROLE secret_etl LOGIN PASSWORD '" + jdbcSecret + "'");
+      // The shared tables (pipewright_quality, pipewright_runs) may already exist, made by another
+      // test as the main user: this role writes them as a member of it.
+      s.execute("GRANT \"" + POSTGRES.get().user() + "\" TO secret_etl");
     }
     String prefix = "sec";
     KAFKA.get().createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");

@@ -140,6 +140,9 @@ public final class LocalKafka implements AutoCloseable {
     // Consumers in tests should not wait 3 s for a rebalance nobody else joins
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("num.partitions", "1");
+    // Tests send records stamped with fixed days; the default retention (7 days by timestamp) would
+    // delete them once those days are a week old, 30 s after the broker starts.
+    p.put("log.retention.ms", "-1");
     return p;
   }
 
