@@ -18,13 +18,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -32,6 +28,7 @@ import org.joda.time.Instant;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.core.RowJson;
+import org.pipewright.transforms.core.TupleOutput;
 
 /**
  * Writes schema rows to a SQL table idempotently: a row whose key is already stored replaces it
@@ -194,13 +191,12 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
   }
 
   /** The outputs of {@link #withDeadLetters()}. */
-  public static final class Result implements POutput {
-    private final PCollectionTuple tuple;
+  public static final class Result extends TupleOutput {
     private final TupleTag<Void> writtenTag;
     private final TupleTag<Row> deadLettersTag;
 
     private Result(PCollectionTuple tuple, TupleTag<Void> writtenTag, TupleTag<Row> deadLettersTag) {
-      this.tuple = tuple;
+      super(tuple);
       this.writtenTag = writtenTag;
       this.deadLettersTag = deadLettersTag;
     }
@@ -217,19 +213,6 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
     public PCollection<Row> deadLetters() {
       return tuple.get(deadLettersTag);
     }
-
-    @Override
-    public Pipeline getPipeline() {
-      return tuple.getPipeline();
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return tuple.expand();
-    }
-
-    @Override
-    public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 
   private UpsertFn upsertFn(PCollection<Row> rows, TupleTag<Row> deadLettersTag) {

@@ -1,23 +1,17 @@
 package org.pipewright.transforms.core;
 
-import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 
 /** The two outputs of a fallible step: the records it produced and the ones it refused. */
-public final class CleanResult implements POutput {
-  private final PCollectionTuple tuple;
+public final class CleanResult extends TupleOutput {
   private final TupleTag<Row> outputTag;
   private final TupleTag<Row> deadLetterTag;
 
   CleanResult(PCollectionTuple tuple, TupleTag<Row> outputTag, TupleTag<Row> deadLetterTag) {
-    this.tuple = tuple;
+    super(tuple);
     this.outputTag = outputTag;
     this.deadLetterTag = deadLetterTag;
   }
@@ -62,17 +56,4 @@ public final class CleanResult implements POutput {
     return tuple.get(deadLetterTag);
   }
 
-  @Override
-  public Pipeline getPipeline() {
-    return tuple.getPipeline();
-  }
-
-  @Override
-  public Map<TupleTag<?>, PValue> expand() {
-    return tuple.expand();
-  }
-
-  @Override
-  public void finishSpecifyingOutput(
-      String transformName, org.apache.beam.sdk.values.PInput input, PTransform<?, ?> transform) {}
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -14,9 +13,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -48,29 +44,15 @@ public final class SplitByKind extends PTransform<PCollection<Row>, SplitByKind.
   }
 
   /** One collection per kind, and the dead letters. */
-  public static final class Result implements POutput {
-    private final PCollectionTuple tuple;
+  public static final class Result extends TupleOutput {
     private final Map<String, PCollection<Row>> byKind;
     private final PCollection<Row> deadLetters;
 
     Result(PCollectionTuple tuple, Map<String, PCollection<Row>> byKind, PCollection<Row> deadLetters) {
-      this.tuple = tuple;
+      super(tuple);
       this.byKind = byKind;
       this.deadLetters = deadLetters;
     }
-
-    @Override
-    public Pipeline getPipeline() {
-      return tuple.getPipeline();
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return tuple.expand();
-    }
-
-    @Override
-    public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
 
     public PCollection<Row> get(String kind) {
       PCollection<Row> records = byKind.get(kind);
