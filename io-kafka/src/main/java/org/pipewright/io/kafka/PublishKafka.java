@@ -9,6 +9,7 @@ import org.apache.beam.sdk.coders.VoidCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -37,28 +38,44 @@ public final class PublishKafka extends PTransform<PCollection<KV<String, String
   private final String bootstrapServers;
   private final String topic;
   private final KafkaPropertiesFile properties;
+  private final SerializableFunction<Map<String, Object>, Producer<String, String>> producers;
 
-  private PublishKafka(String bootstrapServers, String topic, KafkaPropertiesFile properties) {
+  private PublishKafka(String bootstrapServers, String topic, KafkaPropertiesFile properties,
+      SerializableFunction<Map<String, Object>, Producer<String, String>> producers) {
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.properties = properties;
+    this.producers = producers;
+  }
+
+  private static final class NewKafkaProducer
+      implements SerializableFunction<Map<String, Object>, Producer<String, String>> {
+    @Override
+    public Producer<String, String> apply(Map<String, Object> config) {
+      return new KafkaProducer<>(config);
+    }
   }
 
   /** Publishes to {@code topic} on the brokers {@code bootstrapServers} ({@code host:port,...}). */
   public static PublishKafka to(String bootstrapServers, String topic) {
     checkArgument(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers must not be empty");
     checkArgument(topic != null && !topic.isBlank(), "topic must not be empty");
-    return new PublishKafka(bootstrapServers, topic, KafkaPropertiesFile.none());
+    return new PublishKafka(bootstrapServers, topic, KafkaPropertiesFile.none(), new NewKafkaProducer());
   }
 
   /** Returns a copy whose producer also takes the settings of {@code properties} (read on the worker). */
   public PublishKafka withProperties(KafkaPropertiesFile properties) {
-    return new PublishKafka(bootstrapServers, topic, checkNotNull(properties, "properties"));
+    return new PublishKafka(bootstrapServers, topic, checkNotNull(properties, "properties"), producers);
+  }
+
+  /** A copy whose producer {@code producers} makes from the final settings (tests: a mock producer). */
+  PublishKafka withProducers(SerializableFunction<Map<String, Object>, Producer<String, String>> producers) {
+    return new PublishKafka(bootstrapServers, topic, properties, checkNotNull(producers, "producers"));
   }
 
   @Override
   public PCollection<Void> expand(PCollection<KV<String, String>> records) {
-    return records.apply("Publish to " + topic, ParDo.of(new PublishFn(bootstrapServers, topic, properties)))
+    return records.apply("Publish to " + topic, ParDo.of(new PublishFn(bootstrapServers, topic, properties, producers)))
         .setCoder(VoidCoder.of());
   }
 
@@ -74,14 +91,17 @@ public final class PublishKafka extends PTransform<PCollection<KV<String, String
     private final String bootstrapServers;
     private final String topic;
     private final KafkaPropertiesFile properties;
+    private final SerializableFunction<Map<String, Object>, Producer<String, String>> producers;
     private transient Producer<String, String> producer;
     /** The first send that failed in this bundle; the bundle then fails when it finishes. */
     private transient volatile Exception failed;
 
-    PublishFn(String bootstrapServers, String topic, KafkaPropertiesFile properties) {
+    PublishFn(String bootstrapServers, String topic, KafkaPropertiesFile properties,
+        SerializableFunction<Map<String, Object>, Producer<String, String>> producers) {
       this.bootstrapServers = bootstrapServers;
       this.topic = topic;
       this.properties = properties;
+      this.producers = producers;
     }
 
     @Setup
@@ -93,7 +113,7 @@ public final class PublishKafka extends PTransform<PCollection<KV<String, String
       Map<String, Object> merged = new HashMap<>(properties.applyTo(config));
       // After the file's settings: acks=1 or 0 there would let the safe point pass unstored records.
       merged.put(ProducerConfig.ACKS_CONFIG, "all");
-      producer = new KafkaProducer<>(merged);
+      producer = producers.apply(merged);
     }
 
     @StartBundle
