@@ -49,6 +49,12 @@ public final class Console {
     System.out.println("Pipewright console on http://" + options.bind + ":" + server.port() + "/ reading "
         + warehouse.describe() + (token == null || token.isEmpty() ? "" : " (token required)"));
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    try {
+      warehouse.read(session -> null);
+    } catch (RuntimeException e) {
+      // Not fatal: the database may come up after the console, and every page reports it until then.
+      System.err.println("warning: " + e.getMessage() + " The pages say so until it answers.");
+    }
   }
 
   /** Starts a console for {@code options}; {@code token} null or empty: none needed. */

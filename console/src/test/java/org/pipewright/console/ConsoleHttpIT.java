@@ -316,6 +316,52 @@ public class ConsoleHttpIT {
   }
 
   @Test
+  public void aDatabaseThatIsDownAtStartIsOneWarningAndTheConsoleKeepsRunning() throws Exception {
+    int nothing;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      nothing = socket.getLocalPort();
+    }
+    String url = "jdbc:postgresql://127.0.0.1:" + nothing + "/warehouse";
+    Process console = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Console.class.getName(), "--jdbcUrl=" + url, "--jdbcUser=" + READER,
+        "--jdbcPasswordFile=" + passwordFile, "--port=0").redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(console.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+      List<String> lines;
+      try {
+        lines = reader.submit(() -> {
+          List<String> read = new java.util.ArrayList<>();
+          for (String line = out.readLine(); line != null; line = out.readLine()) {
+            read.add(line);
+            if (line.startsWith("warning:")) {
+              break;
+            }
+          }
+          return read;
+        }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        reader.shutdownNow();
+      }
+      assertEquals("warning: The database at " + url + " as " + READER + " cannot be reached (SQL state 08001)."
+          + " The pages say so until it answers.", lines.get(lines.size() - 1));
+      assertThat(String.join("\n", lines), not(containsString(READER_PASSWORD)));
+      String started = lines.stream().filter(l -> l.startsWith("Pipewright console on http://127.0.0.1:"))
+          .findFirst().orElseThrow(() -> new AssertionError("no start line in " + lines));
+      java.util.regex.Matcher port = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(started);
+      assertTrue(started, port.find());
+      // It serves anyway: the page says the database is unavailable.
+      HttpResponse<String> page = Http.get("http://127.0.0.1:" + port.group(1) + "/pinterest");
+      assertEquals(503, page.statusCode());
+      assertThat(page.body(), containsString("Database unavailable"));
+    } finally {
+      console.destroy();
+      console.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   public void aWrongPasswordSaysTheLoginWasRefused() throws Exception {
     Path wrong = TMP.newFile("wrong-password").toPath();
     Files.writeString(wrong, "not-" + READER_PASSWORD);
