@@ -38,8 +38,8 @@ import org.pipewright.transforms.core.TupleOutput;
  * written before the second row joins it, so the merge applies to both. Transient failures (lost connection, server
  * restart, serialization failure, deadlock) are retried with back-off for about 25 s; anything else
  * fails with the table, the server and the SQL state, never the password. A row the database
- * refuses for its values (too long for its column, say) fails the job too, unless {@link
- * #withDeadLetters()} makes it a dead letter.
+ * refuses for its values (too long for its column, say) fails the job too, naming the row's key
+ * (the batch is halved down to it), unless {@link #withDeadLetters()} makes it a dead letter.
  *
  * <p>The output is empty, but its watermark only passes a time once every row with an earlier
  * timestamp has been committed, which is what {@code SafePoint} waits for.
@@ -353,7 +353,12 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
         rows.add(p.row);
       }
       if (deadLettersTag == null) {
-        retried.inc(writer.write(rows));
+        // Halved down to the row at fault, as with dead letters, so that the error can name it.
+        retried.inc(writer.write(rows, (index, reason) -> {
+          throw new SQLException(table + " refused the row with key " + DeadLetter.keySource("", rows.get(index), keys)
+              .substring(1) + " (" + String.join(",", keys) + "), so the job stops (withDeadLetters() would keep"
+              + " it as a dead letter): " + reason.getMessage(), reason.getSQLState(), reason);
+        }));
         written.inc(rows.size());
       } else {
         List<Pending> pending = new ArrayList<>(batch.values());

@@ -421,12 +421,17 @@ public class JdbcUpsertIT {
   }
 
   @Test
-  public void withoutDeadLettersARefusedRowFailsTheJobNamingTableAndSqlState() throws Exception {
+  public void withoutDeadLettersARefusedRowFailsTheJobNamingTheRowsKeyTableAndSqlState() throws Exception {
     String table = table("pin_refused_fails");
     JdbcUpsert sink = narrowPinSink(table);
-    Exception e = assertThrows(Exception.class,
-        () -> write(first, PIN, List.of(pin(1L, "far too long", 1, null, null, null)), sink));
-    assertThat(allMessages(e), containsString("writing 1 rows to " + table + " on " + connection.describe()
+    List<Row> rows = new ArrayList<>();
+    for (long ind = 1; ind <= 10; ind++) {
+      rows.add(pin(ind, ind == 6 ? "far too long" : "t" + ind, (int) ind, null, null, null));
+    }
+    Exception e = assertThrows(Exception.class, () -> write(first, PIN, rows, sink));
+    String messages = allMessages(e);
+    assertThat(messages, containsString(table + " refused the row with key 6 (ind), so the job stops"));
+    assertThat(messages, containsString("writing 1 rows to " + table + " on " + connection.describe()
         + " failed after 1 attempt(s) (SQL state 22001)"));
   }
 
