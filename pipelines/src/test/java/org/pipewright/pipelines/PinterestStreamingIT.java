@@ -174,6 +174,55 @@ public class PinterestStreamingIT {
   }
 
   @Test
+  public void aRowTheWarehouseRefusesIsADeadLetterInTheTableAndTopicAndTheSafePointPassesIt() throws Exception {
+    String prefix = "refuse";
+    KAFKA.get().createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user", prefix + ".dead");
+    Path emulated = TMP.newFolder(prefix).toPath();
+    Emulator.run(new String[] {"--output=" + emulated, "--posts=20", "--seed=4", "--duplicateRate=0",
+        "--malformedRate=0"});
+    Map<String, String> records = new java.util.LinkedHashMap<>();
+    for (String kind : PinterestBatch.KINDS) {
+      for (String line : Files.readAllLines(emulated.resolve(kind).resolve("part-00000.jsonl"))) {
+        records.put(line, prefix + "." + kind);
+      }
+    }
+    long refusedId = Outputs.parse(records.keySet().iterator().next()).get("index").asLong();
+    // The pin table exists before the job (which then leaves it as it is) and refuses one post's pin.
+    Path password = TMP.newFile(prefix + ".password").toPath();
+    Files.writeString(password, POSTGRES.get().password());
+    PinterestTables.of(org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs("--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+            "--jdbcUser=" + POSTGRES.get().user(), "--jdbcPasswordFile=" + password, "--tablePrefix=" + prefix + "_")
+        .as(JdbcOptions.class)).clean("pin").createTable(org.pipewright.transforms.pinterest.CleanPinterest.schema("pin"));
+    try (java.sql.Connection c = POSTGRES.get().connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + prefix + "_pin ADD CONSTRAINT not_this_post CHECK (ind <> " + refusedId + ")");
+    }
+    produce(records);
+    Instant produced = Instant.now();
+
+    Path log = Jobs.logFile(prefix);
+    Process streaming = startStreaming(prefix, log, "--deadLetterTopic=" + prefix + ".dead");
+    try {
+      Jobs.awaitFinalPanes(warehouse, prefix, produced, streaming, log);
+      assertEquals(19L, count(prefix + "_pin"));
+      assertEquals(20L, count(prefix + "_geo"));
+      assertEquals(20L, count(prefix + "_user"));
+      List<JsonNode> dead = warehouse.rows("SELECT * FROM " + prefix + "_dead_letter", List.of()).stream()
+          .map(Outputs::parse).collect(Collectors.toList());
+      assertEquals(dead.toString(), 1, dead.size());
+      JsonNode letter = dead.get(0);
+      assertEquals(prefix + "_pin#" + refusedId, letter.get("source").asText());
+      assertEquals("JdbcUpsert", letter.get("step").asText());
+      assertThat(letter.get("reason").asText(), containsString("(SQL state 23514)"));
+      assertEquals(refusedId, Outputs.parse(letter.get("payload").asText()).get("ind").asLong());
+      java.util.Set<String> stored = new java.util.HashSet<>(warehouse.rows(prefix + "_dead_letter"));
+      Jobs.await("the refused row published", () -> published(prefix).containsAll(stored), streaming, log);
+      assertEquals(stored, published(prefix));
+    } finally {
+      Jobs.stop(streaming);
+    }
+  }
+
+  @Test
   public void aDatabaseOutageMidStreamIsRetriedWithoutLoss() throws Exception {
     String prefix = "outage";
     KAFKA.get().createTopics(1, prefix + ".pin", prefix + ".geo", prefix + ".user");
