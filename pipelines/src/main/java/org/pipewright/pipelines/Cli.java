@@ -104,11 +104,16 @@ final class Cli {
    *     gets one slot per core whatever the configuration says): on a large machine all but a few
    *     cores would stay idle. Which share suits a job depends on its shape: see {@link
    *     #BATCH_CORES_PER_SLOT}.
+   * <li>Flink's temporary files ({@code io.tmp.dirs}) in {@code tmp}, a directory of this run, so
+   *     that a job stopped with Ctrl-C or SIGTERM leaves nothing behind: Flink removes its RPC
+   *     system's jar (22 MB, unpacked to the temporary directory at every start) and its working
+   *     directory only when the engine is closed, which a stopped streaming job never does.
    * </ul>
    */
-  static List<String> localFlinkConf(int cores, int coresPerSlot) {
+  static List<String> localFlinkConf(int cores, int coresPerSlot, Path tmp) {
     return List.of("taskmanager.network.batch-shuffle.compression.enabled: false",
-        "parallelism.default: " + Math.max(1, cores / coresPerSlot));
+        "parallelism.default: " + Math.max(1, cores / coresPerSlot),
+        "io.tmp.dirs: '" + tmp.toString().replace("'", "''") + "'");
   }
 
   /**
@@ -128,7 +133,8 @@ final class Cli {
    * {@code args} plus {@code --flinkConfDir} of a new directory holding {@link #localFlinkConf},
    * when they run Flink in this process and neither they nor {@code envConfDir} (FLINK_CONF_DIR)
    * name a configuration directory: the user's own always wins, whole, and {@code --parallelism}
-   * wins over both.
+   * wins over both. The directory, with Flink's temporary files in it, is removed when the JVM
+   * exits, however it is stopped short of SIGKILL.
    */
   static String[] withLocalFlinkConf(String[] args, String envConfDir, int cores, int coresPerSlot) {
     boolean local = Arrays.asList(args).contains(LOCAL_FLINK);
@@ -137,14 +143,34 @@ final class Cli {
       return args;
     }
     try {
-      Path dir = Files.createTempDirectory("pipewright-flink-conf");
-      dir.toFile().deleteOnExit();
+      Path dir = Files.createTempDirectory("pipewright-flink");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> removeTree(dir), "pipewright-flink-cleanup"));
+      Path tmp = Files.createDirectory(dir.resolve("tmp"));
       // Flink 1.19 reads config.yaml before the older flink-conf.yaml; 2.x reads only config.yaml.
-      Path file = Files.write(dir.resolve("config.yaml"), localFlinkConf(cores, coresPerSlot));
-      file.toFile().deleteOnExit();
+      Files.write(dir.resolve("config.yaml"), localFlinkConf(cores, coresPerSlot, tmp));
       return withUnset(args, List.of("--flinkConfDir=" + dir));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write Flink's settings to a temporary directory", e);
+    }
+  }
+
+  /**
+   * Deletes {@code dir} and everything below it, as far as it can: it runs while Flink's own
+   * shutdown hooks may still be deleting files of their own.
+   */
+  static void removeTree(Path dir) {
+    List<Path> paths;
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      paths = walk.sorted(java.util.Comparator.reverseOrder()).collect(java.util.stream.Collectors.toList());
+    } catch (IOException | UncheckedIOException e) {
+      paths = List.of(dir);
+    }
+    for (Path path : paths) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException e) {
+        // A file Flink re-created or still holds a directory open; the rest is still removed.
+      }
     }
   }
 

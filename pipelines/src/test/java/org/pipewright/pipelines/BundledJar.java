@@ -57,7 +57,15 @@ final class BundledJar {
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("bundled jar not found at " + jar + "; run through `mvn verify`");
     }
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-cp", jar, mainClass));
+    // Temporary files below target/: what a job killed with SIGKILL leaves (the crash tests do that)
+    // goes with the build, not into the machine's /tmp.
+    Path tmp = Path.of("target", "it-tmp").toAbsolutePath();
+    try {
+      Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-Djava.io.tmpdir=" + tmp, "-cp", jar, mainClass));
     command.addAll(args);
     // The jar's own default is embedded Flink; these tests are about the job, on Beam's test runner.
     if (args.stream().noneMatch(a -> a.startsWith("--runner="))) {

@@ -5,7 +5,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.Test;
@@ -103,6 +107,11 @@ public class CliHelpersTest {
         .getField("BATCH_SHUFFLE_COMPRESSION_ENABLED").get(null);
     Class<?> configOption = Class.forName("org.apache.flink.configuration.ConfigOption");
     assertEquals(Boolean.FALSE, configuration.getClass().getMethod("get", configOption).invoke(configuration, option));
+    // Flink's temporary files go below that directory, which the JVM removes as it exits.
+    String[] tmpDirs = (String[]) Class.forName("org.apache.flink.configuration.ConfigurationUtils")
+        .getMethod("parseTempDirectories", configuration.getClass()).invoke(null, configuration);
+    assertEquals(List.of(Path.of(dir, "tmp").toString()), List.of(tmpDirs));
+    assertTrue(Files.isDirectory(Path.of(tmpDirs[0])));
     // The batch parallelism, as Beam's Flink runner sets it from that directory: a slot per two cores,
     // unless --parallelism says otherwise.
     assertEquals(4, localBatchParallelism(withConf[2]));
@@ -117,6 +126,17 @@ public class CliHelpersTest {
     assertEquals(List.of(named), List.of(Cli.withLocalFlinkConf(named, null, 8, 2)));
     String[] cluster = {"--flinkMaster=jobmanager:8081"};
     assertEquals(List.of(cluster), List.of(Cli.withLocalFlinkConf(cluster, null, 8, 2)));
+  }
+
+  @Test
+  public void removeTreeDeletesADirectoryWithEverythingBelowIt() throws Exception {
+    Path dir = Files.createTempDirectory("remove-tree");
+    Files.createDirectories(dir.resolve("tmp/minicluster_1/blobs"));
+    Files.writeString(dir.resolve("tmp/minicluster_1/blobs/a.jar"), "x");
+    Files.writeString(dir.resolve("config.yaml"), "y");
+    Cli.removeTree(dir);
+    assertFalse(Files.exists(dir));
+    Cli.removeTree(dir); // already gone: nothing to do, no error
   }
 
   @Test
