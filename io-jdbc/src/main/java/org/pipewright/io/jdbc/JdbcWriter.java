@@ -51,6 +51,8 @@ final class JdbcWriter implements Serializable {
   private final Dialect dialect;
   private final Mode mode;
   private transient Connection open;
+  /** Failed attempts that were retried (transient failures), over this writer's life. */
+  private transient int retries;
 
   JdbcWriter(String table, Schema schema, List<String> keys, Map<String, String> merges,
       JdbcConnection connection, Dialect dialect, Mode mode) {
@@ -112,28 +114,32 @@ final class JdbcWriter implements Serializable {
     if (mode != Mode.UPSERT) {
       throw new IllegalStateException("only an upsert can write part of a batch; " + mode + " writes it whole");
     }
-    return isolate(rows, 0, rows.size(), refusals);
+    int before = retries;
+    isolate(rows, 0, rows.size(), refusals);
+    // Also the retries of a half that was refused in the end.
+    return retries - before;
   }
 
-  private int isolate(List<Row> rows, int from, int to, Refusals refusals) throws SQLException, InterruptedException {
+  private void isolate(List<Row> rows, int from, int to, Refusals refusals) throws SQLException, InterruptedException {
     try {
-      return write(rows.subList(from, to));
+      write(rows.subList(from, to));
     } catch (SQLException e) {
       if (!isRowRefusal(e)) {
         throw e;
       }
       if (to - from == 1) {
         refusals.refused(from, e);
-        return 0;
+        return;
       }
       int middle = (from + to) >>> 1;
-      return isolate(rows, from, middle, refusals) + isolate(rows, middle, to, refusals);
+      isolate(rows, from, middle, refusals);
+      isolate(rows, middle, to, refusals);
     }
   }
 
   /** Writes {@code rows}; returns how many attempts were retried. */
   int write(Collection<Row> rows) throws SQLException, InterruptedException {
-    int[] failed = {0};
+    int before = retries;
     retrying(() -> "writing " + rows.size() + " rows to " + table, connection, () -> {
       writeOnce(rows);
       return null;
@@ -141,9 +147,11 @@ final class JdbcWriter implements Serializable {
       if (!isRowRefusal(e)) {
         close(); // a refused batch was rolled back on a sound connection: keep it for the halves
       }
-      failed[0]++;
+      if (isTransient(e)) {
+        retries++;
+      }
     });
-    return failed[0];
+    return retries - before;
   }
 
   /** One attempt at some work on the database. */

@@ -436,6 +436,34 @@ public class JdbcUpsertIT {
   }
 
   @Test
+  public void aTransientFailureOfABatchThatIsThenRefusedCountsAsRetried() throws Exception {
+    String table = table("pin_refused_retried");
+    JdbcUpsert sink = narrowPinSink(table);
+    // The first row the table meets fails with a serialization failure (40001, retried); a sequence
+    // is not rolled back with the transaction, so only that first attempt fails. The retry then meets
+    // the refused row, and the batch is halved.
+    try (Connection c = POSTGRES.get().connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE SEQUENCE " + table + "_attempts");
+      s.execute("CREATE FUNCTION " + table + "_fail_once() RETURNS trigger AS $$ BEGIN"
+          + " IF nextval('" + table + "_attempts') = 1 THEN"
+          + " RAISE EXCEPTION 'injected conflict' USING ERRCODE = '40001'; END IF;"
+          + " RETURN NEW; END $$ LANGUAGE plpgsql");
+      s.execute("CREATE TRIGGER fail_once BEFORE INSERT OR UPDATE ON " + table
+          + " FOR EACH ROW EXECUTE FUNCTION " + table + "_fail_once()");
+    }
+    List<Row> rows = new ArrayList<>();
+    for (long ind = 1; ind <= 4; ind++) {
+      rows.add(pin(ind, ind == 3 ? "far too long" : "t" + ind, (int) ind, null, null, null));
+    }
+    input(first, PIN, rows).apply(sink.withDeadLetters());
+    PipelineResult run = first.run();
+    run.waitUntilFinish();
+    assertEquals(List.of(List.of(1L), List.of(2L), List.of(4L)), query("SELECT \"ind\" FROM " + table + " ORDER BY 1"));
+    assertEquals(1L, awaitCounter(run, table + ".refused", 1));
+    assertEquals(1L, awaitCounter(run, table + ".retried", 1));
+  }
+
+  @Test
   public void withDeadLettersAFailureOfTheTableItselfStillFailsTheJob() throws Exception {
     String table = table("no_such_table_either");
     input(first, PIN, List.of(pin(1L, "x", 1, null, null, null)))
