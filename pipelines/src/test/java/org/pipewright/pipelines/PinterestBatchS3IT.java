@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -67,10 +68,17 @@ public class PinterestBatchS3IT {
     String emulate = "--posts=150 --seed=11 --malformedRate=0.03";
     List<String> outputs = new ArrayList<>();
     outputs.add(runJar("org.pipewright.pipelines.Emulator", "--output=" + bucket + "/raw " + emulate));
-    String batch = "--input=" + bucket + "/raw --output=" + bucket + "/out --outputFormat=json --progressSeconds=0";
-    outputs.add(runJar("org.pipewright.pipelines.PinterestBatch", batch));
-    // A second run replaces the objects of the first.
-    outputs.add(runJar("org.pipewright.pipelines.PinterestBatch", batch));
+    // A first run on other input (more posts, so more and other rows in every table): the second run
+    // must replace all of its objects for the comparison below to hold.
+    outputs.add(runJar("org.pipewright.pipelines.Emulator", "--output=" + bucket + "/older --posts=400 --seed=12"));
+    String batch = " --output=" + bucket + "/out --outputFormat=json --progressSeconds=0";
+    outputs.add(runJar("org.pipewright.pipelines.PinterestBatch", "--input=" + bucket + "/older" + batch));
+    // And a shard whose name no run of this size writes, as a run with more shards would leave it.
+    readFromS3();
+    String stale = bucket + "/out/clean/pin/part-00009-of-00010.json";
+    write(stale, "{\"ind\": 999999, \"category\": \"stale\"}\n");
+    outputs.add(runJar("org.pipewright.pipelines.PinterestBatch", "--input=" + bucket + "/raw" + batch));
+    assertEquals(List.of(), FileSystems.match(stale, EmptyMatchTreatment.ALLOW).metadata());
     for (String output : outputs) {
       assertThat("a secret leaked into the output", output, not(containsString(SECRET)));
     }
@@ -80,7 +88,7 @@ public class PinterestBatchS3IT {
     PinterestBatch.main(new String[] {"--input=" + local.resolve("raw"), "--output=" + local.resolve("out"),
         "--outputFormat=json", "--progressSeconds=0"});
 
-    readFromS3();
+    readFromS3(); // again: the local run set its own file system options
     assertEquals(Outputs.summary(local.resolve("out")), Outputs.JSON.readTree(read(bucket + "/out/summary.json")));
     for (String table : List.of("clean/pin", "clean/geo", "clean/user",
         "analytics/popular_category_by_country", "analytics/median_followers_by_join_year")) {
@@ -100,6 +108,13 @@ public class PinterestBatchS3IT {
   private static Set<String> payloads(List<String> deadLetters) {
     return deadLetters.stream().map(Outputs::parse)
         .map(n -> n.get("reason").asText() + " | " + n.get("payload").asText()).collect(Collectors.toSet());
+  }
+
+  private static void write(String path, String text) throws Exception {
+    try (java.io.OutputStream out = Channels.newOutputStream(
+        FileSystems.create(FileSystems.matchNewResource(path, false), "application/json"))) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   private static String read(String path) throws Exception {
