@@ -24,7 +24,32 @@ public final class Numbers {
    */
   public static final int MAX_DIGITS = 100;
 
+  /**
+   * Integer digits of the largest decimal a sink stores: Parquet's {@code decimal(38, 9)} and the
+   * warehouses' {@code NUMERIC(38, 9)} hold 29. A value with more cannot be written anywhere, so a
+   * step that makes one refuses it ({@link #storable}) instead of failing the job at the writer.
+   */
+  public static final int MAX_STORED_INTEGER_DIGITS = 29;
+
   private Numbers() {}
+
+  /** True when {@code value} has at most {@link #MAX_STORED_INTEGER_DIGITS} digits before the point. */
+  public static boolean isStorable(BigDecimal value) {
+    return value.precision() - value.scale() <= MAX_STORED_INTEGER_DIGITS;
+  }
+
+  /**
+   * {@code value}, or a {@link BadValueException} with reason {@code <reason>: <value>} when it has
+   * more integer digits than any sink stores ({@link #MAX_STORED_INTEGER_DIGITS}).
+   */
+  public static BigDecimal storable(String reason, BigDecimal value) {
+    if (!isStorable(value)) {
+      String text = value.toString();
+      throw new BadValueException(reason + ": " + (text.length() > 64 ? text.substring(0, 64) + "..." : text)
+          + " has more than " + MAX_STORED_INTEGER_DIGITS + " digits before the point");
+    }
+    return value;
+  }
 
   /**
    * True when {@code value} has at most {@link #MAX_DIGITS} digits and a scale within {@code

@@ -28,6 +28,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.pipewright.transforms.core.Numbers;
 
 /**
  * A monthly CPI series (rows of {@link MovieSchemas#CPI}) as a small immutable value, for
@@ -57,6 +58,9 @@ public final class CpiSeries implements Serializable {
 
   /** Month number ({@link #monthNumber}) -> index value; only usable months. */
   private final TreeMap<Integer, BigDecimal> values;
+
+  /** Digits before the point of the largest real value. */
+  static final int MAX_REAL_DIGITS = Numbers.MAX_STORED_INTEGER_DIGITS - 9;
 
   private CpiSeries(TreeMap<Integer, BigDecimal> values) {
     this.values = values;
@@ -137,8 +141,11 @@ public final class CpiSeries implements Serializable {
 
   /**
    * {@code amount * CPI(latest month) / CPI(month of date)}, rounded half up to {@value #SCALE}
-   * decimals from the exact quotient; null when the amount or the date is null or the date's month
-   * is not in the series.
+   * decimals from the exact quotient; null when the amount or the date is null, the date's month
+   * is not in the series, or the result has more than {@value #MAX_REAL_DIGITS} digits before the
+   * point (a month's index near zero against the latest one, which the series' quality checks
+   * report): sums of up to a billion such values still fit the {@link
+   * Numbers#MAX_STORED_INTEGER_DIGITS} digits a sink stores.
    */
   public @Nullable BigDecimal realValue(@Nullable Long amount, @Nullable LocalDate date) {
     if (amount == null || date == null || values.isEmpty()) {
@@ -149,8 +156,9 @@ public final class CpiSeries implements Serializable {
       return null;
     }
     // One rounding, of the exact quotient: no intermediate ratio that could drift.
-    return BigDecimal.valueOf(amount).multiply(values.lastEntry().getValue())
+    BigDecimal real = BigDecimal.valueOf(amount).multiply(values.lastEntry().getValue())
         .divide(then, SCALE, RoundingMode.HALF_UP);
+    return real.precision() - real.scale() <= MAX_REAL_DIGITS ? real : null;
   }
 
   /** The months of the series, oldest first: first day of the month -> value. */

@@ -53,8 +53,8 @@ import org.pipewright.transforms.core.Values;
  * <p>Links: {@code movieId} required whole ({@code bad_movie_id}), {@code tmdbId} whole or empty
  * (null: the link exists, the TMDB id is unknown; {@code bad_tmdb_id}), {@code imdbId} text kept
  * as written (its leading zeros matter). CPI: the month is a {@code yyyy-MM-01} date ({@code
- * bad_month}), the value a plain decimal, FRED's {@code .} for "no value" included in the
- * refusals ({@code bad_value}). Ratings: {@code userId}, {@code movieId} whole ({@code
+ * bad_month}), the value a plain decimal that a {@code NUMERIC(38, 9)} column holds, FRED's {@code .}
+ * for "no value" included in the refusals ({@code bad_value}). Ratings: {@code userId}, {@code movieId} whole ({@code
  * bad_user_id}, {@code bad_movie_id}), {@code rating} a number ({@code bad_rating}; its range is
  * the quality gate's to judge, not a parsing rule), {@code timestamp} whole epoch seconds ({@code
  * bad_timestamp}).
@@ -140,7 +140,7 @@ public final class MovieRules {
       throw new BadValueException("bad_value: " + quoted(csv.getString(valueColumn)));
     }
     BigDecimal value = new BigDecimal(text);
-    if (!Numbers.isTame(value)) {
+    if (!Numbers.isTame(value) || !Numbers.isStorable(value)) {
       throw new BadValueException("bad_value: " + quoted(csv.getString(valueColumn)));
     }
     return Row.withSchema(MovieSchemas.CPI).addValues(month, value).build();
@@ -153,6 +153,10 @@ public final class MovieRules {
     Double rating = number("bad_rating", csv.getString("rating"));
     if (rating == null) {
       throw new BadValueException("bad_rating: missing");
+    }
+    // Means of ratings are stored as decimals: one too large for any sink would stop the job there.
+    if (!Numbers.isStorable(BigDecimal.valueOf(rating))) {
+      throw new BadValueException("bad_rating: " + quoted(csv.getString("rating")));
     }
     Long seconds = wholeOrNull("bad_timestamp", csv.getString("timestamp"));
     if (seconds == null) {

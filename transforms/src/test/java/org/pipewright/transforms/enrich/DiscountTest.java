@@ -54,6 +54,11 @@ public class DiscountTest {
         assertThrows(BadValueException.class, () -> Discount.discount(d("1"), null)).getMessage());
     assertEquals("negative_sale_price: -0.01",
         assertThrows(BadValueException.class, () -> Discount.discount(d("1"), d("-0.01"))).getMessage());
+    // A list price so small that the percentage has more digits than any sink stores.
+    assertEquals("too_large: -99999999999999999999999999999900.000000 has more than 29 digits before the point",
+        assertThrows(BadValueException.class, () -> Discount.discount(d("1e-30"), d("1"))).getMessage());
+    // 29 digits are kept: (1e-27 - 1) * 100 / 1e-27.
+    assertEquals(d("-99999999999999999999999999900.000000"), Discount.discount(d("1e-27"), d("1")));
     // A missing or negative price is refused even without a list price.
     assertThrows(BadValueException.class, () -> Discount.discount(null, d("-1")));
   }

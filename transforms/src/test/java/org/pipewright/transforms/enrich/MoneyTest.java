@@ -2,10 +2,12 @@ package org.pipewright.transforms.enrich;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import org.junit.Test;
+import org.pipewright.transforms.core.BadValueException;
 
 public class MoneyTest {
   private static BigDecimal d(String text) {
@@ -32,6 +34,16 @@ public class MoneyTest {
     assertEquals(d("666.922440"), Money.convert(d("9.99"), d("66.759003")));
     assertEquals(d("9.500930"), Money.convert(d("9.99"), d("0.951044")));
     assertEquals(d("1142.036830"), Money.convert(d("9.99"), d("114.318001")));
+  }
+
+  @Test
+  public void aConversionTooLargeForAnySinkIsRefused() {
+    // 15 integer digits each (the most an amount or a rate may have): 30 in the product.
+    BadValueException e = assertThrows(BadValueException.class,
+        () -> Money.convert(d("999999999999999"), d("999999999999999")));
+    assertEquals("too_large: 999999999999998000000000000001.000000 has more than 29 digits before the point",
+        e.getMessage());
+    assertEquals(d("99999999999999900000000000000.000000"), Money.convert(d("999999999999999"), d("100000000000000")));
   }
 
   @Test

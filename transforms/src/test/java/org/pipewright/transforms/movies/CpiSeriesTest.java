@@ -57,6 +57,16 @@ public class CpiSeriesTest {
   }
 
   @Test
+  public void aRealValueTooLargeToStoreAndSumIsNull() {
+    // A month's index near zero against the latest one: the adjustment would have 25 digits.
+    CpiSeries s = CpiSeries.of(List.of(CpiSeries.row(LocalDate.parse("2010-01-01"), d("0.000000001")),
+        CpiSeries.row(LocalDate.parse("2010-02-01"), d("0.001")), CpiSeries.row(LocalDate.parse("2011-01-01"), d("100"))));
+    assertNull(s.realValue(1_000_000_000_000L, LocalDate.parse("2010-01-15")));
+    // 20 digits are kept.
+    assertEquals(d("10000000000000000000.00"), s.realValue(100_000_000_000_000L, LocalDate.parse("2010-02-15")));
+  }
+
+  @Test
   public void conflictingOrNonPositiveMonthsAreLeftOutWhateverTheOrder() {
     List<Row> rows = new ArrayList<>(series());
     rows.add(cpi("2010-02-01", "250.00"));   // the same value again: kept

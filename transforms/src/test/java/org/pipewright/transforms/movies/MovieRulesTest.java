@@ -132,11 +132,22 @@ public class MovieRulesTest {
         {"1999-01-01", "", "bad_value: missing"},
         {"1999-01-01", "1,5", "bad_value: '1,5'"},
         {"1999-01-01", "1e-999999999", "bad_value: '1e-999999999'"},
+        // 30 digits before the point: no NUMERIC(38, 9) column or Parquet decimal holds it.
+        {"1999-01-01", "1e29", "bad_value: '1e29'"},
     };
     for (String[] b : bad) {
       assertEquals(b[2], assertThrows(BadValueException.class, () -> MovieRules.cpi(
           MovieCsv.row(MovieCsv.CPI, "cpi.csv:3", b[0], b[1]), "DATE", "CUSR0000SS62031")).getMessage());
     }
+  }
+
+  @Test
+  public void theLargestStorableCpiAndRatingAreKept() {
+    String nines = "99999999999999999999999999999"; // 29 digits
+    assertEquals(new BigDecimal(nines), MovieRules.cpi(MovieCsv.row(MovieCsv.CPI, "cpi.csv:2", "1999-01-01", nines),
+        "DATE", "CUSR0000SS62031").getDecimal("value"));
+    assertEquals(9.99e28, MovieRules.rating(MovieCsv.row(MovieCsv.RATINGS, "r:2", "1", "31", "9.99e28", "0"))
+        .getDouble("rating"), 0.0);
   }
 
   @Test
@@ -152,6 +163,8 @@ public class MovieRulesTest {
         {"1", "", "2.5", "1", "bad_movie_id: missing"},
         {"1", "31", "good", "1", "bad_rating: 'good'"},
         {"1", "31", "", "1", "bad_rating: missing"},
+        // Its movie's mean would be too large for any sink.
+        {"1", "31", "1e29", "1", "bad_rating: '1e29'"},
         {"1", "31", "2.5", "2016-01-01", "bad_timestamp: '2016-01-01'"},
         {"1", "31", "2.5", "", "bad_timestamp: missing"},
         {"1", "31", "2.5", "99999999999999999", "bad_timestamp: '99999999999999999'"},
