@@ -123,6 +123,13 @@ public final class MoviesWarehouse {
       throw new UsageException("--deadLetterWarn and --deadLetterError must be within [0, 1] with warn <= error, got "
           + warn + " and " + error);
     }
+    // The column as the reader and the parser take it, checked before anything starts.
+    try {
+      ReadCsv.from(CPI).withColumns(List.of(ParseCpi.DATE_COLUMN, options.getCpiColumn()));
+      ParseCpi.create().withValueColumn(options.getCpiColumn());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--cpiColumn: " + e.getMessage());
+    }
   }
 
   /** Adds the job to {@code pipeline}; returns the output folders it writes. */

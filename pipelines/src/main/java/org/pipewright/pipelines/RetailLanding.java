@@ -92,6 +92,17 @@ final class RetailLanding {
     if (options.getRequestsPerSecond() <= 0 || options.getRequestTimeoutSeconds() <= 0 || options.getMaxAttempts() <= 0) {
       throw new UsageException("--requestsPerSecond, --requestTimeoutSeconds and --maxAttempts must be > 0");
     }
+    checkUrl("productsUrl", options.getProductsUrl());
+    checkUrl("fxUrl", options.getFxUrl());
+  }
+
+  /** An API's base URL as {@link CallJsonApi#at} takes it, checked before anything starts. */
+  private static void checkUrl(String option, String url) {
+    try {
+      CallJsonApi.at(url);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + option + ": " + e.getMessage());
+    }
   }
 
   static ApiKey key(String file, String variable, String parameter) {

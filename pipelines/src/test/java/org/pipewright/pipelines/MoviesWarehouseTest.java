@@ -375,6 +375,12 @@ public class MoviesWarehouseTest {
         usageError(in, out, "--deadLetterWarn=0.5"));
     assertEquals("--deadLetterWarn and --deadLetterError must be within [0, 1] with warn <= error, got -0.1 and 0.05",
         usageError(in, out, "--deadLetterWarn=-0.1"));
+    // A CPI column the reader or the parser cannot take.
+    assertEquals("--cpiColumn: columns must be distinct, got [DATE, DATE]", usageError(in, out, "--cpiColumn=DATE"));
+    assertEquals("--cpiColumn: 'source' is the output's own first field; it cannot be a column",
+        usageError(in, out, "--cpiColumn=source"));
+    assertEquals("--cpiColumn: a column name must be non-empty without surrounding spaces, got ' CPI'",
+        usageError(in, out, "--cpiColumn= CPI"));
     assertThat(usageError(out), containsString("--input"));
 
     // As a user sees it: one error line, exit code 2.

@@ -8,7 +8,7 @@ import static org.junit.Assert.assertTrue;
 import org.joda.time.Instant;
 import org.junit.Test;
 
-/** RetailStreaming's naming of landed answers and its option listing. */
+/** RetailStreaming's naming of landed answers, its API options and their listing. */
 public class RetailStreamingTest {
   @Test
   public void answersAreNamedByThePollsDayAndTimeSoADaysFilesSortByTime() {
@@ -24,6 +24,22 @@ public class RetailStreamingTest {
     assertEquals("/v1/trends", RetailStreaming.path("trends"));
     assertEquals("/v1/vod", RetailStreaming.path("vod"));
     assertEquals("/api/live", RetailStreaming.path("rates"));
+  }
+
+  @Test
+  public void aBadApiUrlIsOneClearMessageThatDoesNotEchoAQuery() {
+    UsageException e = org.junit.Assert.assertThrows(UsageException.class, () -> RetailLanding.checkCalls(
+        apiOptions("--productsUrl=localhost:8080", "--fxUrl=http://127.0.0.1:8090")));
+    assertEquals("--productsUrl: base URL must start with http:// or https://, got 'localhost:8080'", e.getMessage());
+    e = org.junit.Assert.assertThrows(UsageException.class, () -> RetailLanding.checkCalls(
+        apiOptions("--productsUrl=http://127.0.0.1:8090", "--fxUrl=http://127.0.0.1:8090/?access_key=s3cret")));
+    assertThat(e.getMessage(), containsString("--fxUrl: base URL must not have a query or fragment"));
+    assertThat(e.getMessage(), org.hamcrest.Matchers.not(containsString("s3cret")));
+    RetailLanding.checkCalls(apiOptions("--productsUrl=https://api.example.com/", "--fxUrl=http://127.0.0.1:8090"));
+  }
+
+  private static RetailApiOptions apiOptions(String... args) {
+    return org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(args).as(RetailApiOptions.class);
   }
 
   @Test
