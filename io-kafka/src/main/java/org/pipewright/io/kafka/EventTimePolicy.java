@@ -33,7 +33,7 @@ final class EventTimePolicy extends TimestampPolicy<byte[], String> {
 
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], String> record) {
-    Instant ts = new Instant(Math.max(record.getTimestamp(), 0L));
+    Instant ts = ReadKafka.eventTime(record.getTimestamp());
     if (ts.isAfter(newest)) {
       newest = ts;
     }

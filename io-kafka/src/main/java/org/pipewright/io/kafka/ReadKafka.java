@@ -14,6 +14,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -105,6 +106,15 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
         .setRowSchema(TaggedRecord.SCHEMA);
   }
 
+  /**
+   * A record's Kafka timestamp as its event time, within what Beam can carry: none (-1) or before
+   * 1970 is 1970, and one past the end of Beam's time (a producer that wrote nanoseconds, say) is
+   * that end, where it would otherwise stop the job at every re-run.
+   */
+  static Instant eventTime(long kafkaTimestamp) {
+    return new Instant(Math.min(Math.max(kafkaTimestamp, 0L), GlobalWindow.INSTANCE.maxTimestamp().getMillis()));
+  }
+
   /** {@code topic/partition@offset}, the source coordinates in dead letters. */
   public static String coordinates(String topic, int partition, long offset) {
     return topic + "/" + partition + "@" + offset;
@@ -138,7 +148,7 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
               String value = r.value();
               out.outputWithTimestamp(TaggedRecord.of(source.kindOf(r.topic()),
                   coordinates(r.topic(), r.partition(), r.offset()), value == null ? "" : value),
-                  new Instant(Math.max(r.timestamp(), 0L)));
+                  eventTime(r.timestamp()));
             }
           }
           // The position, not the last offset: compacted or transaction-marked offsets have no record.

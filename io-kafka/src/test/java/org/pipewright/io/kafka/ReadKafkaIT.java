@@ -216,6 +216,26 @@ public class ReadKafkaIT {
     pipeline.run().waitUntilFinish();
   }
 
+  @Test
+  public void aTimestampBeyondBeamsTimeIsReadAsItsEndInsteadOfStoppingTheJob() throws Exception {
+    KAFKA.get().createTopics(1, "far.pin");
+    TopicPartition tp = new TopicPartition("far.pin", 0);
+    long nanos = at(0).getMillis() * 1_000_000L; // a producer that stamps nanoseconds
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+      producer.send(new ProducerRecord<>(tp.topic(), 0, nanos, "k", "{\"index\": 1}")).get();
+      producer.send(new ProducerRecord<>(tp.topic(), 0, at(1).getMillis(), "k", "{\"index\": 2}")).get();
+    }
+    KafkaSource source = KafkaSource.of(KAFKA.get().bootstrapServers(), "far", List.of("pin"), "far");
+    PCollection<Row> records = pipeline.apply(ReadKafka.from(source).withOffsetRanges(Map.of(tp, new long[] {0, 2})));
+    PAssert.that(timestamps(records)).containsInAnyOrder(
+        KV.of("far.pin/0@0", org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE.maxTimestamp().getMillis()),
+        KV.of("far.pin/0@1", at(1).getMillis()));
+    pipeline.run().waitUntilFinish();
+  }
+
   /** What the unbounded test's pipeline has seen: source coordinates to element timestamp. */
   private static final Map<String, Long> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
 
