@@ -51,7 +51,9 @@ import org.pipewright.transforms.core.Values;
  * <p>A record's line breaks become spaces (white space to JSON). An empty or blank record (a
  * tombstone, say) is written as a JSON string holding it, {@code ""}: a blank line would be skipped
  * by the batch job's reader, and the record lost; as a string it is refused as "not a JSON object",
- * as the streaming job refuses it, and counted.
+ * as the streaming job refuses it, and counted. So is a record that is not UTF-8: its string holds
+ * the reader's reason and the record with U+FFFD for the bad bytes (the streaming job dead-letters
+ * it with the same reason and payload).
  *
  * <p>Each run reads every partition from the group's committed offset up to where the topic ended
  * when the run started, writes the files, and only then commits those end offsets. The day is the
@@ -144,7 +146,9 @@ public final class PinterestLanding {
       String day = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(timestamp.getMillis()), ZoneOffset.UTC).toString();
       String file = TaggedRecord.kind(record) + "/dt=" + day + "/" + source.substring(0, slash) + "+"
           + source.substring(slash + 1, at) + "+" + (offset / perFile);
-      out.output(KV.of(file, KV.of(offset, TaggedRecord.payload(record))));
+      String error = TaggedRecord.error(record);
+      String payload = error == null ? TaggedRecord.payload(record) : refusedLine(error, TaggedRecord.payload(record));
+      out.output(KV.of(file, KV.of(offset, payload)));
     }
   }
 
@@ -175,6 +179,11 @@ public final class PinterestLanding {
       FileSystems.rename(List.of(tmp), List.of(target), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
       landed.inc(records.size());
     }
+  }
+
+  /** A record the reader refused (not UTF-8), as a JSON string holding the reason and what was read. */
+  static String refusedLine(String reason, String excerpt) {
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(reason + ": " + excerpt)) + "\"";
   }
 
   /** A record as its line in the archive (see the class comment). */

@@ -17,7 +17,7 @@ import org.joda.time.Instant;
  * so an empty or idle partition does not stall every window (Beam's own create-time policy waits
  * for a first record).
  */
-final class EventTimePolicy extends TimestampPolicy<byte[], String> {
+final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   private final Duration maxDelay;
   private Instant newest = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant watermark;
@@ -27,12 +27,12 @@ final class EventTimePolicy extends TimestampPolicy<byte[], String> {
     this.watermark = previous.orElse(BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
-  static TimestampPolicyFactory<byte[], String> factory(Duration maxDelay) {
+  static TimestampPolicyFactory<byte[], byte[]> factory(Duration maxDelay) {
     return (TopicPartition tp, Optional<Instant> previous) -> new EventTimePolicy(maxDelay, previous);
   }
 
   @Override
-  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], String> record) {
+  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], byte[]> record) {
     Instant ts = ReadKafka.eventTime(record.getTimestamp());
     if (ts.isAfter(newest)) {
       newest = ts;

@@ -21,7 +21,7 @@ import org.joda.time.Instant;
  */
 public final class KafkaOffsets implements AutoCloseable {
   private final KafkaSource source;
-  private final KafkaConsumer<byte[], String> consumer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
   private final Duration timeout;
 
   private KafkaOffsets(KafkaSource source, Duration timeout) {

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Where to read: the brokers, which topic holds which record kind, the consumer group, and where
@@ -103,15 +102,15 @@ public final class KafkaSource implements Serializable {
   /**
    * Properties for a plain client (consumer or admin) of these brokers, the properties file read
    * now: call it where the client is created, and do not keep or print the result. Keys stay the
-   * consumer's bytes (no job reads them; decoding each would cost a string per record), values are
-   * UTF-8 text.
+   * consumer's bytes (no job reads them; decoding each would cost a string per record), and so are
+   * values, which {@link org.pipewright.transforms.core.TaggedRecord#decode} checks are UTF-8.
    */
   public Properties clientProperties() {
     Properties props = new Properties();
     props.putAll(propertiesFile.applyTo(consumerConfig()));
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return props;
   }
 

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.transforms.core.TaggedRecord;
@@ -91,12 +90,13 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
           .setRowSchema(TaggedRecord.SCHEMA);
     }
     return input
-        .apply("KafkaIO", KafkaIO.<byte[], String>read()
+        .apply("KafkaIO", KafkaIO.<byte[], byte[]>read()
             .withBootstrapServers(source.bootstrapServers())
             .withTopics(source.topics())
             // The key is never read: left as the consumer's bytes, it costs no decoding.
             .withKeyDeserializer(ByteArrayDeserializer.class)
-            .withValueDeserializer(StringDeserializer.class)
+            // Bytes, decoded by TaggedRecord.decode: a value that is not UTF-8 is refused, not altered.
+            .withValueDeserializer(ByteArrayDeserializer.class)
             // Only non-secret settings here: KafkaIO shows each of them as display data. The
             // properties file (secrets) is read by the consumer factory, on the worker.
             .withConsumerConfigUpdates(source.consumerConfig())
@@ -138,17 +138,15 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
       TopicPartition tp = new TopicPartition(range.getString("topic"), range.getInt32("partition"));
       long next = range.getInt64("start");
       long stop = range.getInt64("stop");
-      try (KafkaConsumer<byte[], String> consumer = new KafkaConsumer<>(source.clientProperties())) {
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(source.clientProperties())) {
         consumer.assign(List.of(tp));
         consumer.seek(tp, next);
         long lastProgress = System.nanoTime();
         while (next < stop) {
-          for (ConsumerRecord<byte[], String> r : consumer.poll(java.time.Duration.ofSeconds(1))) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofSeconds(1))) {
             if (r.offset() < stop) {
-              String value = r.value();
-              out.outputWithTimestamp(TaggedRecord.of(source.kindOf(r.topic()),
-                  coordinates(r.topic(), r.partition(), r.offset()), value == null ? "" : value),
-                  eventTime(r.timestamp()));
+              out.outputWithTimestamp(TaggedRecord.decode(source.kindOf(r.topic()),
+                  coordinates(r.topic(), r.partition(), r.offset()), r.value()), eventTime(r.timestamp()));
             }
           }
           // The position, not the last offset: compacted or transaction-marked offsets have no record.
@@ -165,7 +163,7 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
     }
   }
 
-  private static final class TagFn extends DoFn<KafkaRecord<byte[], String>, Row> {
+  private static final class TagFn extends DoFn<KafkaRecord<byte[], byte[]>, Row> {
     private final KafkaSource source;
 
     TagFn(KafkaSource source) {
@@ -173,11 +171,9 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
     }
 
     @ProcessElement
-    public void process(@Element KafkaRecord<byte[], String> record, OutputReceiver<Row> out) {
-      String value = record.getKV().getValue();
-      out.output(TaggedRecord.of(source.kindOf(record.getTopic()),
-          coordinates(record.getTopic(), record.getPartition(), record.getOffset()),
-          value == null ? "" : value));
+    public void process(@Element KafkaRecord<byte[], byte[]> record, OutputReceiver<Row> out) {
+      out.output(TaggedRecord.decode(source.kindOf(record.getTopic()),
+          coordinates(record.getTopic(), record.getPartition(), record.getOffset()), record.getKV().getValue()));
     }
   }
 }

@@ -24,6 +24,7 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -233,6 +234,29 @@ public class ReadKafkaIT {
     PAssert.that(timestamps(records)).containsInAnyOrder(
         KV.of("far.pin/0@0", org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE.maxTimestamp().getMillis()),
         KV.of("far.pin/0@1", at(1).getMillis()));
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aValueThatIsNotUtf8IsARefusedRecordNotAlteredText() throws Exception {
+    KAFKA.get().createTopics(1, "latin.pin");
+    TopicPartition tp = new TopicPartition("latin.pin", 0);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.get().bootstrapServers(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+      // {"title": "café"} from a producer that wrote Latin-1, then the same in UTF-8.
+      producer.send(new ProducerRecord<>(tp.topic(), 0, at(0).getMillis(), null,
+          "{\"title\": \"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).get();
+      producer.send(new ProducerRecord<>(tp.topic(), 0, at(1).getMillis(), null,
+          "{\"title\": \"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+    }
+    KafkaSource source = KafkaSource.of(KAFKA.get().bootstrapServers(), "latin", List.of("pin"), "latin");
+    PCollection<Row> records = pipeline.apply(ReadKafka.from(source).withOffsetRanges(Map.of(tp, new long[] {0, 2})));
+    PAssert.that(records).containsInAnyOrder(
+        TaggedRecord.refused("pin", "latin.pin/0@0", "{\"title\": \"caf\uFFFD\"}",
+            "invalid UTF-8 at byte 15 of the record; payload shows U+FFFD for the bad bytes"),
+        TaggedRecord.of("pin", "latin.pin/0@1", "{\"title\": \"caf\u00e9\"}"));
     pipeline.run().waitUntilFinish();
   }
 

@@ -3,7 +3,6 @@ package org.pipewright.io.kinesis;
 import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.aws2.common.ClientConfiguration;
@@ -146,9 +145,9 @@ public final class ReadKinesis extends PTransform<PBegin, PCollection<Row>> {
 
     @ProcessElement
     public void process(@Element KinesisRecord record, OutputReceiver<Row> out) {
-      out.output(TaggedRecord.of(kind != null ? kind : kindOfKey(record.getPartitionKey()),
+      out.output(TaggedRecord.decode(kind != null ? kind : kindOfKey(record.getPartitionKey()),
           record.getStreamName() + "/" + record.getShardId() + "@" + record.getSequenceNumber(),
-          new String(record.getDataAsBytes(), StandardCharsets.UTF_8)));
+          record.getDataAsBytes()));
     }
   }
 

@@ -1,0 +1,21 @@
+package org.pipewright.pipelines;
+
+import static org.junit.Assert.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.Test;
+
+/** How the landing writes the records that are not plain JSON lines. */
+public class PinterestLandingTest {
+  @Test
+  public void aRefusedRecordIsOneJsonStringLineHoldingTheReasonAndWhatWasRead() throws Exception {
+    String line = PinterestLanding.refusedLine("invalid UTF-8 at byte 15 of the record",
+        "{\"title\": \"caf\uFFFD\",\n \"x\": 1}");
+    assertEquals(-1, line.indexOf('\n'));
+    // Read back as the batch job's cleaner reads a line: a string, not an object, so it is refused.
+    assertEquals("invalid UTF-8 at byte 15 of the record: {\"title\": \"caf\uFFFD\",\n \"x\": 1}",
+        new ObjectMapper().readTree(line).textValue());
+    assertEquals("\"\"", PinterestLanding.line(""));
+    assertEquals("{\"a\": 1,  \"b\": 2}", PinterestLanding.line("{\"a\": 1,\n \"b\": 2}"));
+  }
+}
