@@ -82,6 +82,14 @@ public final class PinterestLanding {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    // The archive is for the batch job, which reads only its own kinds: records landed under any
+    // other (a typo, "pins") would be committed here and never read, counted or refused there.
+    for (String topic : source.topics()) {
+      if (!PinterestBatch.KINDS.contains(source.kindOf(topic))) {
+        throw new UsageException("--kafkaExtraTopics: " + topic + "=" + source.kindOf(topic)
+            + " names a kind PinterestBatch does not read; expected one of " + PinterestBatch.KINDS);
+      }
+    }
     try (KafkaOffsets offsets = KafkaOffsets.open(source, Duration.ofSeconds(15))) {
       offsets.checkTopics();
       List<TopicPartition> partitions = offsets.partitions();

@@ -8,6 +8,16 @@ import org.junit.Test;
 /** How the landing writes the records that are not plain JSON lines. */
 public class PinterestLandingTest {
   @Test
+  public void anExtraTopicOfAKindTheBatchJobDoesNotReadIsAUsageError() {
+    // Checked before any broker is asked: this one does not exist.
+    UsageException e = org.junit.Assert.assertThrows(UsageException.class, () -> PinterestLanding.run(new String[] {
+        "--kafkaBootstrapServers=127.0.0.1:9", "--kafkaTopicPrefix=t", "--output=" + System.getProperty("java.io.tmpdir"),
+        "--kafkaExtraTopics=legacy.pin=pin,legacy.pins=pins"}));
+    assertEquals("--kafkaExtraTopics: legacy.pins=pins names a kind PinterestBatch does not read;"
+        + " expected one of [pin, geo, user]", e.getMessage());
+  }
+
+  @Test
   public void aRefusedRecordIsOneJsonStringLineHoldingTheReasonAndWhatWasRead() throws Exception {
     String line = PinterestLanding.refusedLine("invalid UTF-8 at byte 15 of the record",
         "{\"title\": \"caf\uFFFD\",\n \"x\": 1}");
