@@ -329,8 +329,12 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
         target.bulkWrite(updates, new BulkWriteOptions().ordered(false));
       } catch (MongoBulkWriteException e) {
         for (BulkWriteError error : e.getWriteErrors()) {
-          if (error.getCode() != DUPLICATE_KEY) {
-            throw e;
+          // Only a clash on _id is the race below. Another unique index, or a validator, refused
+          // the document itself: going on would count it as written when it is not.
+          if (error.getCode() != DUPLICATE_KEY || !error.getMessage().contains(" index: _id_ ")) {
+            throw new IllegalStateException(database + "." + collection + " refused the document with _id "
+                + batch.get(error.getIndex()).get(RowDocuments.ID) + " (code " + error.getCode() + "): "
+                + error.getMessage(), e);
           }
         }
         // The key is stored: update it if the stored document is older after all (written meanwhile).

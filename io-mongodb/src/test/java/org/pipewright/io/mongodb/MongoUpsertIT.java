@@ -1,5 +1,7 @@
 package org.pipewright.io.mongodb;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
@@ -172,6 +174,25 @@ public class MongoUpsertIT {
         versionedDocument(4, "versioned", "080000000.json").append("written_by_someone_else", "kept"),
         versionedDocument(5, "stored newest", "120000000.json"), versionedDocument(6, "versioned now", "000000000.json"));
     assertEquals(second, stored("versioned").stream().map(d -> reorder(d, VERSIONED.getFieldNames())).toList());
+  }
+
+  @Test
+  public void withAVersionFieldADocumentAnotherUniqueIndexRefusesFailsTheJobInsteadOfCountingAsWritten() {
+    MongoCollection<Document> collection = client.getDatabase("retail").getCollection("unique_name");
+    collection.createIndex(new Document("name", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+    collection.insertOne(versionedDocument(1, "taken", "100000000.json"));
+    p.apply(Create.of(versioned(2, "taken", "110000000.json"), versioned(3, "free", "110000000.json"))
+            .withRowSchema(VERSIONED))
+        .apply(MongoUpsert.into("retail", "unique_name").withKeys("item_id", "date")
+            .withConnection(MongoConnection.to(MONGO.get().uri())).withVersionField("source"));
+    Exception e = assertThrows(Exception.class, () -> p.run().waitUntilFinish());
+    String messages = "";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      messages += t.getMessage() + "\n";
+    }
+    assertThat(messages, containsString("retail.unique_name refused the document with _id Document{{item_id=2,"
+        + " date=2024-01-01}} (code 11000)"));
+    assertThat(messages, containsString("index: name_1"));
   }
 
   @Test
