@@ -60,7 +60,9 @@ import org.pipewright.transforms.core.RowJson;
  *       in a bundle: the later one wins; across bundles the order is the runner's, unless {@link
  *       #withVersionField} names a field that orders them (then the newest wins, always).
  *   <li>Writes are ordered bulk writes of {@link #withBatchSize} rows; a server error fails the
- *       bundle, which the runner retries (the upsert makes that safe). Call {@link
+ *       bundle, which the runner retries (the upsert makes that safe); so does a document the
+ *       collection refuses (a validator, a unique index besides {@code _id}), named by its {@code
+ *       _id}: unlike {@code JdbcUpsert}, this sink has no dead letters for such documents yet. Call {@link
  *       MongoConnection#check()} before running so that a wrong address fails at once.
  * </ul>
  *
