@@ -48,12 +48,13 @@ import org.pipewright.transforms.core.Values;
  * OUT/&lt;kind&gt;/dt=YYYY-MM-DD/&lt;topic&gt;+&lt;partition&gt;+&lt;first offset&gt;.jsonl    one raw record per line
  * </pre>
  *
- * <p>A record's line breaks become spaces (white space to JSON). An empty or blank record (a
+ * <p>A record's line breaks between values become spaces (white space to JSON). An empty or blank record (a
  * tombstone, say) is written as a JSON string holding it, {@code ""}: a blank line would be skipped
  * by the batch job's reader, and the record lost; as a string it is refused as "not a JSON object",
  * as the streaming job refuses it, and counted. So is a record that is not UTF-8: its string holds
  * the reader's reason and the record with U+FFFD for the bad bytes (the streaming job dead-letters
- * it with the same reason and payload).
+ * it with the same reason and payload), and so is a record with a line break inside a string,
+ * which is not JSON (a space there would make it valid, with altered text).
  *
  * <p>Each run reads every partition from the group's committed offset up to where the topic ended
  * when the run started, writes the files, and only then commits those end offsets. The day is the
@@ -196,9 +197,30 @@ public final class PinterestLanding {
 
   /** A record as its line in the archive (see the class comment). */
   static String line(String record) {
-    if (Values.isBlank(record)) {
+    if (Values.isBlank(record) || breaksInsideAString(record)) {
+      // Kept whole as a string: a line break inside a JSON string is invalid (the streaming job
+      // refuses it), and a space in its place would make it a valid record with altered text.
       return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(record)) + "\"";
     }
     return record.replace('\n', ' ');
+  }
+
+  /** Whether {@code record} has a line break inside a JSON string literal. */
+  static boolean breaksInsideAString(String record) {
+    if (record.indexOf('\n') < 0) {
+      return false;
+    }
+    boolean inString = false;
+    for (int i = 0; i < record.length(); i++) {
+      char c = record.charAt(i);
+      if (inString && c == '\\') {
+        i++;
+      } else if (c == '"') {
+        inString = !inString;
+      } else if (c == '\n' && inString) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -28,4 +28,15 @@ public class PinterestLandingTest {
     assertEquals("\"\"", PinterestLanding.line(""));
     assertEquals("{\"a\": 1,  \"b\": 2}", PinterestLanding.line("{\"a\": 1,\n \"b\": 2}"));
   }
+
+  @Test
+  public void aLineBreakInsideAStringKeepsTheRecordWholeAsAStringInsteadOfMakingItValid() throws Exception {
+    String broken = "{\"title\": \"two\nlines\", \"a\": 1}";
+    String line = PinterestLanding.line(broken);
+    assertEquals(broken, new ObjectMapper().readTree(line).textValue());
+    // An escaped quote or backslash does not end the string; a break after the string is white space.
+    org.junit.Assert.assertTrue(PinterestLanding.breaksInsideAString("{\"t\": \"say \\\"hi\nthere\\\"\"}"));
+    org.junit.Assert.assertFalse(PinterestLanding.breaksInsideAString("{\"t\": \"a\\\\\",\n \"u\": 1}"));
+    assertEquals("{\"t\": \"a\\\\\",  \"u\": 1}", PinterestLanding.line("{\"t\": \"a\\\\\",\n \"u\": 1}"));
+  }
 }
