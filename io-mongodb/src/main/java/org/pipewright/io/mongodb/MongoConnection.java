@@ -25,10 +25,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * #PASSWORD_ENV} unless told otherwise). Every description of a connection ({@link #describe},
  * {@link #toString}, error messages) shows the user but never a password.
  *
- * <p>The password is read when a sink is built ({@link MongoUpsert}) or the server is checked, and
- * put into the connection string only there: Beam's {@code MongoDbIO} takes nothing but a URI. So a
- * password reaches the worker inside MongoDbIO's serialized write step; it is kept out of display
- * data, logs and messages.
+ * <p>The password is read where a client is opened ({@link #open}, {@link #check}), on the worker
+ * that writes, and put into the connection string only there: it never travels inside the pipeline
+ * and is kept out of display data, logs and messages. As with {@code JdbcConnection}, every worker
+ * needs the variable.
  *
  * <pre>{@code
  * MongoConnection mongo = MongoConnection.to("mongodb://etl@db.internal:27017/?authSource=admin");
@@ -89,7 +89,7 @@ public final class MongoConnection implements Serializable {
 
   /**
    * Pings the server, waiting at most {@link #DEFAULT_CHECK_TIMEOUT}, so that a wrong address fails
-   * before a pipeline runs rather than after MongoDbIO's 30 s server selection in a worker.
+   * before a pipeline runs rather than after the driver's 30 s server selection in a worker.
    *
    * @throws IOException with one message naming the server (credentials masked) and the cause
    */

@@ -4,6 +4,7 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 import static org.pipewright.transforms.internal.Checks.checkNotNull;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -11,12 +12,10 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.io.mongodb.MongoDbIO;
-import org.apache.beam.sdk.io.mongodb.UpdateConfiguration;
-import org.apache.beam.sdk.io.mongodb.UpdateField;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -24,15 +23,13 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
 import org.pipewright.transforms.core.CleanRecords;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.core.RowJson;
@@ -41,10 +38,11 @@ import org.pipewright.transforms.core.RowJson;
  * Writes schema rows to a MongoDB collection, one document per row, upserted by an {@code _id}
  * built from key fields: a row whose key is stored replaces the stored values of its fields, any
  * other row is inserted, so a re-run or a replay of the same rows leaves the same documents and the
- * same count. The write is Beam's {@code MongoDbIO.write()} with an upsert {@link
- * UpdateConfiguration} ({@code $set} of every field, matched on {@code _id}); how rows become
- * documents (the {@code _id}, types, which field names are refused) is described in {@code
- * RowDocuments} and below.
+ * same count. Each row is an update of its {@code _id} with upsert ({@code $set} of every field),
+ * sent with the MongoDB driver in unordered bulk writes; how rows become documents (the {@code _id},
+ * types, which field names are refused) is described in {@code RowDocuments} and below. Not Beam's
+ * {@code MongoDbIO.write()}: it cannot say which document of a batch the server refused, nor carry
+ * the condition of {@link #withVersionField}.
  *
  * <ul>
  *   <li>{@code _id}: with one key, that field's value; with several, a sub-document of the key
@@ -53,17 +51,19 @@ import org.pipewright.transforms.core.RowJson;
  *   <li>Field names are kept exactly; a schema with a name MongoDB would not keep as it is (with a
  *       {@code .}, starting with {@code $}) is refused when the pipeline is built, with a message
  *       naming the field.
- *   <li>A row that cannot be a document (a null key, a decimal beyond Decimal128) is not written: it
- *       is output as a dead letter ({@link DeadLetter#SCHEMA}, kind = the collection, step {@code
- *       MongoUpsert}, the row as JSON), so rows in = documents written + dead letters.
+ *   <li>A row that cannot be a document (a null key, a decimal beyond Decimal128), or whose document
+ *       the collection refuses (its validator, a unique index besides {@code _id}, too large), is
+ *       not written: it is output as a dead letter ({@link DeadLetter#SCHEMA}, kind = the
+ *       collection, step {@code MongoUpsert}, source {@code database.collection#key}, the server's
+ *       reason, the row as JSON), in its own window, so rows in = documents written + dead letters
+ *       (counters {@code mongo.<database>.<collection>.documents} and {@code .deadLetters}).
  *   <li>Fields a stored document has beyond the rows' schema are left alone. Two rows with one key
  *       in a bundle: the later one wins; across bundles the order is the runner's, unless {@link
  *       #withVersionField} names a field that orders them (then the newest wins, always).
- *   <li>Writes are ordered bulk writes of {@link #withBatchSize} rows; a server error fails the
- *       bundle, which the runner retries (the upsert makes that safe); so does a document the
- *       collection refuses (a validator, a unique index besides {@code _id}), named by its {@code
- *       _id}: unlike {@code JdbcUpsert}, this sink has no dead letters for such documents yet. Call {@link
- *       MongoConnection#check()} before running so that a wrong address fails at once.
+ *   <li>Writes are bulk writes of {@link #withBatchSize} rows; any other server error (no
+ *       permission, the server gone) fails the bundle, naming a document's {@code _id}, and the
+ *       runner retries it (the upsert makes that safe). Call {@link MongoConnection#check()} before
+ *       running so that a wrong address fails at once.
  * </ul>
  *
  * <pre>{@code
@@ -141,8 +141,7 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
    * has no version yet. The field must be a non-key {@code STRING}, integer or {@code DATETIME}
    * field of the rows.
    *
-   * <p>Written with the MongoDB driver rather than {@code MongoDbIO}, whose updates cannot carry a
-   * condition: each row is an update of its {@code _id} filtered on {@code field}, with upsert; where
+   * <p>Each row is an update of its {@code _id} filtered on {@code field}, with upsert; where
    * the filter misses because a newer document is stored, the upsert's insert fails on the {@code
    * _id} (a duplicate key), which here means "keep the stored one" (it is tried once more without
    * upsert, in case the document was written concurrently by an older row).
@@ -162,45 +161,15 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("MongoUpsert into " + database + "." + collection + ": " + e.getMessage());
     }
-
-    TupleTag<Document> documentsTag = new TupleTag<Document>() {};
-    TupleTag<Row> deadLettersTag = new TupleTag<Row>() {};
-    PCollectionTuple converted = rows.apply("To documents",
-        ParDo.of(new ToDocumentFn(keys, database, collection, documentsTag, deadLettersTag))
-            .withOutputTags(documentsTag, TupleTagList.of(deadLettersTag)));
-    PCollection<Document> documents = converted.get(documentsTag)
-        .setCoder(SerializableCoder.of(Document.class));
-
     if (versionField != null) {
       checkArgument(schema.hasField(versionField) && !keys.contains(versionField)
               && VERSION_TYPES.contains(schema.getField(versionField).getType().getTypeName()),
           "MongoUpsert into %s.%s: the version field '%s' must be a non-key STRING, integer or DATETIME field of %s",
           database, collection, versionField, schema);
-      documents.apply("Upsert newer into " + database + "." + collection,
-          ParDo.of(new NewerUpsertFn(connection, database, collection, versionField, batchSize)));
-      return converted.get(deadLettersTag).setRowSchema(DeadLetter.SCHEMA);
     }
-
-    List<UpdateField> fields = new ArrayList<>();
-    for (String name : schema.getFieldNames()) {
-      if (!name.equals(RowDocuments.ID)) {
-        fields.add(UpdateField.fieldUpdate("$set", name, name));
-      }
-    }
-    MongoDbIO.Write write = MongoDbIO.write()
-        .withUri(connection.resolvedUri())
-        .withDatabase(database)
-        .withCollection(collection)
-        .withBatchSize(batchSize)
-        // Unordered writes would make MongoDbIO drop a failed batch without a word.
-        .withOrdered(true)
-        .withUpdateConfiguration(UpdateConfiguration.create()
-            .withUpdateKey(RowDocuments.ID)
-            .withIsUpsert(true)
-            .withUpdateFields(fields.toArray(new UpdateField[0])));
-    documents.apply("Upsert into " + database + "." + collection,
-        new MaskedWrite(write, connection.describe(), database, collection, batchSize));
-    return converted.get(deadLettersTag).setRowSchema(DeadLetter.SCHEMA);
+    return rows.apply("Upsert into " + database + "." + collection,
+            ParDo.of(new UpsertFn(connection, database, collection, keys, versionField, batchSize)))
+        .setRowSchema(DeadLetter.SCHEMA);
   }
 
   @Override
@@ -215,60 +184,61 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
   }
 
   /**
-   * {@code MongoDbIO.write()} expanded in place: its own display data shows the URI as given, with
-   * the password, so it is not applied as a node of the graph; this one shows the masked URI.
+   * Converts rows to documents and upserts them in unordered bulk writes of {@code batchSize}. Its
+   * output is the dead letters: rows that cannot be documents, and documents the collection refuses
+   * (emitted when the bundle finishes, each in its own window).
    */
-  private static final class MaskedWrite extends PTransform<PCollection<Document>, PDone> {
-    private final MongoDbIO.Write write;
-    private final String maskedUri;
-    private final String database;
-    private final String collection;
-    private final int batchSize;
+  private static final class UpsertFn extends DoFn<Row, Row> {
+    /** Write errors of one document, not of the collection or the server. */
+    private static final Set<Integer> REFUSALS = Set.of(
+        2, // BadValue
+        52, // DollarPrefixedFieldName
+        121, // DocumentValidationFailure: the collection's validator
+        10334, 17419, 17420, // the document or the result of the update too large
+        DUPLICATE_KEY); // on a unique index besides _id (the _id itself is the race handled below)
+    private static final int MAX_REASON_CHARS = 2000;
 
-    MaskedWrite(MongoDbIO.Write write, String maskedUri, String database, String collection, int batchSize) {
-      this.write = write;
-      this.maskedUri = maskedUri;
-      this.database = database;
-      this.collection = collection;
-      this.batchSize = batchSize;
-    }
-
-    @Override
-    public PDone expand(PCollection<Document> documents) {
-      return write.expand(documents);
-    }
-
-    @Override
-    public void populateDisplayData(DisplayData.Builder builder) {
-      builder.add(DisplayData.item("uri", maskedUri))
-          .add(DisplayData.item("database", database))
-          .add(DisplayData.item("collection", collection))
-          .add(DisplayData.item("batchSize", batchSize))
-          .add(DisplayData.item("update", "upsert by _id, $set of every field"));
-    }
-  }
-
-  /**
-   * The conditional upsert of {@link #withVersionField}: unordered bulk writes of {@code batchSize}
-   * updates; a failure other than a duplicate key fails the bundle, which the runner retries.
-   */
-  private static final class NewerUpsertFn extends DoFn<Document, Void> {
     private final MongoConnection connection;
     private final String database;
     private final String collection;
-    private final String versionField;
+    private final List<String> keys;
+    private final @Nullable String versionField;
     private final int batchSize;
+    private final String source;
+    private final Counter documents;
+    private final Counter refused;
     private transient MongoClient client;
     private transient MongoCollection<Document> target;
-    private transient List<Document> batch;
+    private transient List<Pending> batch;
+    private transient List<Pending> deadLetters;
 
-    NewerUpsertFn(MongoConnection connection, String database, String collection, String versionField,
-        int batchSize) {
+    UpsertFn(MongoConnection connection, String database, String collection, List<String> keys,
+        @Nullable String versionField, int batchSize) {
       this.connection = connection;
       this.database = database;
       this.collection = collection;
+      this.keys = keys;
       this.versionField = versionField;
       this.batchSize = batchSize;
+      this.source = database + "." + collection;
+      this.documents = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "mongo." + source + ".documents");
+      this.refused = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "mongo." + source + ".deadLetters");
+    }
+
+    /** A row on its way: its document (null once refused), where it came from, and the reason. */
+    private static final class Pending {
+      final Row row;
+      final @Nullable Document document;
+      final Instant timestamp;
+      final BoundedWindow window;
+      @Nullable String reason;
+
+      Pending(Row row, @Nullable Document document, Instant timestamp, BoundedWindow window) {
+        this.row = row;
+        this.document = document;
+        this.timestamp = timestamp;
+        this.window = window;
+      }
     }
 
     @Setup
@@ -280,19 +250,36 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
     @StartBundle
     public void startBundle() {
       batch = new ArrayList<>();
+      deadLetters = new ArrayList<>();
     }
 
     @ProcessElement
-    public void process(@Element Document document) {
-      batch.add(document);
+    public void process(@Element Row row, @Timestamp Instant timestamp, BoundedWindow window) {
+      Document document;
+      try {
+        document = RowDocuments.toDocument(row, keys);
+      } catch (IllegalArgumentException | ClassCastException e) {
+        Pending p = new Pending(row, null, timestamp, window);
+        p.reason = e.getMessage();
+        deadLetters.add(p);
+        return;
+      }
+      batch.add(new Pending(row, document, timestamp, window));
       if (batch.size() >= batchSize) {
         flush();
       }
     }
 
     @FinishBundle
-    public void finishBundle() {
+    public void finishBundle(FinishBundleContext context) {
       flush();
+      for (Pending p : deadLetters) {
+        refused.inc();
+        String reason = p.reason.length() > MAX_REASON_CHARS ? p.reason.substring(0, MAX_REASON_CHARS) + "..." : p.reason;
+        context.output(DeadLetter.of(collection, STEP, reason, DeadLetter.keySource(source, p.row, keys),
+            RowJson.format(p.row)), p.timestamp, p.window);
+      }
+      deadLetters.clear();
     }
 
     @Teardown
@@ -305,6 +292,9 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
     private Bson filter(Document document) {
       // Flat, with _id at the top: an upsert takes the new document's _id from the filter's equalities.
       Document filter = new Document(RowDocuments.ID, document.get(RowDocuments.ID));
+      if (versionField == null) {
+        return filter;
+      }
       Object version = document.get(versionField);
       if (version == null) {
         return filter.append(versionField, null); // null or missing
@@ -323,69 +313,54 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
       if (batch.isEmpty()) {
         return;
       }
-      List<UpdateOneModel<Document>> updates = new ArrayList<>();
-      for (Document document : batch) {
-        updates.add(new UpdateOneModel<>(filter(document), update(document), new UpdateOptions().upsert(true)));
+      List<Pending> writes = batch;
+      if (versionField == null) {
+        // Unordered writes of one key could land in any order: the bundle's last row of a key wins.
+        Map<Object, Pending> last = new LinkedHashMap<>();
+        for (Pending p : batch) {
+          last.remove(p.document.get(RowDocuments.ID));
+          last.put(p.document.get(RowDocuments.ID), p);
+        }
+        writes = new ArrayList<>(last.values());
       }
+      List<UpdateOneModel<Document>> updates = new ArrayList<>();
+      for (Pending p : writes) {
+        updates.add(new UpdateOneModel<>(filter(p.document), update(p.document), new UpdateOptions().upsert(true)));
+      }
+      int refusedHere = 0;
       try {
+        // Unordered: the documents after a refused one are still written.
         target.bulkWrite(updates, new BulkWriteOptions().ordered(false));
       } catch (MongoBulkWriteException e) {
         for (BulkWriteError error : e.getWriteErrors()) {
-          // Only a clash on _id is the race below. Another unique index, or a validator, refused
-          // the document itself: going on would count it as written when it is not.
-          if (error.getCode() != DUPLICATE_KEY || !error.getMessage().contains(" index: _id_ ")) {
-            throw new IllegalStateException(database + "." + collection + " refused the document with _id "
-                + batch.get(error.getIndex()).get(RowDocuments.ID) + " (code " + error.getCode() + "): "
-                + error.getMessage(), e);
+          Pending p = writes.get(error.getIndex());
+          if (error.getCode() == DUPLICATE_KEY && error.getMessage().contains(" index: _id_ ")) {
+            // The key was stored meanwhile by another writer, or (with a version) holds a newer document:
+            // update it if the stored document is older after all.
+            try {
+              target.updateOne(filter(p.document), update(p.document));
+            } catch (MongoWriteException again) {
+              refusedHere += refuse(p, again.getCode(), again.getMessage(), again);
+            }
+          } else {
+            refusedHere += refuse(p, error.getCode(), error.getMessage(), e);
           }
         }
-        // The key is stored: update it if the stored document is older after all (written meanwhile).
-        for (BulkWriteError error : e.getWriteErrors()) {
-          Document document = batch.get(error.getIndex());
-          target.updateOne(filter(document), update(document));
-        }
       }
+      documents.inc(batch.size() - refusedHere);
       batch.clear();
     }
-  }
 
-  private static final class ToDocumentFn extends DoFn<Row, Document> {
-    private final List<String> keys;
-    private final String source;
-    private final String kind;
-    private final TupleTag<Document> documentsTag;
-    private final TupleTag<Row> deadLettersTag;
-    private final Counter documents;
-    private final Counter refused;
-
-    ToDocumentFn(List<String> keys, String database, String collection, TupleTag<Document> documentsTag,
-        TupleTag<Row> deadLettersTag) {
-      this.keys = keys;
-      this.documentsTag = documentsTag;
-      this.source = database + "." + collection;
-      this.kind = collection;
-      this.deadLettersTag = deadLettersTag;
-      this.documents = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "mongo." + source + ".documents");
-      this.refused = Metrics.counter(CleanRecords.METRICS_NAMESPACE, "mongo." + source + ".deadLetters");
-    }
-
-    @ProcessElement
-    public void process(@Element Row row, MultiOutputReceiver out) {
-      Document document;
-      try {
-        document = RowDocuments.toDocument(row, keys);
-      } catch (IllegalArgumentException | ClassCastException e) {
-        refused.inc();
-        out.get(deadLettersTag).output(DeadLetter.of(kind, STEP, e.getMessage(), sourceOf(row), RowJson.format(row)));
-        return;
+    /** Makes {@code p} a dead letter if {@code code} is the document's fault; else fails the bundle. */
+    private int refuse(Pending p, int code, String message, RuntimeException cause) {
+      String reason = "refused by " + source + " (code " + code + "): " + message;
+      if (!REFUSALS.contains(code)) {
+        throw new IllegalStateException(source + " failed the write of the document with _id "
+            + p.document.get(RowDocuments.ID) + " (code " + code + "): " + message, cause);
       }
-      documents.inc();
-      out.get(documentsTag).output(document);
-    }
-
-    /** {@code database.collection#key values}: see {@link DeadLetter#keySource}. */
-    private String sourceOf(Row row) {
-      return DeadLetter.keySource(source, row, keys);
+      p.reason = reason;
+      deadLetters.add(p);
+      return 1;
     }
   }
 }

@@ -177,22 +177,39 @@ public class MongoUpsertIT {
   }
 
   @Test
-  public void withAVersionFieldADocumentAnotherUniqueIndexRefusesFailsTheJobInsteadOfCountingAsWritten() {
-    MongoCollection<Document> collection = client.getDatabase("retail").getCollection("unique_name");
-    collection.createIndex(new Document("name", 1), new com.mongodb.client.model.IndexOptions().unique(true));
-    collection.insertOne(versionedDocument(1, "taken", "100000000.json"));
-    p.apply(Create.of(versioned(2, "taken", "110000000.json"), versioned(3, "free", "110000000.json"))
-            .withRowSchema(VERSIONED))
-        .apply(MongoUpsert.into("retail", "unique_name").withKeys("item_id", "date")
-            .withConnection(MongoConnection.to(MONGO.get().uri())).withVersionField("source"));
-    Exception e = assertThrows(Exception.class, () -> p.run().waitUntilFinish());
-    String messages = "";
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      messages += t.getMessage() + "\n";
+  public void documentsTheCollectionRefusesAreDeadLettersAndTheOthersAreWritten() {
+    for (boolean versioned : new boolean[] {false, true}) {
+      String name = versioned ? "unique_versioned" : "unique_plain";
+      MongoCollection<Document> collection = client.getDatabase("retail").getCollection(name);
+      collection.createIndex(new Document("name", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+      collection.insertOne(versionedDocument(1, "taken", "100000000.json"));
+      TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+      MongoUpsert upsert = MongoUpsert.into("retail", name).withKeys("item_id", "date")
+          .withConnection(MongoConnection.to(MONGO.get().uri())).withBatchSize(2);
+      Row refused = versioned(2, "taken", "110000000.json");
+      PCollection<Row> deadLetters = pipeline
+          .apply(Create.of(refused, versioned(3, "free", "110000000.json"), versioned(4, "also free", null))
+              .withRowSchema(VERSIONED))
+          .apply(versioned ? upsert.withVersionField("source") : upsert);
+      PAssert.that(deadLetters).satisfies(all -> {
+        List<Row> letters = new ArrayList<>();
+        all.forEach(letters::add);
+        assertEquals(name, 1, letters.size());
+        Row letter = letters.get(0);
+        assertEquals(name, DeadLetter.kind(letter));
+        assertEquals(MongoUpsert.STEP, DeadLetter.step(letter));
+        assertEquals("retail." + name + "#2,2024-01-01", DeadLetter.source(letter));
+        assertThat(DeadLetter.reason(letter), containsString("refused by retail." + name + " (code 11000)"));
+        assertThat(DeadLetter.reason(letter), containsString("index: name_1"));
+        assertEquals(org.pipewright.transforms.core.RowJson.format(refused), DeadLetter.payload(letter));
+        return null;
+      });
+      org.apache.beam.sdk.PipelineResult result = pipeline.run();
+      result.waitUntilFinish();
+      assertEquals(name, List.of(versionedDocument(1, "taken", "100000000.json"),
+              versionedDocument(3, "free", "110000000.json"), versionedDocument(4, "also free", null)),
+          stored(name).stream().map(d -> reorder(d, VERSIONED.getFieldNames())).toList());
     }
-    assertThat(messages, containsString("retail.unique_name refused the document with _id Document{{item_id=2,"
-        + " date=2024-01-01}} (code 11000)"));
-    assertThat(messages, containsString("index: name_1"));
   }
 
   @Test
