@@ -14,7 +14,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -25,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.pipewright.transforms.core.TaggedRecord;
+import org.pipewright.transforms.core.Timestamps;
 
 /**
  * Reads raw JSON records from Kafka with KafkaIO as {@link TaggedRecord}s: the kind comes from the
@@ -107,12 +107,22 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
   }
 
   /**
-   * A record's Kafka timestamp as its event time, within what Beam can carry: none (-1) or before
-   * 1970 is 1970, and one past the end of Beam's time (a producer that wrote nanoseconds, say) is
-   * that end, where it would otherwise stop the job at every re-run.
+   * A record's Kafka timestamp as its event time: none (-1) or before 1970 is 1970. One after the
+   * year 9999 (a producer that wrote nanoseconds, say) is no time at all: its record is refused
+   * ({@link #record}) and stamped 1970 here, where it would otherwise reach past the end of Beam's
+   * time and stop the job at every re-run, or hold windows and state open until then.
    */
   static Instant eventTime(long kafkaTimestamp) {
-    return new Instant(Math.min(Math.max(kafkaTimestamp, 0L), GlobalWindow.INSTANCE.maxTimestamp().getMillis()));
+    return new Instant(Timestamps.isInRange(kafkaTimestamp) ? Math.max(kafkaTimestamp, 0L) : 0L);
+  }
+
+  /** The tagged record of a Kafka value, refused when its value is not UTF-8 or its timestamp is no time. */
+  static Row record(String kind, String source, long kafkaTimestamp, byte[] value) {
+    if (kafkaTimestamp > 0 && !Timestamps.isInRange(kafkaTimestamp)) {
+      return TaggedRecord.refused(kind, source, TaggedRecord.payload(TaggedRecord.decode(kind, source, value)),
+          "Kafka timestamp " + kafkaTimestamp + " is after the year 9999 (milliseconds expected)");
+    }
+    return TaggedRecord.decode(kind, source, value);
   }
 
   /** {@code topic/partition@offset}, the source coordinates in dead letters. */
@@ -145,8 +155,8 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
         while (next < stop) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofSeconds(1))) {
             if (r.offset() < stop) {
-              out.outputWithTimestamp(TaggedRecord.decode(source.kindOf(r.topic()),
-                  coordinates(r.topic(), r.partition(), r.offset()), r.value()), eventTime(r.timestamp()));
+              out.outputWithTimestamp(record(source.kindOf(r.topic()),
+                  coordinates(r.topic(), r.partition(), r.offset()), r.timestamp(), r.value()), eventTime(r.timestamp()));
             }
           }
           // The position, not the last offset: compacted or transaction-marked offsets have no record.
@@ -172,8 +182,9 @@ public final class ReadKafka extends PTransform<PBegin, PCollection<Row>> {
 
     @ProcessElement
     public void process(@Element KafkaRecord<byte[], byte[]> record, OutputReceiver<Row> out) {
-      out.output(TaggedRecord.decode(source.kindOf(record.getTopic()),
-          coordinates(record.getTopic(), record.getPartition(), record.getOffset()), record.getKV().getValue()));
+      out.output(record(source.kindOf(record.getTopic()),
+          coordinates(record.getTopic(), record.getPartition(), record.getOffset()), record.getTimestamp(),
+          record.getKV().getValue()));
     }
   }
 }

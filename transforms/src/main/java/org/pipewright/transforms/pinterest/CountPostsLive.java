@@ -264,8 +264,11 @@ public final class CountPostsLive extends PTransform<PCollectionTuple, PCollecti
       }
       long seen = Math.max(timestamp.getMillis(), e == null ? Long.MIN_VALUE : e.getInt64("seen"));
       entries.put(ind, Row.withSchema(ENTRY).attachValues(category, country, hasPin, hasGeo, done, seen));
-      if (purgeAt.read() == null) {
-        long at = Math.min(timestamp.getMillis() + retention, BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
+      // The earliest purge any entry needs: an entry stamped far ahead (a skewed clock) must not hold
+      // back the purge of every entry after it.
+      long at = Math.min(timestamp.getMillis() + retention, BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
+      Long pending = purgeAt.read();
+      if (pending == null || at < pending) {
         purgeAt.write(at);
         purge.set(new Instant(at));
       }

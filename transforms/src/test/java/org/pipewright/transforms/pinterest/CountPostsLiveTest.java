@@ -250,6 +250,23 @@ public class CountPostsLiveTest {
     pipeline.run();
   }
 
+  /**
+   * A part stamped far ahead (a producer's skewed clock) must not keep the parts after it: pin 1 is
+   * forgotten once its retention has passed, so a geo record arriving much later does not join it.
+   */
+  @Test
+  public void aPartStampedFarAheadDoesNotHoldBackThePurgeOfTheOthers() {
+    TestStream<Row> events = TestStream.create(RowCoder.of(EVENT))
+        .addElements(pin(100, "art", 86_400), pin(1, "art", 5))
+        .advanceWatermarkTo(T0.plus(Duration.standardMinutes(10)))
+        .addElements(geo(1, "Peru", 660))
+        .advanceWatermarkToInfinity();
+    PCollection<Row> counts = run(events, CountPostsLive.perMinute().withBuckets(1)
+        .withAllowedLateness(Duration.ZERO).withEarlyFirings(Duration.ZERO).withRetention(Duration.standardMinutes(2)));
+    PAssert.that(counts).empty();
+    pipeline.run();
+  }
+
   private static final class StampFn extends DoFn<Row, String> {
     @ProcessElement
     public void process(@Element Row r, @Timestamp Instant ts, OutputReceiver<String> out) {
