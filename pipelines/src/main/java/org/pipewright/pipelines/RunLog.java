@@ -30,7 +30,8 @@ import org.pipewright.transforms.core.Tally;
  * how it ended and what it counted can be queried (the console's Runs page reads it): inserted as
  * {@code running} when the job starts, its counts updated while it runs (from a batch job's progress
  * ticks; by a streaming job itself, {@link #recordWhileRunning}), and finished with its status,
- * quality result and the counts of its {@code summary.json}.
+ * quality result and the counts of its {@code summary.json}; a run that a signal stops (Ctrl-C,
+ * SIGTERM) before it finishes is finished as {@value #STOPPED} as the JVM exits.
  *
  * <p>Recording never fails or blocks a run: a warehouse that refuses the row (the table missing
  * without {@code --createTables}, a lost connection) gets one warning and the job goes on.
@@ -54,6 +55,8 @@ final class RunLog {
   static final String SUCCEEDED = "succeeded";
   static final String FAILED = "failed";
   static final String QUALITY_FAILED = "quality_failed";
+  /** Ended by a stop signal (Ctrl-C, SIGTERM), the usual end of a streaming job. */
+  static final String STOPPED = "stopped";
 
   /** A log that records nothing: for a run without a warehouse. */
   static final RunLog NONE = new RunLog(null, Dialect.POSTGRES, "", "", "", "", "");
@@ -65,7 +68,10 @@ final class RunLog {
   private final String job;
   private final String kind;
   private final String runner;
+  /** No row to update: the table or the INSERT failed. */
   private boolean broken;
+  private boolean warned;
+  private volatile boolean finished;
 
   private RunLog(@Nullable JdbcConnection connection, Dialect dialect, String id, String pipeline, String job,
       String kind, String runner) {
@@ -101,13 +107,23 @@ final class RunLog {
             .createTable(SCHEMA);
       } catch (SQLException e) {
         log.warn(e);
+        log.broken = true;
         return log;
       }
     }
-    log.write("INSERT INTO " + log.dialect.quoteTable(TABLE)
+    if (log.write("INSERT INTO " + log.dialect.quoteTable(TABLE)
         + " (run_id, pipeline, job, kind, runner, started_at, finished_at, status, quality, counts)"
         + " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?)",
-        id, pipeline, log.job, log.kind, log.runner, utc(now), RUNNING, "{}");
+        id, pipeline, log.job, log.kind, log.runner, utc(now), RUNNING, "{}")) {
+      // A run stopped by a signal would otherwise stay "running" for ever.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (!log.finished) {
+          log.finish(STOPPED, null, null);
+        }
+      }, "pipewright-run-log"));
+    } else {
+      log.broken = true;
+    }
     return log;
   }
 
@@ -123,6 +139,7 @@ final class RunLog {
    * null keeps the counts recorded while it ran).
    */
   void finish(String status, @Nullable String quality, @Nullable String counts) {
+    finished = true;
     if (counts == null) {
       write("UPDATE " + dialect.quoteTable(TABLE) + " SET finished_at = ?, status = ?, quality = ? WHERE run_id = ?",
           utc(Instant.now()), status, quality, id);
@@ -217,9 +234,10 @@ final class RunLog {
     return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
-  private void write(String sql, Object... values) {
+  /** Runs {@code sql}; false (after one warning per run) if the warehouse refused it. */
+  private boolean write(String sql, Object... values) {
     if (connection == null || broken) {
-      return;
+      return false;
     }
     try (Connection c = connection.open(); PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < values.length; i++) {
@@ -230,13 +248,19 @@ final class RunLog {
         }
       }
       s.executeUpdate();
+      return true;
     } catch (SQLException e) {
+      // A later update may still succeed (the database was restarting): only a missing row stops them.
       warn(e);
+      return false;
     }
   }
 
   private void warn(SQLException e) {
-    broken = true;
+    if (warned) {
+      return;
+    }
+    warned = true;
     System.err.println("warning: this run is not recorded in " + TABLE + " on " + connection.describe() + ": "
         + e.getMessage().lines().findFirst().orElse("") + " (--createTables creates the table)");
   }

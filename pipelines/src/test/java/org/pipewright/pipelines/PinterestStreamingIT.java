@@ -127,6 +127,11 @@ public class PinterestStreamingIT {
       // Replaying the topics from the beginning changes nothing.
       Map<String, List<String>> before = warehouse.snapshot(tables(prefix));
       Jobs.stop(streaming);
+      // Stopped with SIGTERM, the usual end of a streaming job: the run is finished as stopped.
+      JsonNode stopped = warehouse.newRun(runs);
+      assertEquals(run.get("run_id"), stopped.get("run_id"));
+      assertEquals(RunLog.STOPPED, stopped.get("status").asText());
+      assertTrue(stopped.toString(), !stopped.get("finished_at").isNull());
       resetGroup(prefix + "-streaming", prefix, List.of("pin", "geo", "user", "comment"));
       Instant restarted = Instant.now();
       streaming = startStreaming(prefix, log, "--kafkaExtraTopics=" + prefix + ".comment=comment");
