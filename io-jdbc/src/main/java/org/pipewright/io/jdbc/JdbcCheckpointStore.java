@@ -113,9 +113,12 @@ public final class JdbcCheckpointStore implements SafePoint.Store {
   }
 
   private void save(Connection c, Timestamp safe, Timestamp resume) throws SQLException {
-    // Saves come from one worker in order, so the newest simply replaces the last.
+    // Only forward: a restarted job re-reads from before the stored point, and its first saves are
+    // older than it (what it re-reads was written before). Stored, they would move the next restart
+    // further back each time.
     try (PreparedStatement update = c.prepareStatement("UPDATE " + QUOTED
-        + " SET \"safe_time\" = ?, \"resume_time\" = ?, \"saved_at\" = now() WHERE \"name\" = ?")) {
+        + " SET \"safe_time\" = GREATEST(\"safe_time\", ?), \"resume_time\" = GREATEST(\"resume_time\", ?),"
+        + " \"saved_at\" = now() WHERE \"name\" = ?")) {
       update.setTimestamp(1, safe);
       update.setTimestamp(2, resume);
       update.setString(3, name);

@@ -684,6 +684,9 @@ public class JdbcUpsertIT {
     assertEquals(Optional.of(Instant.parse("2024-05-01T09:58:00.250Z")), store.resumeTime());
     store.save(Instant.parse("2024-05-01T10:00:10.500Z"));
     assertEquals(Optional.of(Instant.parse("2024-05-01T09:58:10.500Z")), store.resumeTime());
+    // A restarted job's first, older save does not move the point back.
+    store.save(Instant.parse("2024-05-01T09:59:00Z"));
+    assertEquals(Optional.of(Instant.parse("2024-05-01T09:58:10.500Z")), store.resumeTime());
     assertEquals(Optional.empty(), other.resumeTime());
 
     other.save(Instant.parse("2024-05-02T00:00:00Z"));

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@code S} it commits, per partition, the first offset stamped at or after {@code S - rewind}, so
  * the next run (KafkaIO starts at committed offsets) re-reads everything that might not be final
  * yet. {@code rewind} covers the windows that can still change (window size + allowed lateness);
- * re-reading rows that were already written is harmless, the sinks upsert.
+ * re-reading rows that were already written is harmless, the sinks upsert. Commits only move
+ * forward.
  */
 public final class KafkaCommitStore implements SafePoint.Store {
   private static final long serialVersionUID = 1L;
@@ -41,6 +42,11 @@ public final class KafkaCommitStore implements SafePoint.Store {
       List<TopicPartition> partitions = offsets.partitions();
       // A partition without a record at or after the resume time keeps its previous commit.
       Map<TopicPartition, Long> commit = offsets.offsetsAt(partitions, resume);
+      // Only forward: a restarted job re-reads from before its committed offsets, and its first saves
+      // are behind them (what it re-reads was written before); committed, they would move the next
+      // restart further back each time.
+      Map<TopicPartition, Long> committed = offsets.committed(partitions);
+      commit.entrySet().removeIf(e -> committed.containsKey(e.getKey()) && e.getValue() <= committed.get(e.getKey()));
       offsets.commit(commit);
       LOG.debug("safe point {}: committed {} for group {}", safeTime, commit, source.groupId());
     } catch (RuntimeException e) {

@@ -85,6 +85,17 @@ public final class KafkaOffsets implements AutoCloseable {
     return start;
   }
 
+  /** The group's committed offset per partition; partitions without one are left out. */
+  public Map<TopicPartition, Long> committed(List<TopicPartition> partitions) {
+    Map<TopicPartition, Long> offsets = new TreeMap<>(KafkaOffsets::compare);
+    consumer.committed(new java.util.HashSet<>(partitions), timeout).forEach((tp, c) -> {
+      if (c != null) {
+        offsets.put(tp, c.offset());
+      }
+    });
+    return offsets;
+  }
+
   public Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
     Map<TopicPartition, Long> end = new TreeMap<>(KafkaOffsets::compare);
     end.putAll(consumer.endOffsets(partitions, timeout));
