@@ -193,18 +193,18 @@ public final class PinterestStreaming {
         CleanPinterest.all().withMaxPayloadChars(options.getMaxPayloadChars()));
     List<PCollection<Void>> written = new ArrayList<>();
     PCollectionList<Row> refused = PCollectionList.empty(pipeline);
+    PCollectionTuple counted = PCollectionTuple.empty(pipeline);
     for (String kind : PinterestBatch.KINDS) {
       JdbcUpsert.Result upserted = cleaned.clean(kind).apply("Upsert " + kind, tables.clean(kind).withDeadLetters());
       written.add(upserted.written());
       refused = refused.and(upserted.deadLetters());
-    }
-    PCollectionTuple clean = cleaned.tables();
-    PCollectionTuple counted = PCollectionTuple.empty(pipeline);
-    for (String kind : PinterestBatch.KINDS) {
+      // Clean rows the warehouse refused: counted apart, as in the batch job's summary.
       counted = counted.and(new TupleTag<Row>(kind + "." + Summary.READ), byKind.get(kind))
           .and(new TupleTag<Row>(kind + "." + Summary.CLEAN), cleaned.beforeDedupe(kind))
-          .and(new TupleTag<Row>(kind + "." + Summary.DEAD_LETTER), cleaned.deadLetters(kind));
+          .and(new TupleTag<Row>(kind + "." + Summary.DEAD_LETTER), cleaned.deadLetters(kind))
+          .and(new TupleTag<Row>(kind + "." + Summary.WAREHOUSE_REFUSED), upserted.deadLetters());
     }
+    PCollectionTuple clean = cleaned.tables();
     log.recordWhileRunning(counted, PinterestBatch.KINDS, RunLog.seconds(options.getProgressSeconds()));
     PCollection<Row> allDead = PinterestTables.withSourceKey(
         PCollectionList.of(byKind.deadLetters()).and(cleaned.deadLetters()).and(refused.getAll())

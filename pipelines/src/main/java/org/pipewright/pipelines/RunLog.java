@@ -183,10 +183,14 @@ final class RunLog {
     for (String kind : kinds) {
       long clean = counters.getOrDefault(kind + "." + Summary.CLEAN, 0L);
       long dead = counters.getOrDefault(kind + "." + Summary.DEAD_LETTER, 0L);
-      all.putObject(kind)
+      ObjectNode counts = all.putObject(kind)
           .put(Summary.READ, counters.getOrDefault(kind + "." + Summary.READ, clean + dead))
           .put(Summary.CLEAN, clean)
           .put(Summary.DEAD_LETTER, dead);
+      Long refused = counters.get(kind + "." + Summary.WAREHOUSE_REFUSED);
+      if (refused != null) {
+        counts.put(Summary.WAREHOUSE_REFUSED, refused);
+      }
     }
     return all.toString();
   }

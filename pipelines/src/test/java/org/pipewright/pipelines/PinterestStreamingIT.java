@@ -205,9 +205,20 @@ public class PinterestStreamingIT {
     Instant produced = Instant.now();
 
     Path log = Jobs.logFile(prefix);
+    java.util.Set<String> runs = warehouse.runIds();
     Process streaming = startStreaming(prefix, log, "--deadLetterTopic=" + prefix + ".dead");
     try {
       Jobs.awaitFinalPanes(warehouse, prefix, produced, streaming, log);
+      // The run counts the refused row apart from the clean rows, which still include it.
+      Jobs.await("the run's counts", () -> {
+        try {
+          JsonNode counts = Outputs.parse(warehouse.newRun(runs).get("counts").asText());
+          return counts.at("/pin/clean").asLong() == 20 && counts.at("/pin/warehouseRefused").asLong() == 1
+              && counts.at("/geo/warehouseRefused").asLong(-1) == 0;
+        } catch (java.sql.SQLException | AssertionError e) {
+          return false; // no row yet
+        }
+      }, streaming, log);
       assertEquals(19L, count(prefix + "_pin"));
       assertEquals(20L, count(prefix + "_geo"));
       assertEquals(20L, count(prefix + "_user"));
