@@ -192,7 +192,7 @@ public final class PinterestLanding {
 
   /** A record the reader refused (not UTF-8), as a JSON string holding the reason and what was read. */
   static String refusedLine(String reason, String excerpt) {
-    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(reason + ": " + excerpt)) + "\"";
+    return jsonString(reason + ": " + excerpt);
   }
 
   /** A record as its line in the archive (see the class comment). */
@@ -200,9 +200,13 @@ public final class PinterestLanding {
     if (Values.isBlank(record) || breaksInsideAString(record)) {
       // Kept whole as a string: a line break inside a JSON string is invalid (the streaming job
       // refuses it), and a space in its place would make it a valid record with altered text.
-      return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(record)) + "\"";
+      return jsonString(record);
     }
     return record.replace('\n', ' ');
+  }
+
+  private static String jsonString(String text) {
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
   }
 
   /** Whether {@code record} has a line break inside a JSON string literal. */

@@ -258,8 +258,6 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
   }
 
   private static final class UpsertFn extends DoFn<Row, Void> {
-    /** Where a dead letter's reason is cut: the database may quote the whole failing row. */
-    private static final int MAX_REASON_CHARS = 2000;
     private final JdbcWriter writer;
     private final List<String> keys;
     private final boolean merging;
@@ -375,14 +373,14 @@ public final class JdbcUpsert extends PTransform<PCollection<Row>, PCollection<V
       batch.clear();
     }
 
-    /** The database's own words (the innermost message), cut to {@link #MAX_REASON_CHARS}. */
+    /** The database's own words (the innermost message), cut short ({@link DeadLetter#shortReason}). */
     private String reason(SQLException e) {
       Throwable cause = e;
       while (cause.getCause() instanceof SQLException) {
         cause = cause.getCause();
       }
       String reason = "refused by " + table + " (SQL state " + e.getSQLState() + "): " + cause.getMessage();
-      return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "...";
+      return DeadLetter.shortReason(reason);
     }
 
     private Row deadLetter(Row row, String reason) {

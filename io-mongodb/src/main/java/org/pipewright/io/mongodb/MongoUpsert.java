@@ -196,7 +196,6 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
         121, // DocumentValidationFailure: the collection's validator
         10334, 17419, 17420, // the document or the result of the update too large
         DUPLICATE_KEY); // on a unique index besides _id (the _id itself is the race handled below)
-    private static final int MAX_REASON_CHARS = 2000;
 
     private final MongoConnection connection;
     private final String database;
@@ -275,8 +274,7 @@ public final class MongoUpsert extends PTransform<PCollection<Row>, PCollection<
       flush();
       for (Pending p : deadLetters) {
         refused.inc();
-        String reason = p.reason.length() > MAX_REASON_CHARS ? p.reason.substring(0, MAX_REASON_CHARS) + "..." : p.reason;
-        context.output(DeadLetter.of(collection, STEP, reason, DeadLetter.keySource(source, p.row, keys),
+        context.output(DeadLetter.of(collection, STEP, DeadLetter.shortReason(p.reason), DeadLetter.keySource(source, p.row, keys),
             RowJson.format(p.row)), p.timestamp, p.window);
       }
       deadLetters.clear();

@@ -23,7 +23,22 @@ public final class DeadLetter {
           .addNullableField("payload", Schema.FieldType.STRING)
           .build();
 
+  /** Where {@link #shortReason} cuts a reason: a sink's error message may quote the whole failing row. */
+  public static final int MAX_REASON_CHARS = 2000;
+
   private DeadLetter() {}
+
+  /**
+   * {@code reason} cut to {@link #MAX_REASON_CHARS} characters and marked with "..." where cut; never
+   * between the two halves of a surrogate pair, which a database would store as '?'.
+   */
+  public static String shortReason(String reason) {
+    if (reason.length() <= MAX_REASON_CHARS) {
+      return reason;
+    }
+    int end = Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1)) ? MAX_REASON_CHARS - 1 : MAX_REASON_CHARS;
+    return reason.substring(0, end) + "...";
+  }
 
   public static Row of(
       String kind, String step, String reason, @Nullable String source, @Nullable String payload) {
