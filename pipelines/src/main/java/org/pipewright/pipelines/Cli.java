@@ -306,16 +306,21 @@ final class Cli {
   static void requireInputs(String input, List<String> kinds, String pattern) {
     for (String kind : kinds) {
       String files = OutputDirs.join(input, kind, pattern);
-      boolean found;
-      try {
-        found = OutputDirs.exists(files);
-      } catch (IOException | RuntimeException e) {
-        throw new UsageException("cannot read input " + files + ": " + rootMessage(e));
-      }
-      if (!found) {
-        throw new UsageException("no input files at " + files
-            + " (expected --input to be a folder with " + String.join("/, ", kinds) + "/ subfolders)");
-      }
+      requireFiles(files, "no input files at " + files
+          + " (expected --input to be a folder with " + String.join("/, ", kinds) + "/ subfolders)");
+    }
+  }
+
+  /** A usage error, {@code whenMissing}, unless the pattern {@code files} matches a file. */
+  static void requireFiles(String files, String whenMissing) {
+    boolean found;
+    try {
+      found = OutputDirs.exists(files);
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException("cannot read input " + files + ": " + rootMessage(e));
+    }
+    if (!found) {
+      throw new UsageException(whenMissing);
     }
   }
 

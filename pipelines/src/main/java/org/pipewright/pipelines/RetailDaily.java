@@ -23,6 +23,7 @@ import org.pipewright.io.files.ReadJsonDocuments;
 import org.pipewright.io.files.TablePreview;
 import org.pipewright.io.files.WriteRows;
 import org.pipewright.io.mongodb.MongoConnection;
+import org.pipewright.transforms.core.BadValueException;
 import org.pipewright.transforms.core.CleanResult;
 import org.pipewright.transforms.core.KeepLatest;
 import org.pipewright.transforms.core.RawRecord;
@@ -101,6 +102,7 @@ public final class RetailDaily {
       RetailLanding.fetch(options, range);
     }
     Cli.requireInputs(options.getInput(), KINDS, "**");
+    requireDays(options, range);
     Cli.requireWritable(options.getOutput());
     Pipeline pipeline = Pipeline.create(options);
     List<String> replaced = build(pipeline, options, format, range, currencies, tables, mongo);
@@ -117,6 +119,23 @@ public final class RetailDaily {
       printFirstRows(options.getOutput(), table, format);
     }
     log.finish(RunLog.SUCCEEDED, Quality.verdict(Quality.print(options.getOutput())), summary);
+  }
+
+  /**
+   * A run of one day needs that day's answers of each kind (and of rates, its look-back): without
+   * them it would publish empty tables for the day, so it stops here, before the previous run's
+   * outputs are replaced. A failed call of {@code --fetch} lands nothing, which ends here too.
+   */
+  static void requireDays(RetailDailyOptions options, DateRange range) {
+    for (String kind : KINDS) {
+      DateRange wanted = RATES.equals(kind) ? range.extendedBack(options.getMaxRateAgeDays()) : range;
+      if (wanted.singleDay() == null) {
+        continue;
+      }
+      String files = OutputDirs.join(options.getInput(), kind, pattern(wanted));
+      Cli.requireFiles(files, "no " + kind + " answers for " + wanted.singleDay() + " at " + files
+          + " (not fetched yet, or its call failed)");
+    }
   }
 
   /** Adds the job to {@code pipeline}; returns the output folders it writes. */
@@ -224,8 +243,13 @@ public final class RetailDaily {
     if (!wanted.isAll() && wanted.singleDay() == null) {
       // A file without a readable dt= folder is kept: parsing turns it into a dead letter, not silence.
       answers = answers.apply("Days of " + kind, Filter.by((Row answer) -> {
-        String day = RetailAnswers.dateOf(RawRecord.source(answer));
-        return day == null || wanted.contains(day);
+        String day;
+        try {
+          day = RetailAnswers.dateOf(RawRecord.source(answer));
+        } catch (BadValueException e) {
+          return true;
+        }
+        return wanted.contains(day);
       }));
     }
     return answers.apply("Parse " + kind, ParseRetailAnswers.of(kind));

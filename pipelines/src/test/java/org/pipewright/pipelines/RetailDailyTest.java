@@ -1,6 +1,8 @@
 package org.pipewright.pipelines;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -96,6 +98,41 @@ public class RetailDailyTest {
     assertEquals(Outputs.parse("{\"trends\": {\"read\": 5, \"clean\": 3, \"duplicates\": 1, \"deadLetter\": 1},"
         + " \"vod\": {\"read\": 1, \"clean\": 1, \"duplicates\": 0, \"deadLetter\": 0},"
         + " \"rates\": {\"read\": 2, \"clean\": 1, \"duplicates\": 0, \"deadLetter\": 1}}"), Outputs.summary(day));
+  }
+
+  @Test
+  public void aDayRunNeedsEachKindsAnswersOfThatDayAndKeepsAnAnswerOfAnUnreadableDay() throws Exception {
+    Path in = TMP.newFolder("days").toPath();
+    land(in, "rates/dt=2017-03-02/historical.json", "{\"success\": true, \"timestamp\": 1488412799, "
+        + "\"source\": \"USD\", \"quotes\": {\"USDEUR\": 0.9}}");
+    // Within the look-back's folders as text, but not a day: a dead letter, not a failed run.
+    land(in, "rates/dt=2017-02-30/historical.json", "{\"success\": true, \"source\": \"USD\", \"quotes\": {}}");
+    land(in, "trends/dt=2017-03-03/0800.json", trends(item(1, "Chair", "20", "15", "4.5")));
+    land(in, "vod/dt=2017-03-03/vod.json", "{\"itemId\": 7, \"name\": \"Lamp\", \"salePrice\": 10}");
+    Path out = TMP.getRoot().toPath().resolve("days-out");
+    String[] day2 = {"--input=" + in, "--output=" + out, "--outputFormat=json", "--progressSeconds=0",
+        "--date=2017-03-02", "--currencies=USD,EUR"};
+    String[] day3 = day2.clone();
+    day3[4] = "--date=2017-03-03";
+
+    // The 2nd has no trends: the run stops before it replaces anything.
+    RetailDaily.run(day3);
+    assertEquals("7", Outputs.rows(out.resolve("valuation")).get(0).get("item_id").asText());
+    UsageException noTrends = assertThrows(UsageException.class, () -> RetailDaily.run(day2));
+    assertTrue(noTrends.getMessage(), noTrends.getMessage().startsWith("no trends answers for 2017-03-02 at "));
+    assertEquals(1, Outputs.rows(out.resolve("valuation")).size());
+
+    Map<String, String> reasons = new TreeMap<>();
+    for (JsonNode d : Outputs.rows(out.resolve("dead-letter"))) {
+      reasons.put(d.get("source").asText().replace(in.toString(), ""), d.get("reason").asText().replaceAll(":.*", ""));
+    }
+    assertEquals(Map.of("/rates/dt=2017-02-30/historical.json", "bad_date"), reasons);
+
+    land(in, "trends/dt=2017-03-04/0800.json", trends(item(1, "Chair", "20", "15", "4.5")));
+    String[] day4 = day2.clone();
+    day4[4] = "--date=2017-03-04";
+    UsageException noVod = assertThrows(UsageException.class, () -> RetailDaily.run(day4));
+    assertTrue(noVod.getMessage(), noVod.getMessage().startsWith("no vod answers for 2017-03-04 at "));
   }
 
   /** The retail source project's real data (../shared) landed as answers: its published tables come out. */
