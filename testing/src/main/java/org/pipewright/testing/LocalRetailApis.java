@@ -42,7 +42,8 @@ import java.util.concurrent.Executors;
  * <p>The products endpoints and {@code /api/live} also take {@code date=YYYY-MM-DD}: the stand-in's
  * "today" (default: the real one), so a past week can be fetched reproducibly.
  *
- * <p>Faults for tests ({@link #fail}, {@link #tooManyRequests}, {@link #slow}, {@link #malformed}),
+ * <p>Faults for tests ({@link #fail}, {@link #tooManyRequests}, {@link #slow}, {@link #stalled},
+ * {@link #malformed}),
  * each for the next {@code n} answers on paths starting with a prefix, checked in the order they
  * were added; and a log of the requests ({@link #requests}, {@link #requestCount}). The same faults
  * from the command line ({@code --fault=SPEC}) or while running ({@code curl -X POST --data SPEC
@@ -178,6 +179,14 @@ public final class LocalRetailApis implements AutoCloseable {
     return add(new Fault(Fault.Kind.SLOW, pathPrefix, times, 0, delay.toMillis()));
   }
 
+  /**
+   * The next {@code times} answers send their headers and half their body, then wait {@code delay}
+   * before the rest: a server that stalls mid-answer.
+   */
+  public LocalRetailApis stalled(String pathPrefix, int times, Duration delay) {
+    return add(new Fault(Fault.Kind.STALLED, pathPrefix, times, 0, delay.toMillis()));
+  }
+
   /** The next {@code times} answers have their body cut in half (truncated JSON). */
   public LocalRetailApis malformed(String pathPrefix, int times) {
     return add(new Fault(Fault.Kind.MALFORMED, pathPrefix, times, 0, 0));
@@ -286,7 +295,7 @@ public final class LocalRetailApis implements AutoCloseable {
       if (fault != null && fault.kind == Fault.Kind.SLOW) {
         Thread.sleep(fault.arg);
       }
-      respond(exchange, answer);
+      respond(exchange, answer, fault != null && fault.kind == Fault.Kind.STALLED ? fault.arg : 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       exchange.close();
@@ -431,13 +440,27 @@ public final class LocalRetailApis implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, Answer answer) throws IOException {
+    try {
+      respond(exchange, answer, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Answers; with a {@code stallMillis}, half the body, then the rest that much later. */
+  private static void respond(HttpExchange exchange, Answer answer, long stallMillis)
+      throws IOException, InterruptedException {
     byte[] bytes = answer.body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     answer.headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
     try {
       exchange.sendResponseHeaders(answer.status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+        int half = stallMillis > 0 ? bytes.length / 2 : bytes.length;
+        out.write(bytes, 0, half);
+        out.flush();
+        Thread.sleep(stallMillis);
+        out.write(bytes, half, bytes.length - half);
       }
     } catch (IOException e) {
       // The client gave up (a timeout in a test): nothing left to answer
@@ -499,12 +522,13 @@ public final class LocalRetailApis implements AutoCloseable {
   /**
    * A fault for the next answers on some paths. As text: {@code KIND[:ARG][*COUNT][@PATH]}, where
    * KIND is an HTTP status ({@code 500}, {@code 503}; {@code 429} takes ARG = Retry-After seconds,
-   * default 1), {@code slow} (ARG = delay in ms) or {@code malformed}; COUNT is a number (default
+   * default 1), {@code slow} (ARG = delay in ms before the answer), {@code stalled} (ARG = delay in ms
+   * after half the body) or {@code malformed}; COUNT is a number (default
    * 1) or {@code all}; PATH a path prefix (default: every path). Examples: {@code 503*3@/v1/trends},
    * {@code 429:2*5@/api}, {@code slow:5000@/v1/vod}, {@code malformed*all@/api/historical}.
    */
   public static final class Fault {
-    enum Kind { STATUS, SLOW, MALFORMED }
+    enum Kind { STATUS, SLOW, STALLED, MALFORMED }
 
     final Kind kind;
     final String pathPrefix;
@@ -552,6 +576,11 @@ public final class LocalRetailApis implements AutoCloseable {
               throw new IllegalArgumentException("slow needs a delay in ms: slow:5000");
             }
             return new Fault(Kind.SLOW, path, times, 0, arg);
+          case "stalled":
+            if (arg == null) {
+              throw new IllegalArgumentException("stalled needs a delay in ms: stalled:5000");
+            }
+            return new Fault(Kind.STALLED, path, times, 0, arg);
           case "malformed":
             return new Fault(Kind.MALFORMED, path, times, 0, 0);
           default:
@@ -560,7 +589,7 @@ public final class LocalRetailApis implements AutoCloseable {
         }
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("bad fault '" + spec
-            + "': expected KIND[:ARG][*COUNT][@PATH], KIND a status, slow or malformed (e.g. 503*3@/v1/trends)");
+            + "': expected KIND[:ARG][*COUNT][@PATH], KIND a status, slow, stalled or malformed (e.g. 503*3@/v1/trends)");
       }
     }
 
@@ -581,7 +610,7 @@ public final class LocalRetailApis implements AutoCloseable {
     @Override
     public String toString() {
       String what = kind == Kind.STATUS ? status + (status == 429 ? ":" + arg : "")
-          : kind == Kind.SLOW ? "slow:" + arg : "malformed";
+          : kind == Kind.SLOW ? "slow:" + arg : kind == Kind.STALLED ? "stalled:" + arg : "malformed";
       return what + (pathPrefix.isEmpty() ? "" : "@" + pathPrefix);
     }
   }

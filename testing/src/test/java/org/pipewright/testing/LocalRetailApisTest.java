@@ -258,11 +258,13 @@ public class LocalRetailApisTest {
     assertEquals("503@/v1/trends", LocalRetailApis.Fault.parse("503*3@/v1/trends").toString());
     assertEquals("429:1", LocalRetailApis.Fault.parse("429").toString());
     assertEquals("slow:5000@/v1/vod", LocalRetailApis.Fault.parse("slow:5000@/v1/vod").toString());
+    assertEquals("stalled:300@/v1/vod", LocalRetailApis.Fault.parse("stalled:300@/v1/vod").toString());
     assertEquals("malformed@/api", LocalRetailApis.Fault.parse("malformed*all@/api").toString());
     assertThrows(IllegalArgumentException.class, () -> LocalRetailApis.Fault.parse("boom"));
     assertThrows(IllegalArgumentException.class, () -> LocalRetailApis.Fault.parse("200"));
     assertThrows(IllegalArgumentException.class, () -> LocalRetailApis.Fault.parse("503*0"));
     assertThrows(IllegalArgumentException.class, () -> LocalRetailApis.Fault.parse("slow"));
+    assertThrows(IllegalArgumentException.class, () -> LocalRetailApis.Fault.parse("stalled"));
 
     HttpResponse<String> added = CLIENT.send(HttpRequest.newBuilder(URI.create(apis.url() + "/_faults"))
         .POST(HttpRequest.BodyPublishers.ofString("500*2@/api/live\nmalformed*all@/v1/vod\n")).build(),

@@ -3,21 +3,31 @@ package org.pipewright.io.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
@@ -147,24 +157,42 @@ final class Caller {
       String failure;
       Long retryAfter = null;
       String body = null;
+      // The request's own timeout ends at the headers: the deadline covers the body too, so a server
+      // that stalls mid-answer costs one attempt, not the worker.
+      CompletableFuture<HttpResponse<byte[]>> sent =
+          client.sendAsync(httpRequest, info -> new LimitedBody(config.maxBodyBytes));
       try {
-        HttpResponse<InputStream> response = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
-        int status = response.statusCode();
-        byte[] bytes;
-        try (InputStream in = response.body()) {
-          // Grows as it reads: a short answer does not cost the limit's worth of memory.
-          bytes = in.readNBytes((int) config.maxBodyBytes + 1);
+        HttpResponse<byte[]> response;
+        try {
+          response = sent.get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          sent.cancel(true);
+          throw new HttpTimeoutException("no complete answer within " + config.timeout);
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());
         }
+        int status = response.statusCode();
+        byte[] bytes = response.body();
+        Charset charset = charset(response);
         RetryPolicy policy = RetryPolicy.ofStatus(status);
         if (bytes.length > config.maxBodyBytes) {
-          body = new String(bytes, 0, (int) Math.min(bytes.length, 4L * CallJsonApi.EXCERPT_CHARS), charset(response));
+          body = new String(bytes, 0, (int) Math.min(bytes.length, 4L * CallJsonApi.EXCERPT_CHARS), charset);
           // Only an answer that would be read is too large; a refused key or a 5xx goes its own way.
           if (policy == RetryPolicy.SUCCESS || policy == RetryPolicy.FAIL) {
             return dead("body_too_large (HTTP " + status + "): over " + config.maxBodyBytes + " bytes", masked, body,
                 attempt - 1);
           }
         } else {
-          body = new String(bytes, charset(response));
+          try {
+            body = decode(bytes, charset);
+          } catch (CharacterCodingException e) {
+            body = new String(bytes, charset);
+            // Replacing the bad bytes would store altered text as a good answer.
+            if (policy == RetryPolicy.SUCCESS) {
+              return dead("bad_encoding (HTTP " + status + "): the body is not valid " + charset.name(), masked, body,
+                  attempt - 1);
+            }
+          }
         }
         switch (policy) {
           case SUCCESS:
@@ -188,6 +216,69 @@ final class Caller {
             attempt - 1);
       }
       sleeper.sleep(config.backoff.delayMillis(attempt, ThreadLocalRandom.current().nextDouble(), retryAfter));
+    }
+  }
+
+  /** {@code bytes} as text, refusing bytes that are not {@code charset}; without a leading byte order mark. */
+  static String decode(byte[] bytes, Charset charset) throws CharacterCodingException {
+    String text = charset.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes))
+        .toString();
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+  }
+
+  /**
+   * A body of at most {@code limit + 1} bytes: the first byte over the limit is enough to call an
+   * answer too large, and the rest is not read. Grows as it reads, so a short answer does not cost
+   * the limit's worth of memory.
+   */
+  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final long limit;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    LimitedBody(long limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer buffer : buffers) {
+        int take = (int) Math.min(buffer.remaining(), limit + 1 - bytes.size());
+        byte[] chunk = new byte[take];
+        buffer.get(chunk);
+        bytes.write(chunk, 0, take);
+      }
+      if (bytes.size() > limit) {
+        subscription.cancel();
+        result.complete(bytes.toByteArray());
+      } else {
+        subscription.request(1);
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      result.completeExceptionally(error);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
     }
   }
 

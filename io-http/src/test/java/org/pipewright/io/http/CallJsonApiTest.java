@@ -8,8 +8,13 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -288,6 +293,54 @@ public class CallJsonApiTest {
         "timeout after 2 attempts", apis.url() + "/v1/trends?date=2017-03-06&apiKey=***", null));
     pipeline.run().waitUntilFinish();
     assertEquals(2, apis.requestCount());
+  }
+
+  @Test
+  public void aServerThatStallsMidBodyTimesOutToo() throws Exception {
+    // The headers come at once: the request's own timeout alone would wait for the body for ever.
+    apis.stalled("/v1/trends", 2, Duration.ofSeconds(3));
+    CleanResult result = requests("Requests", List.of(ApiRequest.of("t", "/v1/trends?date=2017-03-06")))
+        .apply(products().withTimeout(Duration.ofMillis(300)).withMaxAttempts(2));
+    PAssert.that(result.output()).empty();
+    PAssert.that(result.deadLetters()).containsInAnyOrder(DeadLetter.of("products", "call-products",
+        "timeout after 2 attempts", apis.url() + "/v1/trends?date=2017-03-06&apiKey=***", null));
+    pipeline.run().waitUntilFinish();
+    assertEquals(2, apis.requestCount());
+  }
+
+  @Test
+  public void aBodyNotInItsCharsetIsADeadLetterAndAByteOrderMarkIsDropped() throws Exception {
+    byte[] latin1 = "{\"name\": \"Caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] bom = ("\uFEFF{\"name\": \"Caf\u00e9\"}").getBytes(StandardCharsets.UTF_8);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    serve(server, "/undeclared", "application/json", latin1);
+    serve(server, "/declared", "application/json; charset=ISO-8859-1", latin1);
+    serve(server, "/bom", "application/json", bom);
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort();
+      CleanResult result = requests("Requests", List.of(ApiRequest.of("u", "/undeclared"),
+          ApiRequest.of("d", "/declared"), ApiRequest.of("b", "/bom")))
+          .apply(CallJsonApi.at(url).withApiName("shop").withMaxAttempts(1).withRateLimit(0));
+      PAssert.that(described(result.output())).containsInAnyOrder(
+          "d | " + url + "/declared | 200 | {\"name\": \"Caf\u00e9\"}",
+          "b | " + url + "/bom | 200 | {\"name\": \"Caf\u00e9\"}");
+      PAssert.that(result.deadLetters()).containsInAnyOrder(DeadLetter.of("shop", "call-shop",
+          "bad_encoding (HTTP 200): the body is not valid UTF-8", url + "/undeclared", "{\"name\": \"Caf\uFFFD\"}"));
+      pipeline.run().waitUntilFinish();
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static void serve(HttpServer server, String path, String type, byte[] body) {
+    server.createContext(path, exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", type);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
   }
 
   @Test
