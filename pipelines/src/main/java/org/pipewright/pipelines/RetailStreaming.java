@@ -1,10 +1,12 @@
 package org.pipewright.pipelines;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,6 +55,7 @@ import org.pipewright.io.jdbc.Dialect;
 import org.pipewright.io.jdbc.JdbcUpsert;
 import org.pipewright.io.mongodb.MongoConnection;
 import org.pipewright.transforms.core.CleanResult;
+import org.pipewright.transforms.core.RawJson;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.enrich.ConvertCurrency;
 import org.pipewright.transforms.enrich.Discount;
@@ -105,7 +108,6 @@ public final class RetailStreaming {
   /** A column's new value: the incoming one unless the stored row comes from a later answer (code-point order, as KeepLatest). */
   static final String NEWER_SOURCE_WINS = "CASE WHEN {old:source} IS NULL OR {new:source} COLLATE \"C\" >= "
       + "{old:source} COLLATE \"C\" THEN {new} ELSE {old} END";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("HHmmssSSS").withZone(ZoneOffset.UTC);
 
   private RetailStreaming() {}
@@ -323,7 +325,13 @@ public final class RetailStreaming {
               EmptyMatchTreatment.ALLOW);
           for (MatchResult.Metadata file : match.metadata()) {
             try (InputStream in = Channels.newInputStream(FileSystems.open(file.resourceId()))) {
-              rows.add(RetailAnswers.rates(day, JSON.readTree(in)));
+              // Read as the watch's parsing reads it (strict UTF-8, exact decimals, no duplicate keys):
+              // an answer it refuses must not value items here.
+              String text = StandardCharsets.UTF_8.newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT)
+                  .decode(ByteBuffer.wrap(in.readAllBytes())).toString();
+              rows.add(RetailAnswers.rates(day, RawJson.parseObject(text.startsWith("\uFEFF") ? text.substring(1) : text)));
             } catch (IOException | RuntimeException e) {
               // not JSON or not rates: a dead letter of the watch, not a rate
             }

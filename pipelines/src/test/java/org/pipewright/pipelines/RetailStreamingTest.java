@@ -5,11 +5,20 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.joda.time.Instant;
+import org.junit.ClassRule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.pipewright.transforms.enrich.RateTable;
 
 /** RetailStreaming's naming of landed answers, its API options and their listing. */
 public class RetailStreamingTest {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
   @Test
   public void answersAreNamedByThePollsDayAndTimeSoADaysFilesSortByTime() {
     assertEquals("vod/dt=2026-12-05/090807006.json", RetailStreaming.file("vod", Instant.parse("2026-12-05T09:08:07.006Z")));
@@ -17,6 +26,27 @@ public class RetailStreamingTest {
     String earlier = RetailStreaming.file("trends", Instant.parse("2026-12-05T09:59:59.999Z"));
     String later = RetailStreaming.file("trends", Instant.parse("2026-12-05T10:00:00.000Z"));
     assertTrue(earlier.compareTo(later) < 0);
+  }
+
+  @Test
+  public void landedRatesAreReadAsTheWatchParsesThem() throws Exception {
+    Path root = TMP.getRoot().toPath();
+    land(root, "rates/dt=2026-12-05/000000000.json",
+        "\uFEFF{\"success\": true, \"source\": \"USD\", \"quotes\": {\"USDEUR\": 0.123456789012345678901}}");
+    // Answers the watch refuses (and dead-letters) value nothing here either.
+    land(root, "rates/dt=2026-12-04/000000000.json",
+        "{\"success\": true, \"source\": \"USD\", \"quotes\": {\"USDEUR\": 0.5, \"USDEUR\": 0.95}}");
+    land(root, "rates/dt=2026-12-03/000000000.json",
+        "{\"success\": true, \"source\": \"USD\", \"quotes\": {\"USDEUR\": 0.5}} and more");
+    RateTable table = new RetailStreaming.LandedRates(root.toString(), 3).apply(Instant.parse("2026-12-05T12:00:00Z"));
+    assertEquals(new BigDecimal("0.123456789012345678901"), table.find("USD", "2026-12-05", 0).rate("EUR"));
+    assertEquals(List.of("2026-12-05"), table.dates("USD"));
+  }
+
+  private static void land(Path root, String file, String body) throws Exception {
+    Path path = root.resolve(file);
+    Files.createDirectories(path.getParent());
+    Files.writeString(path, body);
   }
 
   @Test
