@@ -1,6 +1,7 @@
 package org.pipewright.transforms.core;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -33,9 +34,21 @@ public final class Numbers {
 
   private Numbers() {}
 
-  /** True when {@code value} has at most {@link #MAX_STORED_INTEGER_DIGITS} digits before the point. */
+  /** Decimals a sink keeps: Parquet's {@code decimal(38, 9)}, {@code NUMERIC(38, 9)}; more are rounded half up. */
+  public static final int MAX_STORED_SCALE = 9;
+
+  /**
+   * True when {@code value}, rounded half up to {@link #MAX_STORED_SCALE} decimals as the sinks
+   * round it, has at most {@link #MAX_STORED_INTEGER_DIGITS} digits before the point: rounding can
+   * carry into a 30th digit ({@code 99...9.9999999995}).
+   */
   public static boolean isStorable(BigDecimal value) {
-    return value.precision() - value.scale() <= MAX_STORED_INTEGER_DIGITS;
+    int integerDigits = value.precision() - value.scale();
+    if (integerDigits < MAX_STORED_INTEGER_DIGITS) {
+      return true;
+    }
+    BigDecimal stored = value.setScale(MAX_STORED_SCALE, RoundingMode.HALF_UP);
+    return stored.precision() - stored.scale() <= MAX_STORED_INTEGER_DIGITS;
   }
 
   /**

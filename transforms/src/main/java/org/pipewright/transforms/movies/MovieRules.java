@@ -33,7 +33,8 @@ import org.pipewright.transforms.core.Values;
  *       required, since {@code is_adult} is not nullable).
  *   <li>{@code budget}, {@code revenue}: whole dollars; a number with only zeros after the point
  *       ({@code 1500.0}) is whole; anything else is {@code bad_budget} / {@code bad_revenue},
- *       below zero {@code negative_budget} / {@code negative_revenue}; {@code 0} means unknown
+ *       below zero {@code negative_budget} / {@code negative_revenue}, over 10^12 ({@link
+ *       #MAX_MONEY}) {@code too_large_budget} / {@code too_large_revenue}; {@code 0} means unknown
  *       and becomes null, as does an empty field.
  *   <li>{@code release_date}: {@code yyyy-MM-dd} and a real day ({@code bad_release_date});
  *       empty is null (not yet known), not an error.
@@ -53,8 +54,9 @@ import org.pipewright.transforms.core.Values;
  * <p>Links: {@code movieId} required whole ({@code bad_movie_id}), {@code tmdbId} whole or empty
  * (null: the link exists, the TMDB id is unknown; {@code bad_tmdb_id}), {@code imdbId} text kept
  * as written (its leading zeros matter). CPI: the month is a {@code yyyy-MM-01} date ({@code
- * bad_month}), the value a plain decimal that a {@code NUMERIC(38, 9)} column holds, FRED's {@code .}
- * for "no value" included in the refusals ({@code bad_value}). Ratings: {@code userId}, {@code movieId} whole ({@code
+ * bad_month}), the value a plain decimal above 0 that a {@code NUMERIC(38, 9)} column holds (at most
+ * 29 digits before the point and 9 after it), FRED's {@code .} for "no value" included in the
+ * refusals ({@code bad_value}). Ratings: {@code userId}, {@code movieId} whole ({@code
  * bad_user_id}, {@code bad_movie_id}), {@code rating} a number ({@code bad_rating}; its range is
  * the quality gate's to judge, not a parsing rule), {@code timestamp} whole epoch seconds ({@code
  * bad_timestamp}).
@@ -63,6 +65,11 @@ public final class MovieRules {
   /** How much of a refused value a reason quotes. */
   private static final int QUOTED_CHARS = 64;
   private static final int MAX_ID_DIGITS = 18;
+  /**
+   * The largest budget or revenue read, in dollars: a thousand billion, hundreds of times any film's.
+   * Sums per genre and period then stay exact in a long for up to 9.2 million movies at the limit.
+   */
+  static final long MAX_MONEY = 1_000_000_000_000L;
 
   private MovieRules() {}
 
@@ -140,8 +147,14 @@ public final class MovieRules {
       throw new BadValueException("bad_value: " + quoted(csv.getString(valueColumn)));
     }
     BigDecimal value = new BigDecimal(text);
-    if (!Numbers.isTame(value) || !Numbers.isStorable(value)) {
+    if (!Numbers.isTame(value) || !Numbers.isStorable(value)
+        || value.stripTrailingZeros().scale() > Numbers.MAX_STORED_SCALE) {
+      // More decimals than the tables keep: the stored CPI would not be the one real revenues used.
       throw new BadValueException("bad_value: " + quoted(csv.getString(valueColumn)));
+    }
+    if (value.signum() <= 0) {
+      // A price index is positive; real revenues divide by it.
+      throw new BadValueException("bad_value: " + quoted(csv.getString(valueColumn)) + " is not above 0");
     }
     return Row.withSchema(MovieSchemas.CPI).addValues(month, value).build();
   }
@@ -209,6 +222,9 @@ public final class MovieRules {
     Long value = wholeOrNull("bad_" + field, raw);
     if (value != null && value < 0) {
       throw new BadValueException("negative_" + field + ": " + quoted(raw));
+    }
+    if (value != null && value > MAX_MONEY) {
+      throw new BadValueException("too_large_" + field + ": " + quoted(raw) + " is over 10^12 dollars");
     }
     return value == null || value == 0 ? null : value;
   }

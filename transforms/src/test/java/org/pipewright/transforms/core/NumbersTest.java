@@ -157,4 +157,16 @@ public class NumbersTest {
     assertFalse(Numbers.isTame(new java.math.BigDecimal("1e101")));
     assertFalse(Numbers.isTame(new java.math.BigDecimal("1".repeat(101))));
   }
+
+  @Test
+  public void storableMeansItStillFitsAfterTheSinksRounding() {
+    String nines = "9".repeat(Numbers.MAX_STORED_INTEGER_DIGITS);
+    assertTrue(Numbers.isStorable(new java.math.BigDecimal(nines + ".999999999")));
+    assertTrue(Numbers.isStorable(new java.math.BigDecimal(nines + ".9999999994")));
+    // Rounded half up to 9 decimals it carries into a 30th digit, which decimal(38, 9) cannot hold.
+    assertFalse(Numbers.isStorable(new java.math.BigDecimal(nines + ".9999999995")));
+    assertFalse(Numbers.isStorable(new java.math.BigDecimal("1e29")));
+    assertTrue(Numbers.isStorable(new java.math.BigDecimal("-" + nines)));
+    assertTrue(Numbers.isStorable(new java.math.BigDecimal("1e-30")));
+  }
 }

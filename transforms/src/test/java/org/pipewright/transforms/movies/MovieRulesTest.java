@@ -85,6 +85,10 @@ public class MovieRulesTest {
     assertEquals("negative_budget: '-100'", refused("budget", "-100"));
     assertEquals("bad_revenue: 'NaN'", refused("revenue", "NaN"));
     assertEquals("negative_revenue: '-1.0'", refused("revenue", "-1.0"));
+    // Beyond any film; two of them would overflow the sums per genre and period.
+    assertEquals("too_large_revenue: '5000000000000000000' is over 10^12 dollars",
+        refused("revenue", "5000000000000000000"));
+    assertEquals("too_large_budget: '1000000000001' is over 10^12 dollars", refused("budget", "1000000000001"));
     assertEquals("bad_popularity: 'Beware Of Frost Bites'", refused("popularity", "Beware Of Frost Bites"));
     assertEquals("bad_vote_average: 'Infinity'", refused("vote_average", "Infinity"));
     assertEquals("bad_vote_count: '3.5'", refused("vote_count", "3.5"));
@@ -134,6 +138,10 @@ public class MovieRulesTest {
         {"1999-01-01", "1e-999999999", "bad_value: '1e-999999999'"},
         // 30 digits before the point: no NUMERIC(38, 9) column or Parquet decimal holds it.
         {"1999-01-01", "1e29", "bad_value: '1e29'"},
+        // More decimals than the tables keep: stored rounded, it would not be the CPI used.
+        {"1999-01-01", "188.1291234567891", "bad_value: '188.1291234567891'"},
+        {"1999-01-01", "0.000", "bad_value: '0.000' is not above 0"},
+        {"1999-01-01", "-1", "bad_value: '-1' is not above 0"},
     };
     for (String[] b : bad) {
       assertEquals(b[2], assertThrows(BadValueException.class, () -> MovieRules.cpi(
@@ -146,6 +154,8 @@ public class MovieRulesTest {
     String nines = "99999999999999999999999999999"; // 29 digits
     assertEquals(new BigDecimal(nines), MovieRules.cpi(MovieCsv.row(MovieCsv.CPI, "cpi.csv:2", "1999-01-01", nines),
         "DATE", "CUSR0000SS62031").getDecimal("value"));
+    assertEquals(new BigDecimal("188.129123456000"), MovieRules.cpi(MovieCsv.row(MovieCsv.CPI, "cpi.csv:2",
+        "1999-01-01", "188.129123456000"), "DATE", "CUSR0000SS62031").getDecimal("value"));
     assertEquals(9.99e28, MovieRules.rating(MovieCsv.row(MovieCsv.RATINGS, "r:2", "1", "31", "9.99e28", "0"))
         .getDouble("rating"), 0.0);
   }
