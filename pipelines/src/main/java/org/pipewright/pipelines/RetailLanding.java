@@ -26,9 +26,11 @@ import org.pipewright.transforms.core.CleanResult;
 
 /**
  * Calls the retail APIs for a range of days and lands each answer as one file of the landing
- * archive: {@code <input>/trends/dt=<day>/trends.json}, {@code vod/dt=<day>/vod.json} and {@code
- * rates/dt=<day>/historical.json}, the body as the API returned it. The names depend only on the
- * day, so fetching a day again replaces its files (with the same answers, the archive is unchanged).
+ * archive, {@code <input>/<kind>/dt=<day>/}{@value #FETCHED}, the body as the API returned it. The
+ * name depends only on the day, so fetching a day again replaces its file (with the same answers,
+ * the archive is unchanged). It sorts before the names of {@link RetailStreaming}'s polls ({@code
+ * HHmmssSSS.json}): where both landed answers for a day, the latest poll is the day's latest
+ * answer, and a fetch never hides the polls after it.
  *
  * <p>A call that still fails after its retries, or whose answer is not JSON, lands nothing: it is a
  * dead letter in {@code OUT/fetch-dead-letter/} with the URL (key masked), the status and a body
@@ -37,6 +39,8 @@ import org.pipewright.transforms.core.CleanResult;
  */
 final class RetailLanding {
   static final String FETCH_DEAD_LETTER = "fetch-dead-letter";
+  /** The file name of a fetched answer; {@code '-'} sorts before {@code '.'}, so before every poll's. */
+  static final String FETCHED = "000000000-fetched.json";
 
   private RetailLanding() {}
 
@@ -129,7 +133,6 @@ final class RetailLanding {
 
   /** The archive file of one answer, relative to the landing root. */
   static String file(String kind, String day) {
-    String name = kind.equals(RetailDaily.RATES) ? "historical" : kind;
-    return kind + "/dt=" + day + "/" + name + ".json";
+    return kind + "/dt=" + day + "/" + FETCHED;
   }
 }

@@ -274,7 +274,7 @@ public final class RetailStreaming {
     PCollection<Instant> ticks = pipeline.apply("Poll ticks", PeriodicImpulse.create().withInterval(poll));
     List<PCollection<Row>> failed = new ArrayList<>();
     CleanResult rates = ticks.apply("Requests rates", MapElements.into(TypeDescriptor.of(Row.class))
-            .via((Instant tick) -> ApiRequest.of(file(RATES, tick), path(RATES))))
+            .via((Instant tick) -> ApiRequest.of(file(RATES, tick), path(RATES, tick))))
         .setRowSchema(ApiRequest.SCHEMA)
         .apply("Call rates", call(options, RATES, fxKey));
     failed.add(rates.deadLetters());
@@ -287,7 +287,7 @@ public final class RetailStreaming {
     for (String kind : List.of(TRENDS, VOD)) {
       CleanResult result = ratesDone
           .apply("Requests " + kind, MapElements.into(TypeDescriptor.of(Row.class))
-              .via((Instant tick) -> ApiRequest.of(file(kind, tick), path(kind))))
+              .via((Instant tick) -> ApiRequest.of(file(kind, tick), path(kind, tick))))
           .setRowSchema(ApiRequest.SCHEMA)
           .apply("Call " + kind, call(options, kind, productsKey));
       failed.add(result.deadLetters());
@@ -382,13 +382,18 @@ public final class RetailStreaming {
     }
   }
 
-  /** The API path of one kind of answer, as of now (the APIs' own today). */
-  static String path(String kind) {
+  /**
+   * The API path of one kind of answer of the poll at {@code tick}: the items of the tick's own day
+   * (the file's {@code dt=}), which the products API's "today" is not once a slow call or its retries
+   * cross midnight; the live rates.
+   */
+  static String path(String kind, Instant tick) {
+    LocalDate day = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(tick.getMillis()), ZoneOffset.UTC);
     switch (kind) {
       case TRENDS:
-        return "/v1/trends";
+        return "/v1/trends?date=" + day;
       case VOD:
-        return "/v1/vod";
+        return "/v1/vod?date=" + day;
       default:
         return "/api/live";
     }

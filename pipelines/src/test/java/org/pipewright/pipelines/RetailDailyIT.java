@@ -62,9 +62,9 @@ public class RetailDailyIT {
     List<String> files = files(landing);
     assertEquals(21, files.size());
     for (String day : List.of("2017-03-02", "2017-03-05", "2017-03-08")) {
-      assertTrue(files.contains("trends/dt=" + day + "/trends.json"));
-      assertTrue(files.contains("vod/dt=" + day + "/vod.json"));
-      assertTrue(files.contains("rates/dt=" + day + "/historical.json"));
+      for (String kind : RetailDaily.KINDS) {
+        assertTrue(files.contains(kind + "/dt=" + day + "/" + RetailLanding.FETCHED));
+      }
     }
     JsonNode summary = Outputs.summary(out);
     for (String kind : RetailDaily.KINDS) {

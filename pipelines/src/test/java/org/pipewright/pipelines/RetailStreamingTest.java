@@ -50,10 +50,18 @@ public class RetailStreamingTest {
   }
 
   @Test
-  public void theApiPathsAreTheLiveOnes() {
-    assertEquals("/v1/trends", RetailStreaming.path("trends"));
-    assertEquals("/v1/vod", RetailStreaming.path("vod"));
-    assertEquals("/api/live", RetailStreaming.path("rates"));
+  public void theApiPathsAskForTheItemsOfThePollsDayAndTheLiveRates() {
+    Instant lastMillisecond = Instant.parse("2026-12-05T23:59:59.999Z");
+    assertEquals("/v1/trends?date=2026-12-05", RetailStreaming.path("trends", lastMillisecond));
+    assertEquals("/v1/vod?date=2026-12-05", RetailStreaming.path("vod", lastMillisecond));
+    assertEquals("/api/live", RetailStreaming.path("rates", lastMillisecond));
+  }
+
+  @Test
+  public void aFetchedAnswerSortsBeforeEveryPollOfItsDay() {
+    String fetched = RetailLanding.file("trends", "2026-12-05");
+    assertEquals("trends/dt=2026-12-05/000000000-fetched.json", fetched);
+    assertTrue(fetched.compareTo(RetailStreaming.file("trends", Instant.parse("2026-12-05T00:00:00.000Z"))) < 0);
   }
 
   @Test
