@@ -88,8 +88,8 @@ public class RetailDailyIT {
     // Each value of the day against the landed answers, worked out here from the raw JSON.
     for (JsonNode row : valuation) {
       String day = row.get("date").asText();
-      JsonNode vod = Outputs.parse(Files.readString(landing.resolve("vod/dt=" + day + "/vod.json")));
-      JsonNode rates = Outputs.parse(Files.readString(landing.resolve("rates/dt=" + day + "/historical.json")));
+      JsonNode vod = Outputs.parse(Files.readString(landing.resolve("vod/dt=" + day + "/" + RetailLanding.FETCHED)));
+      JsonNode rates = Outputs.parse(Files.readString(landing.resolve("rates/dt=" + day + "/" + RetailLanding.FETCHED)));
       assertEquals(vod.get("itemId").asText(), row.get("item_id").asText());
       assertEquals(day, row.get("rate_date").asText());
       BigDecimal price = new BigDecimal(vod.get("salePrice").asText());

@@ -103,7 +103,7 @@ public class RetailStreamingIT {
       Jobs.await("two more polls after the restart", () -> files(landing, "vod").size() >= landedBeforeKill + 2, job, log);
       Jobs.stop(job); // SIGTERM: polling stops, the archive is final
       assertThat(failedCalls(warehouse, name).toString(), failedCalls(warehouse, name).size(), greaterThanOrEqualTo(1));
-      assertThat(failedCalls(warehouse, name).get(0), containsString("/v1/vod?apiKey=***"));
+      assertThat(failedCalls(warehouse, name).get(0), containsString("/v1/vod?date=" + today + "&apiKey=***"));
 
       // A killed write may have left a temporary file: RetailDaily reads answers (*.json) only.
       BundledJar.runOk("org.pipewright.pipelines.RetailDaily", List.of("--input=" + landing,
