@@ -19,7 +19,8 @@ import org.pipewright.transforms.movies.MovieSchemas;
  * The movies warehouse tables (default prefix {@code movies_}) and their keys. The model and the
  * analytics are loaded write-audit-publish: staged ({@code <table>_stage}), audited by the quality
  * checks, then published together in one transaction ({@link JdbcStaging}, {@link JdbcPublish}):
- * the model tables merged by key, the analytics replaced whole.
+ * the model tables merged by key (a loaded movie's genre links replaced by its loaded ones), the
+ * analytics replaced whole.
  * Dead letters and the quality results are written whatever the audit says: they explain it.
  */
 final class MoviesTables {
@@ -75,8 +76,14 @@ final class MoviesTables {
       Table t = table.getValue();
       // The analytics are computed from this load's input: a row an earlier load left (a rank past
       // --topN, a genre gone from the data) must go, as in the other jobs' replaced analytics.
-      staging = ANALYTICS.contains(table.getKey()) ? staging.withReplacedTable(name, t.schema, t.keys)
-          : staging.withTable(name, t.schema, t.keys);
+      if (ANALYTICS.contains(table.getKey())) {
+        staging = staging.withReplacedTable(name, t.schema, t.keys);
+      } else if (table.getKey().equals(MOVIE_GENRE)) {
+        // A movie's genres are those of its latest load: a genre removed from its list goes.
+        staging = staging.withChildTable(name, t.schema, warehouse.name(MOVIES), "movie_id", t.keys);
+      } else {
+        staging = staging.withTable(name, t.schema, t.keys);
+      }
     }
     this.staging = staging;
   }

@@ -64,6 +64,7 @@ public class MoviesWarehouseIT {
   private static final int BUDGET = MovieSchemas.MOVIES_CSV.indexOf("budget");
   private static final int REVENUE = MovieSchemas.MOVIES_CSV.indexOf("revenue");
   private static final int RELEASE_DATE = MovieSchemas.MOVIES_CSV.indexOf("release_date");
+  private static final int GENRES = MovieSchemas.MOVIES_CSV.indexOf("genres");
   /** Ids of the movies the changed input adds: never a multiple of 3, so never a generated id's clash. */
   private static final List<Long> NEW_MOVIES = List.of(9_000_001L, 9_000_004L);
 
@@ -119,7 +120,7 @@ public class MoviesWarehouseIT {
 
   /**
    * The input with three titles and two revenues edited (movies seen once in the file, revenue
-   * known), two new movies with their links, and ratings of them and of an edited movie by a new user.
+   * known), a genre removed from one movie, two new movies with their links, and ratings of them and of an edited movie by a new user.
    */
   private static Path changedInput(Set<Long> clean) throws Exception {
     Path dir = copy(input, "changed");
@@ -134,6 +135,11 @@ public class MoviesWarehouseIT {
       once.get(i).set(REVENUE, Long.toString(Long.parseLong(once.get(i).get(REVENUE)) + 1000));
     }
     moviesEdited = 5;
+    // One movie loses its last genre: its link must go, though movie_genre is merged.
+    List<String> fewerGenres = once.stream().skip(5).filter(m -> m.get(GENRES).contains("}, {")).findFirst()
+        .orElseThrow(() -> new AssertionError("the fixture has no movie with two genres"));
+    String genres = fewerGenres.get(GENRES);
+    fewerGenres.set(GENRES, genres.substring(0, genres.lastIndexOf(", {")) + "]");
     for (long id : NEW_MOVIES) {
       List<String> movie = new ArrayList<>(template);
       movie.set(ID, Long.toString(id));
@@ -233,7 +239,7 @@ public class MoviesWarehouseIT {
         }
       }
       Row p = changes.get("mw_" + table);
-      assertEquals(table, after.size() - before.size(), p.inserted);
+      assertEquals(table, after.size() - before.size(), p.inserted - (p.deleted == null ? 0 : p.deleted));
       assertEquals(table, written, p.inserted + p.updated);
     }
     assertEquals(NEW_MOVIES.size(), changes.get("mw_movies").inserted);
@@ -241,6 +247,7 @@ public class MoviesWarehouseIT {
     assertEquals(ratingsAdded, changes.get("mw_ratings").inserted);
     assertEquals(0, changes.get("mw_ratings").updated);
     assertEquals(0, changes.get("mw_cpi").inserted + changes.get("mw_cpi").updated);
+    assertEquals(Long.valueOf(1), changes.get("mw_movie_genre").deleted);
 
     // A shorter top list: the analytics are replaced, so no rank of the longer one is left behind.
     long ranked = warehouse.count("SELECT COUNT(*) FROM mw_top_rated");

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The output is one {@link #RESULT} row per final table: table_name, staged, inserted, updated,
- * unchanged, deleted (the rows a replaced table lost, null for a merged one), published, reason
+ * unchanged, deleted (the rows a replaced or child table lost, null for a merged one), published, reason
  * (null when published). Re-running the same input publishes every
  * row as unchanged. Batch (global window) only.
  *

@@ -25,6 +25,7 @@ import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.pipewright.transforms.internal.PerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,12 +81,24 @@ public final class JdbcStaging implements Serializable {
     final List<String> keys;
     /** Rows whose key the load did not stage are deleted when it publishes. */
     final boolean replaced;
+    /** For a child table: the parent table, its key, and this table's column holding that key; else null. */
+    final @Nullable String parent;
+    final @Nullable String parentKey;
+    final @Nullable String parentColumn;
 
     Table(String name, Schema schema, List<String> keys, boolean replaced) {
+      this(name, schema, keys, replaced, null, null, null);
+    }
+
+    Table(String name, Schema schema, List<String> keys, boolean replaced, @Nullable String parent,
+        @Nullable String parentKey, @Nullable String parentColumn) {
       this.name = name;
       this.schema = schema;
       this.keys = keys;
       this.replaced = replaced;
+      this.parent = parent;
+      this.parentKey = parentKey;
+      this.parentColumn = parentColumn;
     }
   }
 
@@ -120,7 +133,27 @@ public final class JdbcStaging implements Serializable {
     return with(table, schema, keys, true);
   }
 
+  /**
+   * Returns a copy that also loads {@code table} as {@link #withTable} does, as the rows that belong
+   * to rows of {@code parent} (a table already in this load, with a single key column), through its
+   * column {@code parentColumn}: when the load publishes, the rows of {@code table} of every parent
+   * row it staged are replaced by the staged ones, so those the load did not stage are deleted. For
+   * link tables (a movie's genres): a fixed source removes a wrong link, and a parent the load
+   * did not stage keeps its rows.
+   */
+  public JdbcStaging withChildTable(String table, Schema schema, String parent, String parentColumn, String... keys) {
+    Table p = tables.get(parent);
+    checkArgument(p != null, "parent %s of %s is not part of this load (add it first)", parent, table);
+    checkArgument(p.keys.size() == 1, "parent %s of %s needs a single key column, has %s", parent, table, p.keys);
+    checkArgument(schema != null && schema.hasField(parentColumn), "'%s' is not a column of %s", parentColumn, table);
+    return with(table, schema, keys, new Table(table, schema, List.of(keys), false, parent, p.keys.get(0), parentColumn));
+  }
+
   private JdbcStaging with(String table, Schema schema, String[] keys, boolean replaced) {
+    return with(table, schema, keys, new Table(table, schema, List.of(keys), replaced));
+  }
+
+  private JdbcStaging with(String table, Schema schema, String[] keys, Table loaded) {
     SqlIdentifiers.checkTable(table);
     checkNotNull(schema, "schema");
     checkArgument(keys.length > 0, "table %s needs at least one key column", table);
@@ -132,7 +165,7 @@ public final class JdbcStaging implements Serializable {
     }
     checkArgument(!tables.containsKey(table), "table %s is already part of this load", table);
     Map<String, Table> copy = new LinkedHashMap<>(tables);
-    copy.put(table, new Table(table, schema, List.of(keys), replaced));
+    copy.put(table, loaded);
     return new JdbcStaging(connection, dialect, copy, suffix);
   }
 
@@ -441,7 +474,7 @@ public final class JdbcStaging implements Serializable {
       Map<String, Outcome> outcomes = new LinkedHashMap<>();
       for (Table t : tables.values()) {
         String stage = stageName(t.name, suffix);
-        Long deleted = t.replaced ? (long) s.executeUpdate(deleteUnstaged(t, stage)) : null;
+        Long deleted = t.replaced || t.parent != null ? (long) s.executeUpdate(deleteUnstaged(t, stage)) : null;
         long inserted;
         long updated;
         if (dialect == Dialect.POSTGRES) {
@@ -470,7 +503,13 @@ public final class JdbcStaging implements Serializable {
       match.append(match.length() == 0 ? "" : " AND ").append(staged).append('.').append(Dialect.quote(key))
           .append(" = ").append(target).append('.').append(Dialect.quote(key));
     }
-    return "DELETE FROM " + target + " WHERE NOT EXISTS (SELECT 1 FROM " + staged + " WHERE " + match + ")";
+    String delete = "DELETE FROM " + target + " WHERE NOT EXISTS (SELECT 1 FROM " + staged + " WHERE " + match + ")";
+    if (t.parent == null) {
+      return delete;
+    }
+    String parents = dialect.quoteTable(stageName(t.parent, suffix));
+    return delete + " AND EXISTS (SELECT 1 FROM " + parents + " WHERE " + parents + "." + Dialect.quote(t.parentKey)
+        + " = " + target + "." + Dialect.quote(t.parentColumn) + ")";
   }
 
   /**

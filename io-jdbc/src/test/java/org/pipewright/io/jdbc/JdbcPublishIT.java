@@ -211,6 +211,23 @@ public class JdbcPublishIT {
         query("SELECT * FROM " + tags + " ORDER BY \"item_id\", \"tag\""));
   }
 
+  @Test
+  public void aChildTableLosesTheRowsOfTheParentsALaterLoadStagesWithoutThem() throws Exception {
+    String items = "child_" + itemTable();
+    String tags = "child_" + tagTable();
+    JdbcStaging staging = JdbcStaging.of(connection(), dialect).withTable(items, ITEM, "id")
+        .withChildTable(tags, TAG, items, "item_id", "item_id", "tag");
+    List<Row> tagsOfThree = new ArrayList<>(TAGS);
+    tagsOfThree.add(tag(3, "c", 1.0));
+    run(first, staging, true, ITEMS, tagsOfThree, List.of(), List.of(
+        published(items, 3, 3, 0, 0), replaced(tags, 4, 4, 0, 0, 0)));
+    // Items 1 and 3 again, 1 with one tag fewer and 3 with none; item 2 not loaded keeps its tag.
+    run(second, staging, false, List.of(ITEMS.get(0), ITEMS.get(2)), List.of(tag(1, "a", 1.5)), List.of(),
+        List.of(published(items, 2, 0, 0, 2), replaced(tags, 1, 0, 0, 1, 2)));
+    assertEquals(List.of(Arrays.asList(1L, "a", 1.5), Arrays.asList(2L, "a", 2.0)),
+        query("SELECT * FROM " + tags + " ORDER BY \"item_id\", \"tag\""));
+  }
+
   // ---- audit ------------------------------------------------------------------------------
 
   @Test

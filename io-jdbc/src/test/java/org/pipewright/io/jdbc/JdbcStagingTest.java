@@ -62,6 +62,13 @@ public class JdbcStagingTest {
     assertThrows(IllegalArgumentException.class, () -> staging.withTable("x; DROP TABLE y", CPI, "month"));
     assertThrows(IllegalArgumentException.class, () -> staging.withStageSuffix("-stage"));
     assertThrows(IllegalArgumentException.class, () -> staging.stage("unknown"));
+    // A child table needs its parent in the load first, with one key, and the column pointing at it.
+    assertThrows(IllegalArgumentException.class, () -> staging.withChildTable("x", CPI, "dw.other", "month", "month"));
+    assertThrows(IllegalArgumentException.class, () -> staging.withChildTable("x", CPI, "dw.cpi", "missing", "month"));
+    JdbcStaging twoKeys = JdbcStaging.of(NOWHERE, Dialect.POSTGRES).withTable("dw.cpi", CPI, "month", "series");
+    assertThrows(IllegalArgumentException.class, () -> twoKeys.withChildTable("x", CPI, "dw.cpi", "month", "month"));
+    assertEquals(List.of("dw.cpi", "dw.cpi_note"),
+        staging.withChildTable("dw.cpi_note", CPI, "dw.cpi", "month", "month", "series").tables());
   }
 
   @Test
