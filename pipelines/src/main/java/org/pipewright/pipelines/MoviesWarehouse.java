@@ -54,6 +54,8 @@ import org.pipewright.transforms.quality.QualityReport;
  */
 public final class MoviesWarehouse {
   static final String PIPELINE = "movies";
+  /** The distinct (genre id, name) pairs the gate checks: an id with two names is an error. */
+  static final String GENRE_NAMES = "genre_names";
   static final String MOVIES = ParseMovies.KIND;
   static final String RATINGS = ParseRatings.KIND;
   static final String LINKS = ParseLinks.KIND;
@@ -200,6 +202,7 @@ public final class MoviesWarehouse {
       }
     }
     checked = checked
+        .and(GENRE_NAMES, model.get(MovieModel.GENRE_NAMES))
         .and("movies_input", movies.output()).and("movies_refused", moviesRefused)
         .and("links_input", links.output()).and("links_refused", linksRefused)
         .and("cpi_input", cpiParsed.output()).and("cpi_refused", cpiRefused)
@@ -246,6 +249,8 @@ public final class MoviesWarehouse {
         .on(MoviesTables.RATINGS, Check.rowCount().atLeast(1), Check.unique("user_id", "movie_id"),
             Check.inRange("rating", 0.5, 5.0), Check.references("movie_id", MoviesTables.MOVIES, "movie_id"))
         .on(MoviesTables.GENRE, Check.unique("genre_id"), Check.notNull("name"))
+        // A genre id with two names: the genre table keeps one, relabelling the other's movies.
+        .on(GENRE_NAMES, Check.unique("genre_id"))
         .on(MoviesTables.MOVIE_GENRE, Check.unique("movie_id", "genre_id"),
             Check.references("movie_id", MoviesTables.MOVIES, "movie_id"),
             Check.references("genre_id", MoviesTables.GENRE, "genre_id"))

@@ -265,6 +265,7 @@ public class MoviesWarehouseTest {
         "cpi_input | dead_letter_ratio <= 40% | error | pass | 2 of 6 records (33.33%) | <= 40%",
         "genre | not_null(name) | error | pass | 0 of 7 rows | 0",
         "genre | unique(genre_id) | error | pass | 0 of 7 rows | 0",
+        "genre_names | unique(genre_id) | error | pass | 0 of 7 rows | 0",
         "links_input | dead_letter_ratio <= 20% | warn | pass | 1 of 8 records (12.5%) | <= 20%",
         "links_input | dead_letter_ratio <= 40% | error | pass | 1 of 8 records (12.5%) | <= 40%",
         "movie_genre | references(genre_id -> genre.genre_id) | error | pass | 0 of 9 rows | 0",
@@ -334,6 +335,22 @@ public class MoviesWarehouseTest {
     assertEquals(15, Outputs.summary(out).get("ratings").get("read").asLong());
     assertEquals(11, Outputs.rows(out.resolve("dead-letter")).size());
     assertEquals(5, table(out, "analytics/real_revenue").size());
+  }
+
+  @Test
+  public void aGenreIdWithTwoNamesFailsTheGate() throws Exception {
+    Path in = TMP.newFolder("two-names").toPath();
+    // Star Wars' genre 12 is "Sci-Fi" here, Jumanji's "Adventure": the genre table keeps one of them.
+    write(in.resolve("movies_metadata.csv"), MOVIES.replace("[{'id': 12, 'name': 'Adventure'}]\"",
+        "[{'id': 12, 'name': 'Sci-Fi'}]\""));
+    write(in.resolve("links.csv"), LINKS);
+    write(in.resolve("ratings.csv"), RATINGS);
+    write(in.resolve("cpi.csv"), CPI);
+    Path out = TMP.getRoot().toPath().resolve("two-names-out");
+    assertFalse(MoviesWarehouse.run(args(in, out, SMALL_ARGS)));
+    List<String> failed = Outputs.quality(out, "movies").stream().filter(q -> q.contains(" | error | fail | "))
+        .collect(java.util.stream.Collectors.toList());
+    assertEquals(List.of("genre_names | unique(genre_id) | error | fail | 1 of 8 rows | 0"), failed);
   }
 
   @Test

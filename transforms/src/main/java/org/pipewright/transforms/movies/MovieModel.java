@@ -28,7 +28,10 @@ import org.pipewright.transforms.internal.PerKey;
  *       others are dropped, and the caller counts them as {@code parsed - movies}.
  *   <li>{@link #GENRES}: {@link MovieSchemas#GENRE} rows, one per genre id of the kept movies. An
  *       id seen with two names gets the smallest name in {@link String#compareTo} order: a choice
- *       that does not depend on the order rows arrive in (the quality gate can flag such ids).
+ *       that does not depend on the order rows arrive in.
+ *   <li>{@link #GENRE_NAMES}: {@link MovieSchemas#GENRE} rows, one per distinct id and name: an
+ *       id in two of them has two names, which a quality check ({@code unique(genre_id)} on this
+ *       output) can refuse, since the choice above relabels the movies of the other name.
  *   <li>{@link #MOVIE_GENRES}: {@link MovieSchemas#MOVIE_GENRE} rows, one per kept movie and
  *       genre.
  *   <li>{@link #RELEASE_DATES}: {@link MovieSchemas#RELEASE_DATE} rows, one per distinct release
@@ -45,6 +48,7 @@ import org.pipewright.transforms.internal.PerKey;
 public final class MovieModel extends PTransform<PCollection<Row>, PCollectionTuple> {
   public static final TupleTag<Row> MOVIES = new TupleTag<>("movies");
   public static final TupleTag<Row> GENRES = new TupleTag<>("genre");
+  public static final TupleTag<Row> GENRE_NAMES = new TupleTag<>("genre_names");
   public static final TupleTag<Row> MOVIE_GENRES = new TupleTag<>("movie_genre");
   public static final TupleTag<Row> RELEASE_DATES = new TupleTag<>("release_date");
 
@@ -60,9 +64,12 @@ public final class MovieModel extends PTransform<PCollection<Row>, PCollectionTu
         "MovieModel expects ParseMovies.PARSED rows, got schema %s", parsed.getSchema());
     PCollection<Row> first = parsed.apply("Keep first per movie id", KeepFirst.perKey("movie_id").inSourceOrder("source"));
     PCollection<Row> movies = first.apply("Movies", ParDo.of(new MovieFn())).setRowSchema(MovieSchemas.MOVIE);
-    PCollection<Row> genres = first
+    PCollection<KV<Long, String>> names = first
         .apply("Genre names", ParDo.of(new GenreNamesFn()))
         .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
+        .apply("Distinct genre names", PerKey.distinct());
+    PCollection<Row> genreNames = names.apply("Genre name rows", ParDo.of(new GenreFn())).setRowSchema(MovieSchemas.GENRE);
+    PCollection<Row> genres = names
         .apply("One name per genre", PerKey.combine(Min.<String>naturalOrder()))
         .apply("Genres", ParDo.of(new GenreFn()))
         .setRowSchema(MovieSchemas.GENRE);
@@ -76,6 +83,7 @@ public final class MovieModel extends PTransform<PCollection<Row>, PCollectionTu
         .setRowSchema(MovieSchemas.RELEASE_DATE);
     return PCollectionTuple.of(MOVIES, movies)
         .and(GENRES, genres)
+        .and(GENRE_NAMES, genreNames)
         .and(MOVIE_GENRES, movieGenres)
         .and(RELEASE_DATES, releaseDates);
   }

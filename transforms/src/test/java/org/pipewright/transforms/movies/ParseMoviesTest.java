@@ -62,6 +62,9 @@ public class ParseMoviesTest {
     // Genre 16 is seen as "Animation" and "Animação": the smallest name wins.
     PAssert.that(model.get(MovieModel.GENRES)).containsInAnyOrder(
         genre(12, "Adventure"), genre(16, "Animation"), genre(35, "Comedy"));
+    // ... and both names are in the pairs a quality check can refuse.
+    PAssert.that(model.get(MovieModel.GENRE_NAMES)).containsInAnyOrder(
+        genre(12, "Adventure"), genre(16, "Animation"), genre(16, "Animação"), genre(35, "Comedy"));
     PAssert.that(model.get(MovieModel.MOVIE_GENRES)).containsInAnyOrder(
         movieGenre(862, 16), movieGenre(862, 35), movieGenre(8844, 12), movieGenre(8844, 16));
     PAssert.that(model.get(MovieModel.RELEASE_DATES)).containsInAnyOrder(
