@@ -69,6 +69,19 @@ public class FileIoTest {
   }
 
   @Test
+  public void readJsonLinesRefusesAZipOfTwoFilesWholeAndReadsAZipOfOne() throws Exception {
+    Path dir = tmp.newFolder("zips").toPath();
+    Path two = Files.write(dir.resolve("two.jsonl.zip"), ZipsTest.zip("a.jsonl", "{\"a\":1}\n", "b.jsonl", "{\"b\":2}\n"));
+    Path one = Files.write(dir.resolve("one.jsonl.zip"), ZipsTest.zip("c.jsonl", "{\"c\":3}\n{\"c\":4}\n"));
+    PCollection<Row> records = read.apply(ReadJsonLines.from(dir + "/*"));
+    PAssert.that(records).containsInAnyOrder(
+        RawRecord.refused(two.toString(), "", "zip with 2 entries: one file per zip expected"),
+        RawRecord.of(one + ":1", "{\"c\":3}"),
+        RawRecord.of(one + ":2", "{\"c\":4}"));
+    read.run().waitUntilFinish();
+  }
+
+  @Test
   public void jsonTablesRoundTrip() throws Exception {
     String dir = tmp.getRoot() + "/json";
     write.apply(Create.of(ROWS).withRowSchema(SCHEMA)).apply(WriteRows.to(dir).withNumShards(2));

@@ -129,6 +129,19 @@ public class ReadCsvTest {
     p.run().waitUntilFinish();
   }
 
+  @Test
+  public void aZipOfTwoFilesIsOneDeadLetterAndAZipOfOneIsRead() throws Exception {
+    List<String> columns = List.of("id", "name");
+    Schema schema = ReadCsv.schema(columns);
+    Path two = write("two.csv.zip", ZipsTest.zip("a.csv", "id,name\n1,a\n", "b.csv", "id,name\n2,b\n"));
+    Path one = write("one.csv.zip", ZipsTest.zip("in/", "", "in/c.csv", "id,name\n3,c\n"));
+    CleanResult result = p.apply(ReadCsv.from(tmp.getRoot() + "/*.zip").withColumns(columns));
+    PAssert.that(result.output()).containsInAnyOrder(Row.withSchema(schema).addValues(one + ":2", "3", "c").build());
+    PAssert.that(result.deadLetters()).containsInAnyOrder(DeadLetter.of("csv", ReadCsv.STEP,
+        "read_error: zip with 2 entries: one file per zip expected", two.toString(), null));
+    p.run().waitUntilFinish();
+  }
+
   /** Runs the per-file rules directly on a string. */
   private static List<Row> parse(String text, List<Row> dead, int maxRecordChars, int maxPayloadChars) {
     List<Row> out = new ArrayList<>();
