@@ -102,7 +102,7 @@ final class CsvRecords {
       long start = startOf(record);
       long first = line;
       long end = endOf(parser.getCurrentLineNumber());
-      if (isBlank(record)) {
+      if (isEmptyLine(record, start, end)) {
         tape.release(end);
         continue;
       }
@@ -143,9 +143,13 @@ final class CsvRecords {
     }
   }
 
-  /** A record of one blank field is a blank line (commons-csv returns one when it keeps empty lines). */
-  private static boolean isBlank(CSVRecord record) {
-    return record.size() == 1 && (record.get(0) == null || record.get(0).isBlank());
+  /**
+   * An empty physical line, which commons-csv returns as a record of one empty field when it keeps
+   * empty lines. A quoted empty field {@code ""} or a line of spaces gives the same field but is a
+   * record: in a one-column file it is an empty value.
+   */
+  private boolean isEmptyLine(CSVRecord record, long start, long end) {
+    return record.size() == 1 && withoutLineEnd(tape.text(start, end)).isEmpty();
   }
 
   private void refuse(Consumer<Row> dead, String reason, String source, long start, long end) {

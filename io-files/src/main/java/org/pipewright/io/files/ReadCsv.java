@@ -54,8 +54,10 @@ import org.pipewright.transforms.core.DeadLetter;
  *       2 entries: one file per zip expected}), is one dead letter whose source is the file name.
  * </ul>
  *
- * Blank lines are skipped, not records. A UTF-8 byte order mark at the start is removed; CRLF and
- * LF line ends both work. An empty file, or one with only a header, gives nothing.
+ * Empty lines are skipped, not records. A line holding only spaces or a quoted empty field ({@code
+ * ""}) is a record of one field: a row in a one-column file (spaces kept, {@code ""} null), else a
+ * {@code wrong_field_count}. A UTF-8 byte order mark at the start is removed; CRLF and LF line ends
+ * both work. An empty file, or one with only a header, gives nothing.
  *
  * <p>Each file is parsed whole, as a stream, by one {@code DoFn} call: memory holds one record and
  * a read-ahead buffer, never the file. Files are not split, because a quoted field may hold a line

@@ -144,10 +144,32 @@ public class ReadCsvTest {
 
   /** Runs the per-file rules directly on a string. */
   private static List<Row> parse(String text, List<Row> dead, int maxRecordChars, int maxPayloadChars) {
+    return parse(text, COLUMNS, dead, maxRecordChars, maxPayloadChars);
+  }
+
+  private static List<Row> parse(String text, List<String> columns, List<Row> dead, int maxRecordChars,
+      int maxPayloadChars) {
     List<Row> out = new ArrayList<>();
-    new CsvRecords("f", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), ReadCsv.DEFAULT_FORMAT, COLUMNS, SCHEMA, "k", "s",
-        maxRecordChars, maxPayloadChars).read(out::add, dead::add);
+    new CsvRecords("f", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), ReadCsv.DEFAULT_FORMAT, columns,
+        ReadCsv.schema(columns), "k", "s", maxRecordChars, maxPayloadChars).read(out::add, dead::add);
     return out;
+  }
+
+  @Test
+  public void onlyAnEmptyLineIsSkippedAQuotedEmptyFieldIsARecord() {
+    List<Row> dead = new ArrayList<>();
+    Schema names = ReadCsv.schema(List.of("name"));
+    List<Row> out = parse("name\nalice\n\"\"\nbob\n\r\n  \n", List.of("name"), dead, 1000, 1000);
+    assertEquals(List.of(
+        Row.withSchema(names).addValues("f:2", "alice").build(),
+        Row.withSchema(names).addValues("f:3", null).build(),
+        Row.withSchema(names).addValues("f:4", "bob").build(),
+        Row.withSchema(names).addValues("f:6", "  ").build()), out);
+    assertEquals(List.of(), dead);
+
+    out = parse("id,name,note\n\"\"\n\n1,a,b\n", dead, 1000, 1000);
+    assertEquals(List.of(Row.withSchema(SCHEMA).addValues("f:4", "1", "a", "b").build()), out);
+    assertEquals(List.of(DeadLetter.of("k", "s", "wrong_field_count: 1 of 3", "f:2", "\"\"")), dead);
   }
 
   @Test
