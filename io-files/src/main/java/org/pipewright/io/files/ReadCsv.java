@@ -42,6 +42,9 @@ import org.pipewright.transforms.core.DeadLetter;
  * <ul>
  *   <li>{@code missing_columns: a, b}: the file's header lacks declared columns; every record of
  *       that file is refused;
+ *   <li>{@code ambiguous_columns: a}: the file's header names a declared column more than once;
+ *       every record of that file is refused (with both problems, the reason gives both, {@code
+ *       missing_columns: b; ambiguous_columns: a}). An undeclared column may repeat;
  *   <li>{@code wrong_field_count: n of m}: the record has {@code n} fields, the header {@code m};
  *   <li>{@code malformed_csv: ...}: the parser failed (an unclosed quote, a character after a
  *       closing quote, a record longer than {@value #MAX_RECORD_CHARS} characters). Where the next

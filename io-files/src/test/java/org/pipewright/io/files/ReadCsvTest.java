@@ -187,6 +187,23 @@ public class ReadCsvTest {
   }
 
   @Test
+  public void aDeclaredColumnTwiceInTheHeaderRefusesTheFile() {
+    List<Row> dead = new ArrayList<>();
+    List<String> columns = List.of("a", "b");
+    assertEquals(List.of(), parse("a,a,b\n1,2,3\n", columns, dead, 1000, 1000));
+    assertEquals(List.of(DeadLetter.of("k", "s", "ambiguous_columns: a", "f:2", "1,2,3")), dead);
+
+    dead.clear();
+    assertEquals(List.of(), parse("a, a\n1,2\n", columns, dead, 1000, 1000));
+    assertEquals(List.of(DeadLetter.of("k", "s", "missing_columns: b; ambiguous_columns: a", "f:2", "1,2")), dead);
+
+    dead.clear();
+    List<Row> out = parse("a,x,x,b\n1,2,3,4\n", columns, dead, 1000, 1000);
+    assertEquals(List.of(Row.withSchema(ReadCsv.schema(columns)).addValues("f:2", "1", "4").build()), out);
+    assertEquals(List.of(), dead);
+  }
+
+  @Test
   public void aStrayQuoteAfterAClosingQuoteIsMalformedFromThatRecordOn() {
     List<Row> dead = new ArrayList<>();
     List<Row> out = parse("id,name,note\r\n1,a,b\r\n2,\"a\"x,c\r\n3,d,e\r\n", dead, 1000, 1000);
