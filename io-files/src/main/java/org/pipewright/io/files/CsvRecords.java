@@ -84,7 +84,7 @@ final class CsvRecords {
     }
     Iterator<CSVRecord> it = parser.iterator();
     int[] index = null;
-    String missing = null;
+    String refusal = null;
     int headerSize = 0;
     while (true) {
       CSVRecord record;
@@ -102,7 +102,7 @@ final class CsvRecords {
       long start = startOf(record);
       long first = line;
       long end = endOf(parser.getCurrentLineNumber());
-      if (isBlank(record)) {
+      if (isEmptyLine(record, start, end)) {
         tape.release(end);
         continue;
       }
@@ -114,20 +114,31 @@ final class CsvRecords {
         headerSize = header.size();
         index = new int[columns.size()];
         List<String> absent = new ArrayList<>();
+        List<String> repeated = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
           index[i] = header.indexOf(columns.get(i));
           if (index[i] < 0) {
             absent.add(columns.get(i));
+          } else if (header.lastIndexOf(columns.get(i)) != index[i]) {
+            // Which of the two holds the values is anyone's guess; a column nobody reads may repeat.
+            repeated.add(columns.get(i));
           }
         }
-        missing = absent.isEmpty() ? null : "missing_columns: " + String.join(", ", absent);
+        List<String> problems = new ArrayList<>();
+        if (!absent.isEmpty()) {
+          problems.add("missing_columns: " + String.join(", ", absent));
+        }
+        if (!repeated.isEmpty()) {
+          problems.add("ambiguous_columns: " + String.join(", ", repeated));
+        }
+        refusal = problems.isEmpty() ? null : String.join("; ", problems);
         tape.release(end);
         continue;
       }
       records++;
       String source = name + ":" + first;
-      if (missing != null) {
-        refuse(dead, missing, source, start, end);
+      if (refusal != null) {
+        refuse(dead, refusal, source, start, end);
       } else if (record.size() != headerSize) {
         refuse(dead, "wrong_field_count: " + record.size() + " of " + headerSize, source, start, end);
       } else {
@@ -143,9 +154,13 @@ final class CsvRecords {
     }
   }
 
-  /** A record of one blank field is a blank line (commons-csv returns one when it keeps empty lines). */
-  private static boolean isBlank(CSVRecord record) {
-    return record.size() == 1 && (record.get(0) == null || record.get(0).isBlank());
+  /**
+   * An empty physical line, which commons-csv returns as a record of one empty field when it keeps
+   * empty lines. A quoted empty field {@code ""} or a line of spaces gives the same field but is a
+   * record: in a one-column file it is an empty value.
+   */
+  private boolean isEmptyLine(CSVRecord record, long start, long end) {
+    return record.size() == 1 && withoutLineEnd(tape.text(start, end)).isEmpty();
   }
 
   private void refuse(Consumer<Row> dead, String reason, String source, long start, long end) {

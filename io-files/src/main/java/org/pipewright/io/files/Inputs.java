@@ -4,18 +4,44 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
 
 /** Opening a matched file for the readers; a stream that fails while it is opened is closed. */
 final class Inputs {
   private Inputs() {}
 
-  /** The file's bytes, inflated when it is gzip'd. */
+  /** A file refused whole, before any of it is read; the message says why, for the reason. */
+  static final class RefusedFileException extends IOException {
+    RefusedFileException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The file's bytes, inflated when it is compressed; a zip must hold one file, else it is refused
+   * with a {@link RefusedFileException}.
+   */
   static InputStream open(FileIO.ReadableFile file) throws IOException {
+    if (file.getCompression() == Compression.ZIP) {
+      ResourceId id = file.getMetadata().resourceId();
+      long files = zipFiles(id, file.getMetadata().isReadSeekEfficient());
+      if (files > 1) {
+        throw new RefusedFileException("zip with " + files + " entries: one file per zip expected");
+      }
+      InputStream raw = Channels.newInputStream(FileSystems.open(id));
+      try {
+        return Zips.onlyFile(raw);
+      } catch (IOException | RuntimeException e) {
+        closeAfter(raw, e);
+        throw e;
+      }
+    }
     if (file.getCompression() == Compression.GZIP) {
       // Not Beam's gzip channel: its channel-to-stream adapter drops the bytes already inflated in
       // the read that meets a truncation. GZIPInputStream hands them over first, so every complete
@@ -30,6 +56,14 @@ final class Inputs {
       }
     }
     return Channels.newInputStream(file.open());
+  }
+
+  private static long zipFiles(ResourceId id, boolean seekEfficient) throws IOException {
+    try (ReadableByteChannel channel = FileSystems.open(id)) {
+      return seekEfficient && channel instanceof SeekableByteChannel seekable
+          ? Zips.listedFiles(seekable)
+          : Zips.countedFiles(Channels.newInputStream(channel));
+    }
   }
 
   /** Bytes {@code start} (inclusive) to {@code end} (exclusive, or to the end when negative). */

@@ -30,8 +30,8 @@ import org.pipewright.transforms.core.DeadLetter;
  * record's first physical line, 1-based, the header being line 1) followed by the declared columns
  * in declared order, all nullable strings, an empty field being null ({@link #schema}). Parsing is
  * commons-csv's: quoted fields may hold the delimiter, doubled quotes and line breaks. Works on
- * every Beam {@code FileSystems} scheme (local paths, {@code s3://}); {@code .gz} and other
- * compressed files are decompressed by extension. Matching no file at all is an error at run time,
+ * every Beam {@code FileSystems} scheme (local paths, {@code s3://}); {@code .gz}, {@code .zip} (one
+ * file per zip) and other compressed files are decompressed by extension. Matching no file at all is an error at run time,
  * as with {@link ReadJsonLines}.
  *
  * <p>Columns are found by header name (trimmed, case-sensitive) in any order; other columns are
@@ -42,6 +42,9 @@ import org.pipewright.transforms.core.DeadLetter;
  * <ul>
  *   <li>{@code missing_columns: a, b}: the file's header lacks declared columns; every record of
  *       that file is refused;
+ *   <li>{@code ambiguous_columns: a}: the file's header names a declared column more than once;
+ *       every record of that file is refused (with both problems, the reason gives both, {@code
+ *       missing_columns: b; ambiguous_columns: a}). An undeclared column may repeat;
  *   <li>{@code wrong_field_count: n of m}: the record has {@code n} fields, the header {@code m};
  *   <li>{@code malformed_csv: ...}: the parser failed (an unclosed quote, a character after a
  *       closing quote, a record longer than {@value #MAX_RECORD_CHARS} characters). Where the next
@@ -50,11 +53,14 @@ import org.pipewright.transforms.core.DeadLetter;
  *       of characters), and the reason says so;
  *   <li>{@code read_error: ...}: the bytes could not be read (not UTF-8, a truncated {@code .gz});
  *       the records before are kept, the rest of what was read is one dead letter; a file that
- *       cannot be opened is one dead letter whose source is the file name.
+ *       cannot be opened, or a {@code .zip} holding more than one file ({@code read_error: zip with
+ *       2 entries: one file per zip expected}), is one dead letter whose source is the file name.
  * </ul>
  *
- * Blank lines are skipped, not records. A UTF-8 byte order mark at the start is removed; CRLF and
- * LF line ends both work. An empty file, or one with only a header, gives nothing.
+ * Empty lines are skipped, not records. A line holding only spaces or a quoted empty field ({@code
+ * ""}) is a record of one field: a row in a one-column file (spaces kept, {@code ""} null), else a
+ * {@code wrong_field_count}. A UTF-8 byte order mark at the start is removed; CRLF and LF line ends
+ * both work. An empty file, or one with only a header, gives nothing.
  *
  * <p>Each file is parsed whole, as a stream, by one {@code DoFn} call: memory holds one record and
  * a read-ahead buffer, never the file. Files are not split, because a quoted field may hold a line
@@ -191,7 +197,8 @@ public final class ReadCsv extends PTransform<PBegin, CleanResult> {
         // The file is one dead letter: no record of it could be read.
         records.inc();
         deadLetters.inc();
-        out.get(dead).output(DeadLetter.of(kind, STEP, "read_error: cannot open file: " + e, name, null));
+        String why = e instanceof Inputs.RefusedFileException ? e.getMessage() : "cannot open file: " + e;
+        out.get(dead).output(DeadLetter.of(kind, STEP, "read_error: " + why, name, null));
         return;
       }
       CsvRecords csv = new CsvRecords(name, in, format, columns, schema, kind, STEP, MAX_RECORD_CHARS,

@@ -35,8 +35,8 @@ import org.pipewright.transforms.core.Values;
  * JSON over many lines, or one line) as one {@link RawRecord} per file: the source is the file's
  * full path ({@code s3://bucket/trends/dt=2024-01-02/0600.json}, so {@link Partitions#value} can
  * read its partition values) and the payload the whole body, not parsed here: that is the domain
- * parser's job. Works on every Beam {@code FileSystems} scheme; {@code .gz} and other compressed
- * files are decompressed by extension. Matching no file at all is an error at run time, as with
+ * parser's job. Works on every Beam {@code FileSystems} scheme; {@code .gz}, {@code .zip} (one file
+ * per zip) and other compressed files are decompressed by extension. Matching no file at all is an error at run time, as with
  * {@link ReadJsonLines}.
  *
  * <p>A file that cannot be delivered whole is still one record, made with {@link RawRecord#refused}
@@ -49,7 +49,9 @@ import org.pipewright.transforms.core.Values;
  *   <li>a body that is not valid UTF-8 (not decoded with replacement characters, which would change
  *       the data silently); a UTF-8 byte order mark at the start is removed;
  *   <li>an empty or blank file: no document at all;
- *   <li>a file that cannot be opened, or a {@code .gz} that is cut off or corrupt.
+ *   <li>a file that cannot be opened, or a {@code .gz} that is cut off or corrupt;
+ *   <li>a {@code .zip} holding more than one file: {@code zip with 2 entries: one file per zip
+ *       expected}.
  * </ul>
  *
  * <pre>{@code
@@ -172,6 +174,9 @@ public final class ReadJsonDocuments extends PTransform<PBegin, PCollection<Row>
     }
     if (gzip && e instanceof ZipException) {
       return "corrupt gzip stream after " + body.length() + " bytes: " + e;
+    }
+    if (e instanceof Inputs.RefusedFileException) {
+      return e.getMessage();
     }
     if (!body.opened()) {
       return "cannot open file: " + e;

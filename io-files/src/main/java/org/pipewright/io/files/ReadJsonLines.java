@@ -35,9 +35,9 @@ import org.pipewright.transforms.core.Values;
 /**
  * Reads JSON-lines files (one record per line) as {@link RawRecord}s whose source is {@code
  * file:line}, so a bad record can be traced back. Works for every Beam {@code FileSystems} scheme
- * (local paths, {@code s3://} with the AWS module on the classpath); {@code .gz} and other
- * compressed files are decompressed by extension. Blank lines (only white space, as {@link
- * Values#isSpace} defines it) are not records and are skipped.
+ * (local paths, {@code s3://} with the AWS module on the classpath); {@code .gz}, {@code .zip} (one
+ * file per zip) and other compressed files are decompressed by extension. Blank lines (only white
+ * space, as {@link Values#isSpace} defines it) are not records and are skipped.
  *
  * <p>Bad input never fails the read; it becomes a refused record ({@link RawRecord#refused}),
  * which {@link CleanRecords} turns into a dead letter, so every record is accounted for:
@@ -53,7 +53,9 @@ import org.pipewright.transforms.core.Values;
  *   <li>a file that cannot be opened (a directory, no permission) or that ends early (a truncated
  *       {@code .gz}) keeps the records read before the problem, and the file itself becomes one
  *       refused record whose source is the file name and whose reason says what happened, e.g.
- *       {@code truncated gzip stream after 120 lines}. Such a record counts as read.
+ *       {@code truncated gzip stream after 120 lines}. Such a record counts as read;
+ *   <li>a {@code .zip} holding more than one file is not read but refused as one record, {@code
+ *       zip with 2 entries: one file per zip expected}, rather than its files being read as one.
  * </ul>
  *
  * <p>An uncompressed file larger than {@link #withSplitBytes} (default {@value
@@ -235,6 +237,9 @@ public final class ReadJsonLines extends PTransform<PBegin, PCollection<Row>> {
       }
       if (gzip && e instanceof ZipException) {
         return "corrupt gzip stream after " + linesRead + " lines: " + e;
+      }
+      if (e instanceof Inputs.RefusedFileException) {
+        return e.getMessage();
       }
       if (notOpened) {
         return "cannot open file: " + e;

@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
@@ -65,6 +66,19 @@ public class FileIoTest {
         RawRecord.of(plain + ":1", "{\"a\":1}"),
         RawRecord.of(plain + ":4", "{\"a\":2}"),
         RawRecord.of(gz + ":1", "not json"));
+    read.run().waitUntilFinish();
+  }
+
+  @Test
+  public void readJsonLinesRefusesAZipOfTwoFilesWholeAndReadsAZipOfOne() throws Exception {
+    Path dir = tmp.newFolder("zips").toPath();
+    Path two = Files.write(dir.resolve("two.jsonl.zip"), ZipsTest.zip("a.jsonl", "{\"a\":1}\n", "b.jsonl", "{\"b\":2}\n"));
+    Path one = Files.write(dir.resolve("one.jsonl.zip"), ZipsTest.zip("c.jsonl", "{\"c\":3}\n{\"c\":4}\n"));
+    PCollection<Row> records = read.apply(ReadJsonLines.from(dir + "/*"));
+    PAssert.that(records).containsInAnyOrder(
+        RawRecord.refused(two.toString(), "", "zip with 2 entries: one file per zip expected"),
+        RawRecord.of(one + ":1", "{\"c\":3}"),
+        RawRecord.of(one + ":2", "{\"c\":4}"));
     read.run().waitUntilFinish();
   }
 
@@ -182,6 +196,38 @@ public class FileIoTest {
     CleanResult back = read.apply(ReadRows.of("thing", SCHEMA).from(dir + "/*").withFormat(Format.PARQUET));
     PAssert.that(back.output()).containsInAnyOrder(ROWS);
     read.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aFileThatIsNotParquetStopsAParquetReadNamingIt() throws Exception {
+    String dir = tmp.getRoot() + "/parquet-and-notes";
+    write.apply(Create.of(ROWS).withRowSchema(SCHEMA))
+        .apply(WriteRows.to(dir).withFormat(Format.PARQUET).withNumShards(1));
+    write.run().waitUntilFinish();
+    Path notes = Files.writeString(Path.of(dir, "part-notes.txt"), "notes\n");
+
+    read.apply(ReadRows.of("thing", SCHEMA).from(dir + "/*").withFormat(Format.PARQUET));
+    Exception e = assertThrows(org.apache.beam.sdk.Pipeline.PipelineExecutionException.class,
+        () -> read.run().waitUntilFinish());
+    assertThat(e.getMessage(), containsString(notes + " is not a Parquet file (6 bytes, fewer than any Parquet"
+        + " file's 12): every file matching " + dir + "/* must be Parquet"));
+  }
+
+  @Test
+  public void jsonLinesAndCutParquetAreToldFromParquet() throws Exception {
+    String dir = tmp.getRoot() + "/json-and-parquet";
+    write.apply(Create.of(ROWS).withRowSchema(SCHEMA))
+        .apply(WriteRows.to(dir).withFormat(Format.PARQUET).withNumShards(1));
+    write.run().waitUntilFinish();
+    Path parquet = Path.of(dir, "part-00000-of-00001.parquet");
+    byte[] bytes = Files.readAllBytes(parquet);
+    Path cut = Files.write(Path.of(dir, "cut.parquet"), Arrays.copyOf(bytes, bytes.length - 1));
+    Path json = Files.writeString(Path.of(dir, "t.jsonl"), "{\"ind\":1,\"name\":\"a\"}\n");
+
+    assertEquals(null, ReadRows.whyNotParquet(FileSystems.matchSingleFileSpec(parquet.toString())));
+    assertEquals("it does not end with PAR1: cut short?",
+        ReadRows.whyNotParquet(FileSystems.matchSingleFileSpec(cut.toString())));
+    assertEquals("it does not start with PAR1", ReadRows.whyNotParquet(FileSystems.matchSingleFileSpec(json.toString())));
   }
 
   @Test

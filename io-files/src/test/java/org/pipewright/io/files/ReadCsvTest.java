@@ -129,12 +129,47 @@ public class ReadCsvTest {
     p.run().waitUntilFinish();
   }
 
+  @Test
+  public void aZipOfTwoFilesIsOneDeadLetterAndAZipOfOneIsRead() throws Exception {
+    List<String> columns = List.of("id", "name");
+    Schema schema = ReadCsv.schema(columns);
+    Path two = write("two.csv.zip", ZipsTest.zip("a.csv", "id,name\n1,a\n", "b.csv", "id,name\n2,b\n"));
+    Path one = write("one.csv.zip", ZipsTest.zip("in/", "", "in/c.csv", "id,name\n3,c\n"));
+    CleanResult result = p.apply(ReadCsv.from(tmp.getRoot() + "/*.zip").withColumns(columns));
+    PAssert.that(result.output()).containsInAnyOrder(Row.withSchema(schema).addValues(one + ":2", "3", "c").build());
+    PAssert.that(result.deadLetters()).containsInAnyOrder(DeadLetter.of("csv", ReadCsv.STEP,
+        "read_error: zip with 2 entries: one file per zip expected", two.toString(), null));
+    p.run().waitUntilFinish();
+  }
+
   /** Runs the per-file rules directly on a string. */
   private static List<Row> parse(String text, List<Row> dead, int maxRecordChars, int maxPayloadChars) {
+    return parse(text, COLUMNS, dead, maxRecordChars, maxPayloadChars);
+  }
+
+  private static List<Row> parse(String text, List<String> columns, List<Row> dead, int maxRecordChars,
+      int maxPayloadChars) {
     List<Row> out = new ArrayList<>();
-    new CsvRecords("f", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), ReadCsv.DEFAULT_FORMAT, COLUMNS, SCHEMA, "k", "s",
-        maxRecordChars, maxPayloadChars).read(out::add, dead::add);
+    new CsvRecords("f", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), ReadCsv.DEFAULT_FORMAT, columns,
+        ReadCsv.schema(columns), "k", "s", maxRecordChars, maxPayloadChars).read(out::add, dead::add);
     return out;
+  }
+
+  @Test
+  public void onlyAnEmptyLineIsSkippedAQuotedEmptyFieldIsARecord() {
+    List<Row> dead = new ArrayList<>();
+    Schema names = ReadCsv.schema(List.of("name"));
+    List<Row> out = parse("name\nalice\n\"\"\nbob\n\r\n  \n", List.of("name"), dead, 1000, 1000);
+    assertEquals(List.of(
+        Row.withSchema(names).addValues("f:2", "alice").build(),
+        Row.withSchema(names).addValues("f:3", null).build(),
+        Row.withSchema(names).addValues("f:4", "bob").build(),
+        Row.withSchema(names).addValues("f:6", "  ").build()), out);
+    assertEquals(List.of(), dead);
+
+    out = parse("id,name,note\n\"\"\n\n1,a,b\n", dead, 1000, 1000);
+    assertEquals(List.of(Row.withSchema(SCHEMA).addValues("f:4", "1", "a", "b").build()), out);
+    assertEquals(List.of(DeadLetter.of("k", "s", "wrong_field_count: 1 of 3", "f:2", "\"\"")), dead);
   }
 
   @Test
@@ -149,6 +184,23 @@ public class ReadCsvTest {
     assertEquals(rest.substring(0, 50), DeadLetter.payload(letter));
     assertThat(DeadLetter.reason(letter), startsWith("malformed_csv: record longer than 100 characters"));
     assertThat(DeadLetter.reason(letter), org.hamcrest.Matchers.endsWith("(payload: the rest of the file, first 50 characters)"));
+  }
+
+  @Test
+  public void aDeclaredColumnTwiceInTheHeaderRefusesTheFile() {
+    List<Row> dead = new ArrayList<>();
+    List<String> columns = List.of("a", "b");
+    assertEquals(List.of(), parse("a,a,b\n1,2,3\n", columns, dead, 1000, 1000));
+    assertEquals(List.of(DeadLetter.of("k", "s", "ambiguous_columns: a", "f:2", "1,2,3")), dead);
+
+    dead.clear();
+    assertEquals(List.of(), parse("a, a\n1,2\n", columns, dead, 1000, 1000));
+    assertEquals(List.of(DeadLetter.of("k", "s", "missing_columns: b; ambiguous_columns: a", "f:2", "1,2")), dead);
+
+    dead.clear();
+    List<Row> out = parse("a,x,x,b\n1,2,3,4\n", columns, dead, 1000, 1000);
+    assertEquals(List.of(Row.withSchema(ReadCsv.schema(columns)).addValues("f:2", "1", "4").build()), out);
+    assertEquals(List.of(), dead);
   }
 
   @Test

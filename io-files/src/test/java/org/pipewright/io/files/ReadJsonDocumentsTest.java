@@ -121,6 +121,18 @@ public class ReadJsonDocumentsTest {
   }
 
   @Test
+  public void aZipOfTwoFilesIsOneRefusedRecordAndAZipOfOneIsRead() throws Exception {
+    Path dir = tmp.newFolder("zips").toPath();
+    Path two = Files.write(dir.resolve("two.json.zip"), ZipsTest.zip("a.json", "{\"a\":1}", "b.json", "{\"b\":2}"));
+    Path one = Files.write(dir.resolve("one.json.zip"), ZipsTest.zip("c.json", PRETTY));
+    PCollection<Row> records = p.apply(ReadJsonDocuments.from(dir + "/*"));
+    PAssert.that(records).containsInAnyOrder(
+        RawRecord.refused(two.toString(), "", "zip with 2 entries: one file per zip expected"),
+        RawRecord.of(one.toString(), PRETTY));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   public void aPatternThatMatchesNothingFailsTheRun() {
     p.apply(ReadJsonDocuments.from(tmp.getRoot() + "/nothing/dt=*/*.json"));
     Pipeline.PipelineExecutionException e = assertThrows(Pipeline.PipelineExecutionException.class,
