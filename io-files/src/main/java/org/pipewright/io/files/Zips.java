@@ -1,18 +1,16 @@
 package org.pipewright.io.files;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
  * A {@code .zip} as the readers take it: one file per zip. Beam's {@code Compression.ZIP} reads every
@@ -21,75 +19,30 @@ import java.util.zip.ZipInputStream;
  * then read the only one ({@link #onlyFile}). Folder entries are not files.
  */
 final class Zips {
-  private static final int END = 0x06054b50;
-  private static final int END_SIZE = 22;
-  private static final int ZIP64_LOCATOR = 0x07064b50;
-  private static final int ZIP64_LOCATOR_SIZE = 20;
-  private static final int ZIP64_END = 0x06064b50;
-  private static final int ZIP64_END_SIZE = 56;
-  private static final int CENTRAL_HEADER = 0x02014b50;
-  private static final int CENTRAL_HEADER_SIZE = 46;
-
   private Zips() {}
 
   /**
    * The number of files listed in the zip's central directory, at its end: a few small reads
-   * whatever the size of the zip.
+   * whatever the size of the zip. Closes {@code zip}.
    */
+  @SuppressWarnings("deprecation") // ZipFile's builder is newer than the commons-compress a cluster may provide
   static long listedFiles(SeekableByteChannel zip) throws IOException {
-    long size = zip.size();
-    if (size < END_SIZE) {
-      throw new ZipException("not a zip file: " + size + " bytes");
+    ZipFile directory;
+    try {
+      directory = new ZipFile(zip);
+    } catch (IOException e) {
+      // Also what commons-compress throws for a file that is not a zip at all.
+      throw new ZipException("not a readable zip file: " + e.getMessage());
     }
-    int tailSize = (int) Math.min(size, END_SIZE + 0xFFFF);
-    long tailStart = size - tailSize;
-    ByteBuffer tail = readAt(zip, tailStart, tailSize);
-    // The end record is followed only by the archive comment, which may itself hold its signature.
-    int end = -1;
-    for (int i = tailSize - END_SIZE; i >= 0 && end < 0; i--) {
-      if (tail.getInt(i) == END && i + END_SIZE + u16(tail, i + 20) <= tailSize) {
-        end = i;
-      }
-    }
-    if (end < 0) {
-      throw new ZipException("not a zip file: no end of central directory record");
-    }
-    long entries = u16(tail, end + 10);
-    long directorySize = u32(tail, end + 12);
-    long directoryStart = u32(tail, end + 16);
-    long locatorAt = tailStart + end - ZIP64_LOCATOR_SIZE;
-    if ((entries == 0xFFFF || directorySize == 0xFFFFFFFFL || directoryStart == 0xFFFFFFFFL) && locatorAt >= 0) {
-      ByteBuffer locator = readAt(zip, locatorAt, ZIP64_LOCATOR_SIZE);
-      if (locator.getInt(0) == ZIP64_LOCATOR) {
-        ByteBuffer zip64 = readAt(zip, checkedOffset(locator.getLong(8), ZIP64_END_SIZE, size), ZIP64_END_SIZE);
-        if (zip64.getInt(0) != ZIP64_END) {
-          throw new ZipException("corrupt zip: no zip64 end of central directory record");
+    try (directory) {
+      long files = 0;
+      for (ZipArchiveEntry entry : Collections.list(directory.getEntries())) {
+        if (!entry.isDirectory()) {
+          files++;
         }
-        entries = zip64.getLong(32);
-        directorySize = zip64.getLong(40);
-        directoryStart = zip64.getLong(48);
       }
+      return files;
     }
-    if (entries == 0) {
-      return 0;
-    }
-    zip.position(checkedOffset(directoryStart, directorySize, size));
-    InputStream directory = new BufferedInputStream(Channels.newInputStream(zip), 1 << 16);
-    long files = 0;
-    for (long n = 0; n < entries; n++) {
-      ByteBuffer header = read(directory, CENTRAL_HEADER_SIZE);
-      if (header.getInt(0) != CENTRAL_HEADER) {
-        throw new ZipException("corrupt zip: central directory entry " + (n + 1) + " of " + entries + " not found");
-      }
-      int nameLength = u16(header, 28);
-      byte[] name = read(directory, nameLength).array();
-      directory.skipNBytes((long) u16(header, 30) + u16(header, 32));
-      // As ZipEntry.isDirectory: a folder's name ends with a slash, in every name encoding.
-      if (nameLength == 0 || name[nameLength - 1] != '/') {
-        files++;
-      }
-    }
-    return files;
   }
 
   /** The number of files in a zip read as a stream, where seeking to its end is not cheap: reads it all. */
@@ -151,39 +104,5 @@ final class Zips {
       // A name flagged as UTF-8 that is not: the zip is damaged, which is an I/O problem of the file.
       throw new ZipException("corrupt zip: " + e.getMessage());
     }
-  }
-
-  private static long checkedOffset(long offset, long length, long size) throws ZipException {
-    if (offset < 0 || length < 0 || offset > size - length) {
-      throw new ZipException("corrupt zip: central directory outside the file");
-    }
-    return offset;
-  }
-
-  private static ByteBuffer readAt(SeekableByteChannel zip, long position, int length) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-    zip.position(position);
-    while (buffer.hasRemaining()) {
-      if (zip.read(buffer) < 0) {
-        throw new EOFException("zip ends inside its central directory");
-      }
-    }
-    return buffer.clear();
-  }
-
-  private static ByteBuffer read(InputStream in, int length) throws IOException {
-    byte[] bytes = in.readNBytes(length);
-    if (bytes.length < length) {
-      throw new EOFException("zip ends inside its central directory");
-    }
-    return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  private static int u16(ByteBuffer buffer, int at) {
-    return Short.toUnsignedInt(buffer.getShort(at));
-  }
-
-  private static long u32(ByteBuffer buffer, int at) {
-    return Integer.toUnsignedLong(buffer.getInt(at));
   }
 }

@@ -90,7 +90,8 @@ public class ZipsTest {
   @Test
   public void notAZipIsAnErrorFromItsDirectory() throws IOException {
     byte[] text = "id,name\n1,a\n".getBytes(StandardCharsets.UTF_8);
-    assertThat(assertThrows(ZipException.class, () -> listed(text)).getMessage(), startsWith("not a zip file"));
+    assertThat(assertThrows(ZipException.class, () -> listed(text)).getMessage(),
+        startsWith("not a readable zip file: "));
   }
 
   /**
