@@ -64,7 +64,7 @@ final class CsvRecords {
     this.tape = new Tape(in, maxRecordChars);
   }
 
-  /** Records read (good and refused, malformed rests of files counting one). */
+  /** Records read (good and refused, a malformed rest of a file counting one). */
   long records() {
     return records;
   }
@@ -75,83 +75,140 @@ final class CsvRecords {
 
   /** Reads the whole stream; never throws on bad data, only passes on what {@code out} throws. */
   void read(Consumer<Row> out, Consumer<Row> dead) {
-    CSVParser parser;
-    try {
-      parser = CSVParser.builder().setReader(tape).setFormat(format).get();
-    } catch (IOException | UncheckedIOException e) {
-      malformed(dead, e);
-      return;
-    }
-    Iterator<CSVRecord> it = parser.iterator();
+    // A parser per stretch of the file: after a malformed record, a new one starts on the next line.
+    long posBase = 0;
+    long lineBase = 0;
     int[] index = null;
     String refusal = null;
     int headerSize = 0;
     while (true) {
-      CSVRecord record;
+      CSVParser parser;
       try {
-        if (!it.hasNext()) {
-          return;
-        }
-        record = it.next();
-      } catch (RuntimeException e) {
-        // An unclosed quote, a stray quote, bytes that are not UTF-8: the parser cannot find where
-        // the next record starts, so everything from here on is one dead letter.
+        parser = CSVParser.builder().setReader(tape).setFormat(format).get();
+      } catch (IOException | UncheckedIOException e) {
         malformed(dead, e);
         return;
       }
-      long start = startOf(record);
-      long first = line;
-      long end = endOf(parser.getCurrentLineNumber());
-      if (isEmptyLine(record, start, end)) {
-        tape.release(end);
-        continue;
-      }
-      if (index == null) {
-        List<String> header = new ArrayList<>(record.size());
-        for (String h : record) {
-          header.add(h == null ? "" : h.trim());
-        }
-        headerSize = header.size();
-        index = new int[columns.size()];
-        List<String> absent = new ArrayList<>();
-        List<String> repeated = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-          index[i] = header.indexOf(columns.get(i));
-          if (index[i] < 0) {
-            absent.add(columns.get(i));
-          } else if (header.lastIndexOf(columns.get(i)) != index[i]) {
-            // Which of the two holds the values is anyone's guess; a column nobody reads may repeat.
-            repeated.add(columns.get(i));
+      Iterator<CSVRecord> it = parser.iterator();
+      boolean resumed = false;
+      while (!resumed) {
+        CSVRecord record;
+        try {
+          if (!it.hasNext()) {
+            return;
           }
+          record = it.next();
+        } catch (RuntimeException e) {
+          Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+          if (index == null || !(cause instanceof CSVException) || !skipBadRecord(dead, cause, lineBase
+              + parser.getCurrentLineNumber())) {
+            // Bytes that are not UTF-8, a record too long (an unclosed quote), a bad header, or a bad
+            // record that runs to the end: where a next record would start is unknowable, so
+            // everything from here on is one dead letter.
+            malformed(dead, e);
+            return;
+          }
+          // A stray quote: the record ends with the line the parser stopped in, the next one starts after.
+          tape.rewind(pos);
+          posBase = pos;
+          lineBase = line - 1;
+          resumed = true;
+          continue;
         }
-        List<String> problems = new ArrayList<>();
-        if (!absent.isEmpty()) {
-          problems.add("missing_columns: " + String.join(", ", absent));
+        long start = startOf(record, posBase);
+        long first = line;
+        long end = endOf(lineBase + parser.getCurrentLineNumber());
+        if (isEmptyLine(record, start, end)) {
+          tape.release(end);
+          continue;
         }
-        if (!repeated.isEmpty()) {
-          problems.add("ambiguous_columns: " + String.join(", ", repeated));
+        if (index == null) {
+          List<String> header = new ArrayList<>(record.size());
+          for (String h : record) {
+            header.add(h == null ? "" : h.trim());
+          }
+          headerSize = header.size();
+          index = new int[columns.size()];
+          List<String> absent = new ArrayList<>();
+          List<String> repeated = new ArrayList<>();
+          for (int i = 0; i < columns.size(); i++) {
+            index[i] = header.indexOf(columns.get(i));
+            if (index[i] < 0) {
+              absent.add(columns.get(i));
+            } else if (header.lastIndexOf(columns.get(i)) != index[i]) {
+              // Which of the two holds the values is anyone's guess; a column nobody reads may repeat.
+              repeated.add(columns.get(i));
+            }
+          }
+          List<String> problems = new ArrayList<>();
+          if (!absent.isEmpty()) {
+            problems.add("missing_columns: " + String.join(", ", absent));
+          }
+          if (!repeated.isEmpty()) {
+            problems.add("ambiguous_columns: " + String.join(", ", repeated));
+          }
+          refusal = problems.isEmpty() ? null : String.join("; ", problems);
+          tape.release(end);
+          continue;
         }
-        refusal = problems.isEmpty() ? null : String.join("; ", problems);
+        records++;
+        String source = name + ":" + first;
+        if (refusal != null) {
+          refuse(dead, refusal, source, start, end);
+        } else if (record.size() != headerSize) {
+          refuse(dead, "wrong_field_count: " + record.size() + " of " + headerSize, source, start, end);
+        } else {
+          Object[] values = new Object[index.length + 1];
+          values[0] = source;
+          for (int i = 0; i < index.length; i++) {
+            String value = record.get(index[i]);
+            values[i + 1] = value == null || value.isEmpty() ? null : value;
+          }
+          out.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
+        }
         tape.release(end);
-        continue;
       }
-      records++;
-      String source = name + ":" + first;
-      if (refusal != null) {
-        refuse(dead, refusal, source, start, end);
-      } else if (record.size() != headerSize) {
-        refuse(dead, "wrong_field_count: " + record.size() + " of " + headerSize, source, start, end);
-      } else {
-        Object[] values = new Object[index.length + 1];
-        values[0] = source;
-        for (int i = 0; i < index.length; i++) {
-          String value = record.get(index[i]);
-          values[i + 1] = value == null || value.isEmpty() ? null : value;
-        }
-        out.accept(Row.withSchema(schema).attachValues(Arrays.asList(values)));
-      }
-      tape.release(end);
     }
+  }
+
+  /**
+   * After the parser failed inside physical line {@code lastLine} (a character after a closing
+   * quote): the record, from its start to the end of that line, is one dead letter, and the line
+   * count moves past it; true. False, changing nothing, when the bad record runs to the end of the
+   * stream (an unclosed quote): it is then the malformed rest of the file.
+   */
+  private boolean skipBadRecord(Consumer<Row> dead, Throwable cause, long lastLine) {
+    skipLineEnds(tape.end());
+    long start = pos;
+    long first = line;
+    try {
+      // The parser reads ahead in blocks, which need not hold the rest of the line.
+      advance(tape.end(), lastLine);
+      while (line <= lastLine && tape.readTo(tape.end() + (1 << 14))) {
+        advance(tape.end(), lastLine);
+      }
+      advance(tape.end(), lastLine);
+      if (pos >= tape.end()) {
+        tape.readTo(tape.end() + 1);
+      }
+    } catch (IOException | RuntimeException e) {
+      pos = start;
+      line = first;
+      return false;
+    }
+    if (line <= lastLine || pos >= tape.end()) {
+      pos = start;
+      line = first;
+      return false;
+    }
+    long end = Math.min(pos, start + maxPayloadChars);
+    records++;
+    deadLetters++;
+    dead.accept(DeadLetter.of(kind, step, "malformed_csv: " + cause.getMessage()
+        + (end < pos ? " (payload: the first " + maxPayloadChars + " characters)" : ""), name + ":" + first,
+        withoutLineEnd(tape.text(start, end))));
+    tape.release(pos);
+    return true;
   }
 
   /**
@@ -203,9 +260,12 @@ final class CsvRecords {
     dead.accept(DeadLetter.of(kind, step, reason, name + ":" + line, payload));
   }
 
-  /** Moves the line count to the record's first character, past the blank lines before it. */
-  private long startOf(CSVRecord record) {
-    advance(record.getCharacterPosition(), Long.MAX_VALUE);
+  /**
+   * Moves the line count to the record's first character, past the blank lines before it; {@code
+   * posBase}: where its parser started.
+   */
+  private long startOf(CSVRecord record, long posBase) {
+    advance(posBase + record.getCharacterPosition(), Long.MAX_VALUE);
     skipLineEnds(tape.end());
     if (record.hasComment()) {
       // The comment lines before the record (with a format that has a comment marker) are its own.
@@ -292,6 +352,8 @@ final class CsvRecords {
     private long base;
     private int length;
     private long released;
+    /** Where the next read starts: before {@link #end} after a {@link #rewind}. */
+    private long cursor;
     private boolean started;
     private boolean unlimited;
 
@@ -304,6 +366,12 @@ final class CsvRecords {
     public int read(char[] chars, int off, int len) throws IOException {
       if (len == 0) {
         return 0;
+      }
+      if (cursor < end()) {
+        int n = (int) Math.min(len, end() - cursor);
+        System.arraycopy(buffer, (int) (cursor - base), chars, off, n);
+        cursor += n;
+        return n;
       }
       if (!unlimited && end() - released > maxRecordChars) {
         throw new RecordTooLongException("record longer than " + maxRecordChars + " characters (an unclosed quote?)");
@@ -322,8 +390,17 @@ final class CsvRecords {
       } while (n == 0);
       if (n > 0) {
         keep(chars, off, n);
+        cursor = end();
       }
       return n;
+    }
+
+    /** The next read starts again at {@code position}, which was read but not released. */
+    void rewind(long position) {
+      if (position < Math.max(base, released) || position > end()) {
+        throw new IllegalStateException("cannot rewind to " + position + ": held are " + released + " to " + end());
+      }
+      cursor = position;
     }
 
     /** Decodes what the bytes read so far hold, reading more only when none was decoded; -1 at the end. */
@@ -387,14 +464,18 @@ final class CsvRecords {
     /** Reads on (past the parser) until {@code to} characters are held or the stream ends; true if more remain. */
     boolean readTo(long to) throws IOException {
       unlimited = true;
-      char[] chunk = new char[1 << 14];
-      while (end() < to) {
-        int n = read(chunk, 0, (int) Math.min(chunk.length, to - end()));
-        if (n < 0) {
-          return false;
+      try {
+        char[] chunk = new char[1 << 14];
+        while (end() < to) {
+          int n = read(chunk, 0, (int) Math.min(chunk.length, Math.max(1, to - end())));
+          if (n < 0) {
+            return false;
+          }
         }
+        return read(chunk, 0, 1) > 0;
+      } finally {
+        unlimited = false;
       }
-      return read(chunk, 0, 1) > 0;
     }
 
     /** Absolute position after the last character read. */

@@ -46,11 +46,13 @@ import org.pipewright.transforms.core.DeadLetter;
  *       every record of that file is refused (with both problems, the reason gives both, {@code
  *       missing_columns: b; ambiguous_columns: a}). An undeclared column may repeat;
  *   <li>{@code wrong_field_count: n of m}: the record has {@code n} fields, the header {@code m};
- *   <li>{@code malformed_csv: ...}: the parser failed (an unclosed quote, a character after a
- *       closing quote, a record longer than {@value #MAX_RECORD_CHARS} characters). Where the next
- *       record starts is then unknowable, so the rest of the file from that record is ONE dead
- *       letter; its payload is capped at the first {@value #MAX_PAYLOAD_CHARS} characters (1 MiB
- *       of characters), and the reason says so;
+ *   <li>{@code malformed_csv: ...}: the parser failed. After a character after a closing quote
+ *       ({@code "Bad" Title}), the record up to the end of the line the parser stopped in is one
+ *       dead letter and reading goes on with the next line. After an unclosed quote or a record
+ *       longer than {@value #MAX_RECORD_CHARS} characters, where the next record starts is
+ *       unknowable, so the rest of the file from that record is ONE dead letter. Payloads are
+ *       capped at the first {@value #MAX_PAYLOAD_CHARS} characters (1 MiB of characters), and the
+ *       reason says so;
  *   <li>{@code read_error: ...}: the bytes could not be read (not UTF-8, a truncated {@code .gz});
  *       the records before are kept, the rest of what was read is one dead letter; a file that
  *       cannot be opened, or a {@code .zip} holding more than one file ({@code read_error: zip with

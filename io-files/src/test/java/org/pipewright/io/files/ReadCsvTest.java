@@ -1,6 +1,8 @@
 package org.pipewright.io.files;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
@@ -204,13 +207,51 @@ public class ReadCsvTest {
   }
 
   @Test
-  public void aStrayQuoteAfterAClosingQuoteIsMalformedFromThatRecordOn() {
+  public void aStrayQuoteAfterAClosingQuoteIsOneDeadLetterAndTheNextLineIsReadOn() {
     List<Row> dead = new ArrayList<>();
-    List<Row> out = parse("id,name,note\r\n1,a,b\r\n2,\"a\"x,c\r\n3,d,e\r\n", dead, 1000, 1000);
-    assertEquals(List.of(Row.withSchema(SCHEMA).addValues("f:2", "1", "a", "b").build()), out);
-    assertEquals("f:3", DeadLetter.source(dead.get(0)));
-    assertEquals("2,\"a\"x,c\r\n3,d,e\r\n", DeadLetter.payload(dead.get(0)));
-    assertThat(DeadLetter.reason(dead.get(0)), startsWith("malformed_csv: "));
+    List<Row> out = parse("id,name,note\r\n1,a,b\r\n2,\"a\"x,c\r\n3,d,e\r\n\"4\",\"x\"\"y\"z\r\n5,\"two\nlines\",f\r\n",
+        dead, 1000, 1000);
+    assertEquals(List.of(Row.withSchema(SCHEMA).addValues("f:2", "1", "a", "b").build(),
+        Row.withSchema(SCHEMA).addValues("f:4", "3", "d", "e").build(),
+        Row.withSchema(SCHEMA).addValues("f:6", "5", "two\nlines", "f").build()), out);
+    assertEquals(List.of("f:3 2,\"a\"x,c", "f:5 \"4\",\"x\"\"y\"z"),
+        dead.stream().map(d -> DeadLetter.source(d) + " " + DeadLetter.payload(d)).collect(Collectors.toList()));
+    for (Row d : dead) {
+      assertThat(DeadLetter.reason(d), startsWith("malformed_csv: "));
+      assertThat(DeadLetter.reason(d), not(containsString("rest of the file")));
+    }
+  }
+
+  @Test
+  public void aStrayQuoteFarIntoALongFileCostsOnlyItsRecord() {
+    // Lines longer than the parser's read-ahead blocks: the bad line's end is not read yet when it fails.
+    String filler = "x".repeat(3000);
+    StringBuilder text = new StringBuilder("id,name,note\n");
+    for (int i = 0; i < 50; i++) {
+      text.append(i).append(',').append(filler).append(",n\n");
+    }
+    text.append("50,\"q\"").append(filler).append(",n\n");
+    for (int i = 51; i < 100; i++) {
+      text.append(i).append(',').append(filler).append(",n\n");
+    }
+    List<Row> dead = new ArrayList<>();
+    List<Row> out = parse(text.toString(), dead, 100_000, 1000);
+    assertEquals(99, out.size());
+    assertEquals(1, dead.size());
+    assertEquals("f:52", DeadLetter.source(dead.get(0)));
+    assertThat(DeadLetter.payload(dead.get(0)), startsWith("50,\"q\"xxx"));
+    assertThat(DeadLetter.reason(dead.get(0)), org.hamcrest.Matchers.endsWith("(payload: the first 1000 characters)"));
+    Row last = out.get(out.size() - 1);
+    assertEquals(List.of("f:101", "99"), List.of(last.getString("source"), last.getString("id")));
+  }
+
+  @Test
+  public void aStrayQuoteInTheLastLineIsTheMalformedRestOfTheFile() {
+    List<Row> dead = new ArrayList<>();
+    List<Row> out = parse("id,name,note\n1,a,b\n2,\"a\"x,c", dead, 1000, 1000);
+    assertEquals(1, out.size());
+    assertEquals("2,\"a\"x,c", DeadLetter.payload(dead.get(0)));
+    assertThat(DeadLetter.reason(dead.get(0)), org.hamcrest.Matchers.endsWith("(payload: the rest of the file)"));
   }
 
   /**
