@@ -1,7 +1,9 @@
 package org.pipewright.console;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -260,6 +262,38 @@ public class ConsoleHttpIT {
     String pair = cookie.substring(0, cookie.indexOf(';'));
     assertEquals(200, Http.get(guardedBase + "/dead-letters?pipeline=retail", "Cookie", pair).statusCode());
     assertEquals(401, Http.get(guardedBase + "/runs", "Cookie", ConsoleServer.COOKIE + "=" + TOKEN).statusCode());
+  }
+
+  @Test
+  public void withoutATokenOnlyItsOwnHostNamesAreServed() throws Exception {
+    int port = open.port();
+    // DNS rebinding: a page at attacker.example, its name now resolving to 127.0.0.1, reads "its own" origin.
+    for (String host : List.of("attacker.example:" + port, "attacker.example", "localhost.attacker.example:" + port,
+        "127.0.0.1.nip.io:" + port, "localhost:" + (port + 1))) {
+      for (String path : List.of("/api/dead-letters", "/dead-letters", "/api/runs", "/nowhere")) {
+        Http.Raw answer = Http.raw(port, path, host);
+        assertEquals(host + " " + path, 421, answer.status);
+        assertThat(host + " " + path, answer.body, not(containsString("p.pin/0@1")));
+        assertThat(host + " " + path, answer.body, not(containsString("pinterest")));
+      }
+    }
+    // Malformed or absent: refused too, by Jetty (400) or by the console (421).
+    for (String host : new String[] {"[::1", "", null}) {
+      Http.Raw answer = Http.raw(port, "/api/runs", host);
+      assertThat(host, answer.status, anyOf(is(400), is(421)));
+      assertThat(host, answer.body, not(containsString("r-1")));
+    }
+    for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "LocalHost:" + port, "[::1]:" + port,
+        "127.0.0.1", "localhost")) {
+      Http.Raw answer = Http.raw(port, "/api/dead-letters", host);
+      assertEquals(host, 200, answer.status);
+      assertThat(host, answer.body, containsString("p.pin/0@1"));
+    }
+    // With a token the token is the guard, whatever the name (a rebinding page never has it).
+    int guardedPort = guarded.port();
+    assertEquals(401, Http.raw(guardedPort, "/api/dead-letters", "attacker.example:" + guardedPort).status);
+    assertEquals(200, Http.raw(guardedPort, "/api/dead-letters", "console.example:" + guardedPort,
+        "Authorization", "Bearer " + TOKEN).status);
   }
 
   @Test
