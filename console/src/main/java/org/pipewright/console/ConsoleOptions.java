@@ -1,5 +1,8 @@
 package org.pipewright.console;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -76,7 +79,28 @@ final class ConsoleOptions {
       throw new IllegalArgumentException("--jdbcUrl must not contain the password: set " + JdbcConnection.PASSWORD_ENV
           + " or --jdbcPasswordFile");
     }
+    String passwordFile = values.get("jdbcPasswordFile");
+    if (passwordFile != null) {
+      checkPasswordFile(passwordFile);
+    }
     return new ConsoleOptions(values);
+  }
+
+  /** Here rather than at the first page: a wrong path would only show as a failed login much later. */
+  private static void checkPasswordFile(String file) {
+    String quoted = "'" + file + "'";
+    String problem;
+    try {
+      Path path = Path.of(file);
+      problem = file.isEmpty() ? "got ''" : !Files.exists(path) ? quoted + " does not exist"
+          : !Files.isRegularFile(path) ? quoted + " is not a file"
+          : !Files.isReadable(path) ? quoted + " is not readable by this user" : null;
+    } catch (InvalidPathException e) {
+      problem = quoted + " is not a path";
+    }
+    if (problem != null) {
+      throw new IllegalArgumentException("--jdbcPasswordFile must name a readable file: " + problem);
+    }
   }
 
   JdbcConnection connection() {

@@ -318,13 +318,32 @@ public class ConsoleHttpIT {
 
   @Test
   public void aBadCommandLineGivesOneErrorLine() throws Exception {
-    Process bad = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Console.class.getName(), "--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
-        "--port=http").redirectErrorStream(true).start();
-    String output = new String(bad.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(bad.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-    assertEquals(2, bad.exitValue());
-    assertEquals("error: --port must be a whole number from 0 to 65535, got 'http'\n", output);
+    assertEquals("error: --port must be a whole number from 0 to 65535, got 'http'\n",
+        usageError("--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--port=http"));
+    // Refused at start: the console used to serve, and only its pages said "refused the login".
+    String missing = TMP.getRoot() + "/no-such-password";
+    assertEquals("error: --jdbcPasswordFile must name a readable file: '" + missing + "' does not exist\n",
+        usageError("--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + READER, "--jdbcPasswordFile=" + missing,
+            "--port=0"));
+  }
+
+  /** What {@code Console} prints when it exits with 2, the usage error code. */
+  private static String usageError(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), Console.class.getName()));
+    command.addAll(List.of(args));
+    // Into a file, not a pipe: a console that does not exit must fail the test, not hang it.
+    Path output = TMP.newFile().toPath();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    try {
+      boolean exited = process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue("still running: " + Files.readString(output), exited);
+      assertEquals(Files.readString(output), 2, process.exitValue());
+      return Files.readString(output);
+    } finally {
+      process.destroy();
+      process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -378,8 +397,10 @@ public class ConsoleHttpIT {
       } finally {
         reader.shutdownNow();
       }
-      assertEquals("warning: The database at " + url + " as " + READER + " cannot be reached (SQL state 08001)."
-          + " The pages say so until it answers.", lines.get(lines.size() - 1));
+      assertEquals("warning: The database at " + url + " as " + READER + " cannot be reached (SQL state 08001):"
+          + " Connection to 127.0.0.1:" + nothing + " refused. Check that the hostname and port are correct and that"
+          + " the postmaster is accepting TCP/IP connections. The pages say so until it answers.",
+          lines.get(lines.size() - 1));
       assertThat(String.join("\n", lines), not(containsString(READER_PASSWORD)));
       String started = lines.stream().filter(l -> l.startsWith("Pipewright console on http://127.0.0.1:"))
           .findFirst().orElseThrow(() -> new AssertionError("no start line in " + lines));
@@ -405,6 +426,43 @@ public class ConsoleHttpIT {
       assertEquals(503, page.statusCode());
       assertThat(page.body(), containsString("refused the login"));
       assertThat(page.body(), not(containsString("cannot be reached")));
+    }
+  }
+
+  @Test
+  public void aFailedConnectionSaysWhatTheDriverSaid() throws Exception {
+    // A database that does not exist is not "cannot be reached".
+    try (ConsoleServer noDatabase = console(POSTGRES.get().jdbcUrl().replace("/postgres", "/no_such_db"), null)) {
+      HttpResponse<String> api = Http.get("http://127.0.0.1:" + noDatabase.port() + "/api/runs");
+      assertEquals(503, api.statusCode());
+      String error = Http.JSON.readTree(api.body()).get("error").asText();
+      assertThat(error, containsString("(SQL state 3D000): FATAL: database \"no_such_db\" does not exist."));
+      assertThat(error, not(containsString("cannot be reached")));
+    }
+    // Nor is a login without a password (08004 from the driver, before the server is asked to check one).
+    String unset = "PIPEWRIGHT_CONSOLE_IT_NO_SUCH_VARIABLE";
+    org.junit.Assume.assumeTrue(System.getenv(unset) == null);
+    try (ConsoleServer noPassword = new ConsoleServer(new Warehouse(JdbcConnection.to(POSTGRES.get().jdbcUrl())
+        .withUser(READER).withPasswordFromEnv(unset)), Prefixes.defaults(), 25, null, "127.0.0.1", 0).start()) {
+      HttpResponse<String> page = Http.get("http://127.0.0.1:" + noPassword.port() + "/runs");
+      assertEquals(503, page.statusCode());
+      assertThat(page.body(), containsString("(SQL state 08004)"));
+      assertThat(page.body(), containsString("no password was provided"));
+      assertThat(page.body(), not(containsString("cannot be reached")));
+    }
+    // A password file gone after the start: a file that cannot be read, not a refused login.
+    Path vanishing = TMP.newFile("vanishing-password").toPath();
+    Files.writeString(vanishing, READER_PASSWORD);
+    try (ConsoleServer gone = Console.start(ConsoleOptions.parse("--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+        "--jdbcUser=" + READER, "--jdbcPasswordFile=" + vanishing, "--port=0"), null)) {
+      String goneBase = "http://127.0.0.1:" + gone.port();
+      assertEquals(200, Http.get(goneBase + "/api/runs").statusCode());
+      Files.delete(vanishing);
+      HttpResponse<String> api = Http.get(goneBase + "/api/runs");
+      assertEquals(503, api.statusCode());
+      String error = Http.JSON.readTree(api.body()).get("error").asText();
+      assertThat(error, containsString("cannot read password file " + vanishing + ": no such file."));
+      assertThat(error, not(containsString("refused the login")));
     }
   }
 }

@@ -7,9 +7,13 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 
 import java.time.Instant;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 public class ConsoleOptionsTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
   @Test
   public void defaults() {
     ConsoleOptions o = ConsoleOptions.parse("--jdbcUrl=jdbc:postgresql://127.0.0.1/db");
@@ -36,6 +40,19 @@ public class ConsoleOptionsTest {
     assertThat(error("--jdbcUrl=jdbc:postgresql://x/db", "--retailPrefix=1x"), containsString("--retailPrefix"));
     assertThat(error("--jdbcUrl=jdbc:postgresql://x/db", "--bogus=1"), containsString("unknown option --bogus"));
     assertThat(error("jdbc:postgresql://x/db"), containsString("expected --name=value"));
+  }
+
+  @Test
+  public void aPasswordFileThatCannotBeReadIsAUsageError() throws Exception {
+    String url = "--jdbcUrl=jdbc:postgresql://x/db";
+    String missing = tmp.getRoot() + "/no-such-password";
+    assertEquals("--jdbcPasswordFile must name a readable file: '" + missing + "' does not exist",
+        error(url, "--jdbcPasswordFile=" + missing));
+    assertEquals("--jdbcPasswordFile must name a readable file: '" + tmp.getRoot() + "' is not a file",
+        error(url, "--jdbcPasswordFile=" + tmp.getRoot()));
+    assertEquals("--jdbcPasswordFile must name a readable file: got ''", error(url, "--jdbcPasswordFile="));
+    String file = tmp.newFile("password").toString();
+    assertEquals(file, ConsoleOptions.parse(url, "--jdbcPasswordFile=" + file).jdbcPasswordFile);
   }
 
   private static String error(String... args) {
