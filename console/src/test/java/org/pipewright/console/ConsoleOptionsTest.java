@@ -55,6 +55,23 @@ public class ConsoleOptionsTest {
     assertEquals(file, ConsoleOptions.parse(url, "--jdbcPasswordFile=" + file).jdbcPasswordFile);
   }
 
+  @Test
+  public void eachPrefixIsLimitedByItsOwnPipelinesLongestTable() {
+    String url = "--jdbcUrl=jdbc:postgresql://x/db";
+    // 24 characters: too long for pinterest_median_followers_by_join_year_and_age_group, fine for retail.
+    assertEquals("acme_europe_retail_prod_",
+        ConsoleOptions.parse(url, "--retailPrefix=acme_europe_retail_prod_").prefixes.retail);
+    assertEquals("m".repeat(45), ConsoleOptions.parse(url, "--moviesPrefix=" + "m".repeat(45)).prefixes.movies);
+    assertEquals("r".repeat(45), ConsoleOptions.parse(url, "--retailPrefix=" + "r".repeat(45)).prefixes.retail);
+    assertEquals("--retailPrefix must be letters, digits and _, not starting with a digit, at most 45 characters"
+        + " (its longest table, <prefix>trending_frequency, must fit PostgreSQL's 63-byte identifier limit); got '"
+        + "r".repeat(46) + "'", error(url, "--retailPrefix=" + "r".repeat(46)));
+    assertEquals("p".repeat(20), ConsoleOptions.parse(url, "--pinterestPrefix=" + "p".repeat(20)).prefixes.pinterest);
+    assertThat(error(url, "--pinterestPrefix=" + "p".repeat(21)), containsString("at most 20 characters (its longest"
+        + " table, <prefix>median_followers_by_join_year_and_age_group,"));
+    assertThat(error(url, "--moviesPrefix=" + "m".repeat(46)), containsString("at most 45 characters"));
+  }
+
   private static String error(String... args) {
     return assertThrows(IllegalArgumentException.class, () -> ConsoleOptions.parse(args)).getMessage();
   }
