@@ -110,7 +110,9 @@ public class ConsoleHttpIT {
   }
 
   static void sql(LocalPostgres postgres, String database, String... statements) throws Exception {
-    try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+    try (Connection c = java.sql.DriverManager.getConnection(postgres.jdbcUrl().replace("/postgres", "/" + database),
+            postgres.user(), postgres.password());
+        Statement s = c.createStatement()) {
       for (String statement : statements) {
         s.execute(statement);
       }
@@ -171,6 +173,31 @@ public class ConsoleHttpIT {
       assertThat(page, response.body(), containsString("No table"));
     }
     assertThat(Http.get(emptyBase + "/runs").body(), containsString("No table pipewright_runs yet"));
+  }
+
+  @Test
+  public void aTableThatCannotBeReadIsANoteAndTheRestOfThePageShows() throws Exception {
+    sql(POSTGRES.get(), "postgres", "CREATE DATABASE unreadable");
+    sql(POSTGRES.get(), "unreadable",
+        "CREATE TABLE pinterest_posts_per_category_by_year (post_year INTEGER, category TEXT, category_count BIGINT)",
+        "INSERT INTO pinterest_posts_per_category_by_year VALUES (2021, 'quilting', 3)",
+        // Its query orders by follower_count, which this table lacks (42703).
+        "CREATE TABLE pinterest_top_user_by_country (country TEXT, poster_name TEXT)",
+        // No SELECT on it for the console's role (42501).
+        "CREATE TABLE pinterest_country_with_top_user (country TEXT, poster_name TEXT, follower_count BIGINT)",
+        "GRANT SELECT ON pinterest_posts_per_category_by_year, pinterest_top_user_by_country TO " + READER);
+    try (ConsoleServer console = console(POSTGRES.get().jdbcUrl().replace("/postgres", "/unreadable"), null)) {
+      HttpResponse<String> page = Http.get("http://127.0.0.1:" + console.port() + "/pinterest");
+      assertEquals(200, page.statusCode());
+      String body = page.body();
+      assertThat(body, containsString("<td>quilting</td>"));
+      assertThat(body, containsString("No table pinterest_popular_category_by_country yet"));
+      assertThat(body, containsString("Cannot read pinterest_top_user_by_country (SQL state 42703): ERROR: column"
+          + " \"follower_count\" does not exist."));
+      assertThat(body, containsString("Cannot read pinterest_country_with_top_user (SQL state 42501): ERROR:"
+          + " permission denied for table pinterest_country_with_top_user."));
+      assertThat(body, containsString("9. Median follower count per join year and age group"));
+    }
   }
 
   @Test
