@@ -1,5 +1,8 @@
 package org.pipewright.console;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -42,8 +45,8 @@ final class ConsoleOptions {
     this.jdbcPasswordFile = values.get("jdbcPasswordFile");
     this.port = intOption(values, "port", 8080, 0, 65535);
     this.bind = values.getOrDefault("bind", "127.0.0.1");
-    this.prefixes = new Prefixes(prefix(values, "pinterestPrefix", Prefixes.PINTEREST),
-        prefix(values, "retailPrefix", Prefixes.RETAIL), prefix(values, "moviesPrefix", Prefixes.MOVIES));
+    this.prefixes = new Prefixes(prefix(values, "pinterest", Prefixes.PINTEREST),
+        prefix(values, "retail", Prefixes.RETAIL), prefix(values, "movies", Prefixes.MOVIES));
     this.pageSize = intOption(values, "pageSize", 25, 1, 1000);
   }
 
@@ -76,7 +79,28 @@ final class ConsoleOptions {
       throw new IllegalArgumentException("--jdbcUrl must not contain the password: set " + JdbcConnection.PASSWORD_ENV
           + " or --jdbcPasswordFile");
     }
+    String passwordFile = values.get("jdbcPasswordFile");
+    if (passwordFile != null) {
+      checkPasswordFile(passwordFile);
+    }
     return new ConsoleOptions(values);
+  }
+
+  /** Here rather than at the first page: a wrong path would only show as a failed login much later. */
+  private static void checkPasswordFile(String file) {
+    String quoted = "'" + file + "'";
+    String problem;
+    try {
+      Path path = Path.of(file);
+      problem = file.isEmpty() ? "got ''" : !Files.exists(path) ? quoted + " does not exist"
+          : !Files.isRegularFile(path) ? quoted + " is not a file"
+          : !Files.isReadable(path) ? quoted + " is not readable by this user" : null;
+    } catch (InvalidPathException e) {
+      problem = quoted + " is not a path";
+    }
+    if (problem != null) {
+      throw new IllegalArgumentException("--jdbcPasswordFile must name a readable file: " + problem);
+    }
   }
 
   JdbcConnection connection() {
@@ -87,12 +111,16 @@ final class ConsoleOptions {
     return jdbcPasswordFile == null ? connection : connection.withPasswordFile(jdbcPasswordFile);
   }
 
-  private static String prefix(Map<String, String> values, String name, String defaultPrefix) {
+  private static String prefix(Map<String, String> values, String pipeline, String defaultPrefix) {
+    String name = pipeline + "Prefix";
     String prefix = values.getOrDefault(name, defaultPrefix);
-    // Checked with the longest suffix the console reads, so every table name is a plain identifier.
-    if (!SqlIdentifiers.isValid(prefix + "median_followers_by_join_year_and_age_group")) {
+    // Each pipeline's own tables decide: a retail prefix need not leave room for a Pinterest table.
+    String suffix = Datasets.longestSuffix(pipeline);
+    if (!SqlIdentifiers.isValid(prefix + suffix)) {
       throw new IllegalArgumentException("--" + name + " must be letters, digits and _, not starting with a digit,"
-          + " short enough for SQL identifiers; got '" + prefix + "'");
+          + " at most " + (SqlIdentifiers.MAX_LENGTH - suffix.length()) + " characters (its longest table, <prefix>"
+          + suffix + ", must fit PostgreSQL's " + SqlIdentifiers.MAX_LENGTH + "-byte identifier limit); got '" + prefix
+          + "'");
     }
     // The pipelines fold table names to lower case (SqlIdentifiers), so Shop_ wrote shop_valuation.
     return prefix.toLowerCase(java.util.Locale.ROOT);

@@ -20,14 +20,18 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The console's HTTP server: GET routes only, every page and {@code /api} answer read from the
  * warehouse on a read-only connection, an optional access token, and clear pages for a database
- * that is down (HTTP 503) or a request without the token (HTTP 401), never a stack trace.
+ * that is down (HTTP 503) or a request without the token (HTTP 401), never a stack trace. Without a
+ * token it answers only requests addressed to its own names (else HTTP 421), so a web page cannot
+ * rebind a DNS name of its own to the console's address and read it as its own origin.
  *
  * <p>Pages hold no script of their own and the Content-Security-Policy allows only the console's
  * own script files, so data that holds {@code <script>} could not run even if it were not escaped
@@ -44,6 +48,8 @@ final class ConsoleServer implements AutoCloseable {
   private final Datasets datasets;
   private final DeadLetters deadLetters;
   private final @Nullable String tokenHash;
+  /** The host names (lower case, IPv6 in brackets) a tokenless console answers to. */
+  private final Set<String> ownNames;
   private final TemplateEngine templates =
       TemplateEngine.createPrecompiled(null, ContentType.Html, ConsoleServer.class.getClassLoader(),
           "org.pipewright.console.jte");
@@ -56,6 +62,7 @@ final class ConsoleServer implements AutoCloseable {
     this.datasets = new Datasets(prefixes);
     this.deadLetters = new DeadLetters(prefixes, pageSize);
     this.tokenHash = token == null || token.isEmpty() ? null : sha256(token);
+    this.ownNames = Set.copyOf(List.of("localhost", "127.0.0.1", "[::1]", hostForm(bind).toLowerCase(Locale.ROOT)));
     this.echartsPath = "/META-INF/resources/webjars/echarts/" + echartsVersion() + "/dist/echarts.min.js";
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -106,13 +113,20 @@ final class ConsoleServer implements AutoCloseable {
     app.stop();
   }
 
-  // ---- the guard: GET only, and the token when one is set --------------------------------------
+  // ---- the guard: its own host names without a token, GET only, and the token when one is set ---
 
   private void guard(Context ctx) {
     ctx.header("Content-Security-Policy", CSP);
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("Referrer-Policy", "no-referrer");
     ctx.header("Cache-Control", "no-store");
+    if (tokenHash == null && !isOwnHost(ctx.header("Host"), ctx.req().getLocalPort())) {
+      problem(ctx, 421, "Wrong host name", "This console answers only at its own address, e.g. http://127.0.0.1:"
+          + ctx.req().getLocalPort() + "/ or http://localhost:" + ctx.req().getLocalPort() + "/: the request named"
+          + " another host. To serve it under other names, set " + Console.TOKEN_ENV + ".");
+      ctx.skipRemainingHandlers();
+      return;
+    }
     if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
       ctx.header("Allow", "GET, HEAD");
       problem(ctx, 405, "Read-only", "The console only reads: " + ctx.method() + " is not allowed.");
@@ -139,6 +153,26 @@ final class ConsoleServer implements AutoCloseable {
           + " (a cookie keeps it), or send the header Authorization: Bearer <token>.");
       ctx.skipRemainingHandlers();
     }
+  }
+
+  /**
+   * Whether {@code host} (the Host header) is one of {@link #ownNames}, with the console's port or
+   * none. A browser sends the name of the page's origin: after DNS rebinding that is the attacker's
+   * name, never one of these.
+   */
+  private boolean isOwnHost(@Nullable String host, int localPort) {
+    if (host == null) {
+      return false;
+    }
+    int end = host.startsWith("[") ? host.indexOf(']') + 1 : host.indexOf(':') < 0 ? host.length() : host.indexOf(':');
+    String port = host.substring(Math.max(end, 0));
+    return end > 0 && (port.isEmpty() || port.equals(":" + localPort))
+        && ownNames.contains(host.substring(0, end).toLowerCase(Locale.ROOT));
+  }
+
+  /** An address as a Host header writes it: an IPv6 literal in brackets. */
+  private static String hostForm(String address) {
+    return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
   }
 
   private boolean matches(String hash) {

@@ -133,6 +133,20 @@ final class Datasets {
     return Collections.unmodifiableList(new ArrayList<>(all.keySet()));
   }
 
+  /**
+   * The longest name after {@code pipeline}'s prefix of the tables the console reads (its dead
+   * letters too): what decides how long that prefix may be.
+   */
+  static String longestSuffix(String pipeline) {
+    String longest = DeadLetters.TABLE;
+    for (Dataset dataset : new Datasets(new Prefixes("", "", "")).all.values()) {
+      if (dataset.name.startsWith(pipeline + "/") && dataset.table.length() > longest.length()) {
+        longest = dataset.table;
+      }
+    }
+    return longest;
+  }
+
   /** Reads {@code dataset}: an absent table gives an empty result that says so. */
   static Result read(Warehouse.Session session, Dataset dataset) throws SQLException {
     if (!session.exists(dataset.table)) {

@@ -14,6 +14,8 @@ import java.util.Map;
  */
 final class DeadLetters {
   static final List<String> PIPELINES = List.of("pinterest", "retail", "movies");
+  /** Each pipeline's dead-letter table, after its prefix. */
+  static final String TABLE = "dead_letter";
 
   /** What the user asked for; empty strings mean "any". */
   static final class Filter {
@@ -64,7 +66,7 @@ final class DeadLetters {
       if (!filter.pipeline.isEmpty() && !filter.pipeline.equals(pipeline)) {
         continue;
       }
-      String table = prefixes.of(pipeline) + "dead_letter";
+      String table = prefixes.of(pipeline) + TABLE;
       if (session.exists(table)) {
         parts.add("SELECT '" + pipeline + "' AS pipeline, kind, step, reason, source, payload FROM " + quote(table));
       } else {

@@ -98,7 +98,20 @@ final class Pages {
   static Views.Page build(String page, Datasets datasets, Warehouse.Session session, Instant now) throws SQLException {
     List<Views.Section> sections = new ArrayList<>();
     for (Spec spec : specs(page)) {
-      Datasets.Result result = Datasets.read(session, datasets.get(spec.dataset));
+      Datasets.Dataset dataset = datasets.get(spec.dataset);
+      Datasets.Result result;
+      try {
+        result = Datasets.read(session, dataset);
+      } catch (SQLException e) {
+        if (Warehouse.isConnectionLost(e)) {
+          throw e;
+        }
+        // One table the console cannot read (a column missing, no SELECT on it) must not hide the others.
+        sections.add(new Views.Section(spec.dataset.replace('/', '-'), spec.title, dataset.table, true,
+            "Cannot read " + dataset.table + " (SQL state " + e.getSQLState() + "): " + Warehouse.said(e), null,
+            List.of(), List.of()));
+        continue;
+      }
       List<String> columns = new ArrayList<>(result.data.columns);
       List<List<String>> rows = new ArrayList<>();
       if (spec.table) {

@@ -19,7 +19,7 @@ import org.pipewright.io.jdbc.JdbcConnection;
  * Read-only access to the warehouse. Every request opens its own connection, set read-only both in
  * the driver and in the session, so the console cannot write even if a query tried to; a database
  * that went away and came back needs no restart. Failures to connect become {@link Unavailable},
- * whose message names the server (never the password).
+ * whose message names the server and gives the driver's reason (never the password).
  */
 final class Warehouse {
   private final JdbcConnection connection;
@@ -64,14 +64,7 @@ final class Warehouse {
     try {
       c = connection.open();
     } catch (SQLException e) {
-      // The driver's own message may name the host it tried; the state tells what kind of failure.
-      String state = e.getSQLState();
-      if (state != null && state.startsWith("28")) {
-        throw new Unavailable("The database at " + connection.describe() + " refused the login (SQL state " + state
-            + "): check the console's user and password.");
-      }
-      throw new Unavailable("The database at " + connection.describe() + " cannot be reached (SQL state "
-          + state + ").");
+      throw new Unavailable(cannotOpen(e));
     }
     try (c) {
       c.setReadOnly(true);
@@ -80,12 +73,45 @@ final class Warehouse {
       }
       return work.run(new Session(c));
     } catch (SQLException e) {
-      if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+      if (isConnectionLost(e)) {
         throw new Unavailable("The connection to the database at " + connection.describe() + " was lost (SQL state "
-            + e.getSQLState() + ").");
+            + e.getSQLState() + "): " + said(e));
       }
       throw new IllegalStateException("query failed (SQL state " + e.getSQLState() + "): " + e.getMessage(), e);
     }
+  }
+
+  static boolean isConnectionLost(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("08");
+  }
+
+  /**
+   * Why no connection opened. The SQL state alone would call a missing database (3D000) or a missing
+   * password (08004) "unreachable", so the driver's own words follow it; they name the server or the
+   * database, never the password.
+   */
+  private String cannotOpen(SQLException e) {
+    String state = e.getSQLState();
+    String at = "The database at " + connection.describe();
+    if (state != null && state.startsWith("28")) {
+      return at + " refused the login (SQL state " + state + "): " + said(e) + " Check the console's user and password.";
+    }
+    if ("08001".equals(state) || "08006".equals(state)) {
+      return at + " cannot be reached (SQL state " + state + "): " + said(e);
+    }
+    return "Cannot connect to the database at " + connection.describe() + " (SQL state " + state + "): " + said(e);
+  }
+
+  /**
+   * The driver's message as one sentence: its first line (PostgreSQL adds detail and position lines),
+   * without the "cannot connect to URL" that {@link JdbcConnection#open} puts before it.
+   */
+  static String said(SQLException e) {
+    Throwable driver = e.getCause() instanceof SQLException ? e.getCause() : e;
+    String message = driver.getMessage() == null ? driver.toString() : driver.getMessage().strip();
+    int newline = message.indexOf('\n');
+    message = (newline < 0 ? message : message.substring(0, newline)).strip();
+    return message.endsWith(".") ? message : message + ".";
   }
 
   /** One read-only connection. */

@@ -1,7 +1,9 @@
 package org.pipewright.console;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -108,7 +110,9 @@ public class ConsoleHttpIT {
   }
 
   static void sql(LocalPostgres postgres, String database, String... statements) throws Exception {
-    try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+    try (Connection c = java.sql.DriverManager.getConnection(postgres.jdbcUrl().replace("/postgres", "/" + database),
+            postgres.user(), postgres.password());
+        Statement s = c.createStatement()) {
       for (String statement : statements) {
         s.execute(statement);
       }
@@ -169,6 +173,31 @@ public class ConsoleHttpIT {
       assertThat(page, response.body(), containsString("No table"));
     }
     assertThat(Http.get(emptyBase + "/runs").body(), containsString("No table pipewright_runs yet"));
+  }
+
+  @Test
+  public void aTableThatCannotBeReadIsANoteAndTheRestOfThePageShows() throws Exception {
+    sql(POSTGRES.get(), "postgres", "CREATE DATABASE unreadable");
+    sql(POSTGRES.get(), "unreadable",
+        "CREATE TABLE pinterest_posts_per_category_by_year (post_year INTEGER, category TEXT, category_count BIGINT)",
+        "INSERT INTO pinterest_posts_per_category_by_year VALUES (2021, 'quilting', 3)",
+        // Its query orders by follower_count, which this table lacks (42703).
+        "CREATE TABLE pinterest_top_user_by_country (country TEXT, poster_name TEXT)",
+        // No SELECT on it for the console's role (42501).
+        "CREATE TABLE pinterest_country_with_top_user (country TEXT, poster_name TEXT, follower_count BIGINT)",
+        "GRANT SELECT ON pinterest_posts_per_category_by_year, pinterest_top_user_by_country TO " + READER);
+    try (ConsoleServer console = console(POSTGRES.get().jdbcUrl().replace("/postgres", "/unreadable"), null)) {
+      HttpResponse<String> page = Http.get("http://127.0.0.1:" + console.port() + "/pinterest");
+      assertEquals(200, page.statusCode());
+      String body = page.body();
+      assertThat(body, containsString("<td>quilting</td>"));
+      assertThat(body, containsString("No table pinterest_popular_category_by_country yet"));
+      assertThat(body, containsString("Cannot read pinterest_top_user_by_country (SQL state 42703): ERROR: column"
+          + " \"follower_count\" does not exist."));
+      assertThat(body, containsString("Cannot read pinterest_country_with_top_user (SQL state 42501): ERROR:"
+          + " permission denied for table pinterest_country_with_top_user."));
+      assertThat(body, containsString("9. Median follower count per join year and age group"));
+    }
   }
 
   @Test
@@ -263,6 +292,38 @@ public class ConsoleHttpIT {
   }
 
   @Test
+  public void withoutATokenOnlyItsOwnHostNamesAreServed() throws Exception {
+    int port = open.port();
+    // DNS rebinding: a page at attacker.example, its name now resolving to 127.0.0.1, reads "its own" origin.
+    for (String host : List.of("attacker.example:" + port, "attacker.example", "localhost.attacker.example:" + port,
+        "127.0.0.1.nip.io:" + port, "localhost:" + (port + 1))) {
+      for (String path : List.of("/api/dead-letters", "/dead-letters", "/api/runs", "/nowhere")) {
+        Http.Raw answer = Http.raw(port, path, host);
+        assertEquals(host + " " + path, 421, answer.status);
+        assertThat(host + " " + path, answer.body, not(containsString("p.pin/0@1")));
+        assertThat(host + " " + path, answer.body, not(containsString("pinterest")));
+      }
+    }
+    // Malformed or absent: refused too, by Jetty (400) or by the console (421).
+    for (String host : new String[] {"[::1", "", null}) {
+      Http.Raw answer = Http.raw(port, "/api/runs", host);
+      assertThat(host, answer.status, anyOf(is(400), is(421)));
+      assertThat(host, answer.body, not(containsString("r-1")));
+    }
+    for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "LocalHost:" + port, "[::1]:" + port,
+        "127.0.0.1", "localhost")) {
+      Http.Raw answer = Http.raw(port, "/api/dead-letters", host);
+      assertEquals(host, 200, answer.status);
+      assertThat(host, answer.body, containsString("p.pin/0@1"));
+    }
+    // With a token the token is the guard, whatever the name (a rebinding page never has it).
+    int guardedPort = guarded.port();
+    assertEquals(401, Http.raw(guardedPort, "/api/dead-letters", "attacker.example:" + guardedPort).status);
+    assertEquals(200, Http.raw(guardedPort, "/api/dead-letters", "console.example:" + guardedPort,
+        "Authorization", "Bearer " + TOKEN).status);
+  }
+
+  @Test
   public void bindsToLoopbackByDefault() throws Exception {
     ConsoleOptions options = ConsoleOptions.parse("--jdbcUrl=" + POSTGRES.get().jdbcUrl());
     assertEquals("127.0.0.1", options.bind);
@@ -284,13 +345,32 @@ public class ConsoleHttpIT {
 
   @Test
   public void aBadCommandLineGivesOneErrorLine() throws Exception {
-    Process bad = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Console.class.getName(), "--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
-        "--port=http").redirectErrorStream(true).start();
-    String output = new String(bad.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(bad.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-    assertEquals(2, bad.exitValue());
-    assertEquals("error: --port must be a whole number from 0 to 65535, got 'http'\n", output);
+    assertEquals("error: --port must be a whole number from 0 to 65535, got 'http'\n",
+        usageError("--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--port=http"));
+    // Refused at start: the console used to serve, and only its pages said "refused the login".
+    String missing = TMP.getRoot() + "/no-such-password";
+    assertEquals("error: --jdbcPasswordFile must name a readable file: '" + missing + "' does not exist\n",
+        usageError("--jdbcUrl=" + POSTGRES.get().jdbcUrl(), "--jdbcUser=" + READER, "--jdbcPasswordFile=" + missing,
+            "--port=0"));
+  }
+
+  /** What {@code Console} prints when it exits with 2, the usage error code. */
+  private static String usageError(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), Console.class.getName()));
+    command.addAll(List.of(args));
+    // Into a file, not a pipe: a console that does not exit must fail the test, not hang it.
+    Path output = TMP.newFile().toPath();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    try {
+      boolean exited = process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue("still running: " + Files.readString(output), exited);
+      assertEquals(Files.readString(output), 2, process.exitValue());
+      return Files.readString(output);
+    } finally {
+      process.destroy();
+      process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -344,8 +424,10 @@ public class ConsoleHttpIT {
       } finally {
         reader.shutdownNow();
       }
-      assertEquals("warning: The database at " + url + " as " + READER + " cannot be reached (SQL state 08001)."
-          + " The pages say so until it answers.", lines.get(lines.size() - 1));
+      assertEquals("warning: The database at " + url + " as " + READER + " cannot be reached (SQL state 08001):"
+          + " Connection to 127.0.0.1:" + nothing + " refused. Check that the hostname and port are correct and that"
+          + " the postmaster is accepting TCP/IP connections. The pages say so until it answers.",
+          lines.get(lines.size() - 1));
       assertThat(String.join("\n", lines), not(containsString(READER_PASSWORD)));
       String started = lines.stream().filter(l -> l.startsWith("Pipewright console on http://127.0.0.1:"))
           .findFirst().orElseThrow(() -> new AssertionError("no start line in " + lines));
@@ -371,6 +453,43 @@ public class ConsoleHttpIT {
       assertEquals(503, page.statusCode());
       assertThat(page.body(), containsString("refused the login"));
       assertThat(page.body(), not(containsString("cannot be reached")));
+    }
+  }
+
+  @Test
+  public void aFailedConnectionSaysWhatTheDriverSaid() throws Exception {
+    // A database that does not exist is not "cannot be reached".
+    try (ConsoleServer noDatabase = console(POSTGRES.get().jdbcUrl().replace("/postgres", "/no_such_db"), null)) {
+      HttpResponse<String> api = Http.get("http://127.0.0.1:" + noDatabase.port() + "/api/runs");
+      assertEquals(503, api.statusCode());
+      String error = Http.JSON.readTree(api.body()).get("error").asText();
+      assertThat(error, containsString("(SQL state 3D000): FATAL: database \"no_such_db\" does not exist."));
+      assertThat(error, not(containsString("cannot be reached")));
+    }
+    // Nor is a login without a password (08004 from the driver, before the server is asked to check one).
+    String unset = "PIPEWRIGHT_CONSOLE_IT_NO_SUCH_VARIABLE";
+    org.junit.Assume.assumeTrue(System.getenv(unset) == null);
+    try (ConsoleServer noPassword = new ConsoleServer(new Warehouse(JdbcConnection.to(POSTGRES.get().jdbcUrl())
+        .withUser(READER).withPasswordFromEnv(unset)), Prefixes.defaults(), 25, null, "127.0.0.1", 0).start()) {
+      HttpResponse<String> page = Http.get("http://127.0.0.1:" + noPassword.port() + "/runs");
+      assertEquals(503, page.statusCode());
+      assertThat(page.body(), containsString("(SQL state 08004)"));
+      assertThat(page.body(), containsString("no password was provided"));
+      assertThat(page.body(), not(containsString("cannot be reached")));
+    }
+    // A password file gone after the start: a file that cannot be read, not a refused login.
+    Path vanishing = TMP.newFile("vanishing-password").toPath();
+    Files.writeString(vanishing, READER_PASSWORD);
+    try (ConsoleServer gone = Console.start(ConsoleOptions.parse("--jdbcUrl=" + POSTGRES.get().jdbcUrl(),
+        "--jdbcUser=" + READER, "--jdbcPasswordFile=" + vanishing, "--port=0"), null)) {
+      String goneBase = "http://127.0.0.1:" + gone.port();
+      assertEquals(200, Http.get(goneBase + "/api/runs").statusCode());
+      Files.delete(vanishing);
+      HttpResponse<String> api = Http.get(goneBase + "/api/runs");
+      assertEquals(503, api.statusCode());
+      String error = Http.JSON.readTree(api.body()).get("error").asText();
+      assertThat(error, containsString("cannot read password file " + vanishing + ": no such file."));
+      assertThat(error, not(containsString("refused the login")));
     }
   }
 }

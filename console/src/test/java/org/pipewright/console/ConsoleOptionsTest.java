@@ -7,9 +7,13 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 
 import java.time.Instant;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 public class ConsoleOptionsTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
   @Test
   public void defaults() {
     ConsoleOptions o = ConsoleOptions.parse("--jdbcUrl=jdbc:postgresql://127.0.0.1/db");
@@ -36,6 +40,36 @@ public class ConsoleOptionsTest {
     assertThat(error("--jdbcUrl=jdbc:postgresql://x/db", "--retailPrefix=1x"), containsString("--retailPrefix"));
     assertThat(error("--jdbcUrl=jdbc:postgresql://x/db", "--bogus=1"), containsString("unknown option --bogus"));
     assertThat(error("jdbc:postgresql://x/db"), containsString("expected --name=value"));
+  }
+
+  @Test
+  public void aPasswordFileThatCannotBeReadIsAUsageError() throws Exception {
+    String url = "--jdbcUrl=jdbc:postgresql://x/db";
+    String missing = tmp.getRoot() + "/no-such-password";
+    assertEquals("--jdbcPasswordFile must name a readable file: '" + missing + "' does not exist",
+        error(url, "--jdbcPasswordFile=" + missing));
+    assertEquals("--jdbcPasswordFile must name a readable file: '" + tmp.getRoot() + "' is not a file",
+        error(url, "--jdbcPasswordFile=" + tmp.getRoot()));
+    assertEquals("--jdbcPasswordFile must name a readable file: got ''", error(url, "--jdbcPasswordFile="));
+    String file = tmp.newFile("password").toString();
+    assertEquals(file, ConsoleOptions.parse(url, "--jdbcPasswordFile=" + file).jdbcPasswordFile);
+  }
+
+  @Test
+  public void eachPrefixIsLimitedByItsOwnPipelinesLongestTable() {
+    String url = "--jdbcUrl=jdbc:postgresql://x/db";
+    // 24 characters: too long for pinterest_median_followers_by_join_year_and_age_group, fine for retail.
+    assertEquals("acme_europe_retail_prod_",
+        ConsoleOptions.parse(url, "--retailPrefix=acme_europe_retail_prod_").prefixes.retail);
+    assertEquals("m".repeat(45), ConsoleOptions.parse(url, "--moviesPrefix=" + "m".repeat(45)).prefixes.movies);
+    assertEquals("r".repeat(45), ConsoleOptions.parse(url, "--retailPrefix=" + "r".repeat(45)).prefixes.retail);
+    assertEquals("--retailPrefix must be letters, digits and _, not starting with a digit, at most 45 characters"
+        + " (its longest table, <prefix>trending_frequency, must fit PostgreSQL's 63-byte identifier limit); got '"
+        + "r".repeat(46) + "'", error(url, "--retailPrefix=" + "r".repeat(46)));
+    assertEquals("p".repeat(20), ConsoleOptions.parse(url, "--pinterestPrefix=" + "p".repeat(20)).prefixes.pinterest);
+    assertThat(error(url, "--pinterestPrefix=" + "p".repeat(21)), containsString("at most 20 characters (its longest"
+        + " table, <prefix>median_followers_by_join_year_and_age_group,"));
+    assertThat(error(url, "--moviesPrefix=" + "m".repeat(46)), containsString("at most 45 characters"));
   }
 
   private static String error(String... args) {

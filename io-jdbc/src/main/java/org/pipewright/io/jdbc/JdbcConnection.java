@@ -5,7 +5,9 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -95,7 +97,10 @@ public final class JdbcConnection implements Serializable {
         int newline = text.indexOf('\n');
         return (newline < 0 ? text : text.substring(0, newline)).strip();
       } catch (IOException e) {
-        throw new SQLException("cannot read password file " + passwordFile + ": " + e.getMessage(), "28000");
+        // 58030 (I/O error outside the database), not 28000: no server refused anything, and no retry helps.
+        String why = e instanceof NoSuchFileException ? "no such file"
+            : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+        throw new SQLException("cannot read password file " + passwordFile + ": " + why, "58030", e);
       }
     }
     return passwordEnv == null ? null : System.getenv(passwordEnv);
