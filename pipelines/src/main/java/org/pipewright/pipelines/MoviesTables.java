@@ -9,8 +9,8 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.pipewright.io.jdbc.JdbcPublish;
+import org.pipewright.io.jdbc.JdbcReplace;
 import org.pipewright.io.jdbc.JdbcStaging;
-import org.pipewright.io.jdbc.JdbcUpsert;
 import org.pipewright.transforms.core.DeadLetter;
 import org.pipewright.transforms.movies.MovieAnalytics;
 import org.pipewright.transforms.movies.MovieSchemas;
@@ -144,8 +144,8 @@ final class MoviesTables {
     return warehouse.deadLetters();
   }
 
-  JdbcUpsert quality() {
-    return warehouse.quality();
+  JdbcReplace quality() {
+    return warehouse.quality(MoviesWarehouse.PIPELINE);
   }
 
   WarehouseTables warehouse() {

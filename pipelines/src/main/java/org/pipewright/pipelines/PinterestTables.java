@@ -76,8 +76,8 @@ final class PinterestTables {
             + "THEN {old} ELSE {new} END");
   }
 
-  JdbcUpsert quality() {
-    return warehouse.quality();
+  JdbcReplace quality() {
+    return warehouse.quality(PinterestBatch.QUALITY_NAME);
   }
 
   JdbcReplace analytics(String name) {

@@ -10,7 +10,7 @@ import org.pipewright.io.files.Format;
 import org.pipewright.io.files.OutputDirs;
 import org.pipewright.io.files.TablePreview;
 import org.pipewright.io.files.WriteRows;
-import org.pipewright.io.jdbc.JdbcUpsert;
+import org.pipewright.io.jdbc.JdbcReplace;
 import org.pipewright.transforms.core.RawJson;
 import org.pipewright.transforms.core.RowJson;
 import org.pipewright.transforms.quality.QualityReport;
@@ -26,12 +26,12 @@ final class Quality {
 
   private Quality() {}
 
-  /** Writes {@code results} to {@code OUT/quality/} (and upserts them with {@code upsert}); returns the folder. */
-  static String write(PCollection<Row> results, String out, Format format, JdbcUpsert upsert) {
+  /** Writes {@code results} to {@code OUT/quality/} (and stores them with {@code store}); returns the folder. */
+  static String write(PCollection<Row> results, String out, Format format, JdbcReplace store) {
     String folder = OutputDirs.join(out, FOLDER);
     results.apply("Write quality", WriteRows.to(folder).withFormat(format).withNumShards(1));
-    if (upsert != null) {
-      results.apply("Upsert quality", upsert);
+    if (store != null) {
+      results.apply("Store quality", store);
     }
     return folder;
   }

@@ -120,8 +120,8 @@ final class RetailTables {
     return warehouse.deadLetters();
   }
 
-  JdbcUpsert quality() {
-    return warehouse.quality();
+  JdbcReplace quality() {
+    return warehouse.quality(RetailDaily.QUALITY_NAME);
   }
 
   /** The MongoDB connection {@code --mongoUri} names, or null without one. */

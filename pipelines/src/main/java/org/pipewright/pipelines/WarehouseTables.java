@@ -171,10 +171,14 @@ final class WarehouseTables {
     return new String(utf8, 0, end, java.nio.charset.StandardCharsets.UTF_8) + mark;
   }
 
-  /** Upserts quality results into the shared {@value #QUALITY} table (no pipeline prefix). */
-  JdbcUpsert quality() {
-    return JdbcUpsert.into(QUALITY).withKeys("pipeline", "table_name", "check_name")
-        .withConnection(connection).withDialect(dialect);
+  /**
+   * Replaces {@code pipeline}'s rows of the shared {@value #QUALITY} table (no pipeline prefix) with a
+   * run's results: a check renamed by new thresholds ({@code dead_letter_ratio <= 5%}) leaves no
+   * stale result behind, and the other pipelines' rows stay.
+   */
+  JdbcReplace quality(String pipeline) {
+    return JdbcReplace.table(QUALITY).withKeys("pipeline", "table_name", "check_name")
+        .withConnection(connection).withDialect(dialect).withScope("pipeline", pipeline);
   }
 
   /** Dead letters whose source is unknown get one derived from their content, as the table key. */

@@ -255,7 +255,11 @@ public class MoviesWarehouseIT {
     Path fourth = out("load-4");
     List<String> topThree = new ArrayList<>(args(changed, fourth, "mw_", false));
     topThree.add("--topN=3");
+    // Other thresholds name other checks: the earlier names must not stay in the quality table.
+    topThree.add("--deadLetterWarn=0.02");
     BundledJar.runOk(MAIN, topThree, env(), MINUTES);
+    assertEquals(Outputs.quality(fourth, MoviesWarehouse.PIPELINE),
+        Outputs.quality(parse(warehouse.rows(WarehouseTables.QUALITY)), MoviesWarehouse.PIPELINE));
     assertEquals(3, warehouse.count("SELECT COUNT(*) FROM mw_top_rated"));
     Map<String, Row> shorter = published(fourth);
     assertEquals(Long.valueOf(ranked - 3), shorter.get("mw_top_rated").deleted);

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Replaces the whole content of a small table with the input, in one transaction: for results such
@@ -33,18 +34,23 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
   private final List<String> keys;
   private final JdbcConnection connection;
   private final Dialect dialect;
+  private final @Nullable String scopeColumn;
+  private final @Nullable String scopeValue;
 
-  private JdbcReplace(String table, List<String> keys, JdbcConnection connection, Dialect dialect) {
+  private JdbcReplace(String table, List<String> keys, JdbcConnection connection, Dialect dialect,
+      @Nullable String scopeColumn, @Nullable String scopeValue) {
     this.table = table;
     this.keys = keys;
     this.connection = connection;
     this.dialect = dialect;
+    this.scopeColumn = scopeColumn;
+    this.scopeValue = scopeValue;
   }
 
   /** Replaces {@code table}: an SQL identifier, optionally {@code schema.table} (see {@link SqlIdentifiers}). */
   public static JdbcReplace table(String table) {
     JdbcUpsert.checkTableName(table);
-    return new JdbcReplace(table, List.of(), null, Dialect.POSTGRES);
+    return new JdbcReplace(table, List.of(), null, Dialect.POSTGRES, null, null);
   }
 
   /** The primary key used by {@link #createTable}. */
@@ -53,17 +59,26 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
     for (String key : keys) {
       SqlIdentifiers.checkIdentifier("key column", key);
     }
-    return new JdbcReplace(table, List.of(keys), connection, dialect);
+    return new JdbcReplace(table, List.of(keys), connection, dialect, scopeColumn, scopeValue);
   }
 
   /** Returns a copy that writes through {@code connection} (URL, user, where the password is read). */
   public JdbcReplace withConnection(JdbcConnection connection) {
-    return new JdbcReplace(table, keys, checkNotNull(connection, "connection"), dialect);
+    return new JdbcReplace(table, keys, checkNotNull(connection, "connection"), dialect, scopeColumn, scopeValue);
   }
 
   /** Returns a copy that writes SQL for {@code dialect} (PostgreSQL by default). */
   public JdbcReplace withDialect(Dialect dialect) {
-    return new JdbcReplace(table, keys, connection, checkNotNull(dialect, "dialect"));
+    return new JdbcReplace(table, keys, connection, checkNotNull(dialect, "dialect"), scopeColumn, scopeValue);
+  }
+
+  /**
+   * Returns a copy that replaces only the rows whose text column {@code column} holds {@code value}
+   * (one pipeline's rows of a table several share); every input row must hold it too.
+   */
+  public JdbcReplace withScope(String column, String value) {
+    SqlIdentifiers.checkIdentifier("scope column", column);
+    return new JdbcReplace(table, keys, connection, dialect, column, checkNotNull(value, "value"));
   }
 
   public void createTable(Schema schema) throws SQLException {
@@ -77,14 +92,18 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
     for (String column : schema.getFieldNames()) {
       SqlIdentifiers.checkIdentifier("column of " + table, column);
     }
-    JdbcWriter writer = new JdbcWriter(table, schema, keys, Map.of(), connection, dialect, JdbcWriter.Mode.REPLACE);
+    checkArgument(scopeColumn == null || (schema.hasField(scopeColumn)
+        && schema.getField(scopeColumn).getType().getTypeName() == Schema.TypeName.STRING),
+        "scope column %s of %s must be a text column of the rows", scopeColumn, table);
+    JdbcWriter writer = new JdbcWriter(table, schema, keys, Map.of(), connection, dialect, JdbcWriter.Mode.REPLACE,
+        scopeColumn, scopeValue);
     // In the global window an empty input still yields one (empty) list, so an answer that became
     // empty empties the table instead of leaving the previous run's rows behind.
     Combine.Globally<Row, List<Row>> gather = Combine.globally(new ToListFn());
     boolean global = rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
     return rows
         .apply("Gather", global ? gather : gather.withoutDefaults())
-        .apply("Replace " + table, ParDo.of(new ReplaceFn(writer)))
+        .apply("Replace " + table, ParDo.of(new ReplaceFn(writer, scopeColumn, scopeValue)))
         .setCoder(VoidCoder.of());
   }
 
@@ -133,13 +152,22 @@ public final class JdbcReplace extends PTransform<PCollection<Row>, PCollection<
 
   private static final class ReplaceFn extends DoFn<List<Row>, Void> {
     private final JdbcWriter writer;
+    private final @Nullable String scopeColumn;
+    private final @Nullable String scopeValue;
 
-    ReplaceFn(JdbcWriter writer) {
+    ReplaceFn(JdbcWriter writer, @Nullable String scopeColumn, @Nullable String scopeValue) {
       this.writer = writer;
+      this.scopeColumn = scopeColumn;
+      this.scopeValue = scopeValue;
     }
 
     @ProcessElement
     public void process(@Element List<Row> rows) throws Exception {
+      for (Row row : rows) {
+        // A row outside the scope would survive every later replace of it.
+        checkArgument(scopeColumn == null || scopeValue.equals(row.getString(scopeColumn)),
+            "row %s is outside the scope %s = '%s' of %s", row, scopeColumn, scopeValue, writer.table());
+      }
       writer.write(rows);
     }
 

@@ -50,12 +50,22 @@ final class JdbcWriter implements Serializable {
   private final JdbcConnection connection;
   private final Dialect dialect;
   private final Mode mode;
+  /** For {@link Mode#REPLACE}: only the rows whose {@code scopeColumn} holds {@code scopeValue} are replaced. */
+  private final String scopeColumn;
+  private final String scopeValue;
   private transient Connection open;
   /** Failed attempts that were retried (transient failures), over this writer's life. */
   private transient int retries;
 
   JdbcWriter(String table, Schema schema, List<String> keys, Map<String, String> merges,
       JdbcConnection connection, Dialect dialect, Mode mode) {
+    this(table, schema, keys, merges, connection, dialect, mode, null, null);
+  }
+
+  JdbcWriter(String table, Schema schema, List<String> keys, Map<String, String> merges,
+      JdbcConnection connection, Dialect dialect, Mode mode, String scopeColumn, String scopeValue) {
+    this.scopeColumn = scopeColumn;
+    this.scopeValue = scopeValue;
     this.table = table;
     this.schema = schema;
     this.keys = keys;
@@ -63,6 +73,10 @@ final class JdbcWriter implements Serializable {
     this.connection = connection;
     this.dialect = dialect;
     this.mode = mode;
+  }
+
+  String table() {
+    return table;
   }
 
   static boolean isTransient(SQLException e) {
@@ -189,7 +203,14 @@ final class JdbcWriter implements Serializable {
       open.setAutoCommit(false);
     }
     try {
-      if (mode == Mode.REPLACE) {
+      if (mode == Mode.REPLACE && scopeColumn != null) {
+        try (PreparedStatement s = open.prepareStatement(
+            "DELETE FROM " + dialect.quoteTable(table) + " WHERE " + Dialect.quote(scopeColumn) + " = ?")) {
+          s.setString(1, scopeValue);
+          s.executeUpdate();
+        }
+        insert(n -> dialect.insert(table, schema, n), rows);
+      } else if (mode == Mode.REPLACE) {
         try (Statement s = open.createStatement()) {
           s.executeUpdate("DELETE FROM " + dialect.quoteTable(table));
         }

@@ -529,6 +529,20 @@ public class JdbcUpsertIT {
     assertEquals(List.of(), query("SELECT * FROM " + table));
   }
 
+  @Test
+  public void aScopedReplaceLeavesTheRowsOfOtherScopes() throws Exception {
+    // One table two jobs share, keyed by (title, category): each replaces only its own rows.
+    String table = table("shared_counts");
+    JdbcReplace shared = JdbcReplace.table(table).withKeys("title", "category").withConnection(connection)
+        .withDialect(dialect);
+    shared.createTable(COUNT);
+    write(first, COUNT, List.of(count("art", "a", 5), count("diy", "a", 9)), shared.withScope("title", "a"));
+    write(second, COUNT, List.of(count("art", "b", 1)), shared.withScope("title", "b"));
+    write(third, COUNT, List.of(count("travel", "a", 2)), shared.withScope("title", "a"));
+    assertEquals(List.of(Arrays.asList("art", "b", 1L), Arrays.asList("travel", "a", 2L)),
+        query("SELECT * FROM " + table + " ORDER BY \"category\""));
+  }
+
   // ---- (e) errors ------------------------------------------------------------------------
 
   @Test
