@@ -4,8 +4,11 @@ import static org.pipewright.transforms.internal.Checks.checkArgument;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -41,6 +44,8 @@ import org.pipewright.transforms.core.RowJson;
  *       {@code unmapped_movie: <MovieLens id>};
  *   <li>a rating whose TMDB id is not among the movies (for example a partial metadata file) is
  *       {@code unknown_movie: <TMDB id>};
+ *   <li>a rating whose MovieLens id two links map to different TMDB ids is {@code ambiguous_link:
+ *       <MovieLens id> links to TMDB ids a, b}: which movie was rated is anyone's guess;
  * </ul>
  *
  * <p>Every input rating is one output row or one dead letter: {@code input = output +
@@ -52,8 +57,9 @@ import org.pipewright.transforms.core.RowJson;
  * Counters {@code ratings.unmappedMovie}, {@code ratings.unknownMovie}.
  *
  * <p>Links and movie ids (tens of thousands) are side inputs, read into hash maps once per
- * window and worker, so the ratings (millions) are mapped where they are, without a shuffle. A MovieLens id listed by two links takes the greatest TMDB id (a
- * deterministic choice; a link with a TMDB id wins over one without). {@code movies} may be any
+ * window and worker, so the ratings (millions) are mapped where they are, without a shuffle. A
+ * MovieLens id listed by two links with the same TMDB id, or by one without a TMDB id and one with,
+ * takes that TMDB id. {@code movies} may be any
  * rows with an INT64 {@code movie_id} ({@link MovieModel#MOVIES}); repeated ids are fine.
  *
  * <pre>{@code
@@ -150,15 +156,27 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
     // The lookups of the current window, built once: ratings are millions, links and movies few.
     private transient @Nullable BoundedWindow window;
     private transient Map<Long, Long> tmdbIdOf;
+    /** MovieLens ids that links map to more than one TMDB id, with the reason. */
+    private transient Map<Long, String> ambiguous;
     private transient Set<Long> knownMovies;
 
     @ProcessElement
     public void process(@Element Row rating, MultiOutputReceiver out, ProcessContext context, BoundedWindow w) {
       if (!w.equals(window)) {
         tmdbIdOf = new HashMap<>();
+        Map<Long, Set<Long>> conflicting = new HashMap<>();
         for (KV<Long, Long> link : context.sideInput(tmdbIds)) {
-          tmdbIdOf.merge(link.getKey(), link.getValue(), Math::max);
+          Long before = tmdbIdOf.get(link.getKey());
+          long id = link.getValue();
+          if (before == null || before == NO_TMDB_ID) {
+            tmdbIdOf.put(link.getKey(), id);
+          } else if (id != NO_TMDB_ID && id != before) {
+            conflicting.computeIfAbsent(link.getKey(), k -> new TreeSet<>(List.of(before))).add(id);
+          }
         }
+        ambiguous = new HashMap<>();
+        conflicting.forEach((movieLensId, ids) -> ambiguous.put(movieLensId, "ambiguous_link: " + movieLensId
+            + " links to TMDB ids " + ids.stream().map(String::valueOf).collect(Collectors.joining(", "))));
         knownMovies = new HashSet<>();
         for (Long id : context.sideInput(movieIds)) {
           knownMovies.add(id);
@@ -166,6 +184,12 @@ public final class MapRatings extends PTransform<PCollection<Row>, CleanResult> 
         window = w;
       }
       long movieLensId = rating.getInt64("movie_id");
+      String conflict = ambiguous.get(movieLensId);
+      if (conflict != null) {
+        out.get(deadLetterTag).output(DeadLetter.of(ParseRatings.KIND, STEP, conflict, rating.getString("source"),
+            RowJson.format(rating)));
+        return;
+      }
       Long tmdbId = tmdbIdOf.get(movieLensId);
       if (tmdbId == null || tmdbId == NO_TMDB_ID) {
         unmapped.inc();

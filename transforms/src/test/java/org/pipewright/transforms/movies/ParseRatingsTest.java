@@ -91,8 +91,12 @@ public class ParseRatingsTest {
             link("l.csv:2", "1", "0114709", "862"),
             link("l.csv:3", "2", "0113497", "8844"),
             link("l.csv:4", "3", "0113228", ""),
-            // MovieLens 1 listed twice: the greatest TMDB id wins, whatever the order.
-            link("l.csv:5", "1", "0114709", "")).withRowSchema(MovieCsv.LINKS))
+            // MovieLens 1 listed again without a TMDB id: the one with it holds, whatever the order.
+            link("l.csv:5", "1", "0114709", ""),
+            // MovieLens 4 linked to two movies: its ratings cannot be mapped.
+            link("l.csv:6", "4", "0000004", "5"),
+            link("l.csv:7", "4", "0000004", "862"),
+            link("l.csv:8", "4", "0000004", "5")).withRowSchema(MovieCsv.LINKS))
         .apply("Parse links", ParseLinks.create()).output();
     PCollection<Row> movies = pipeline.apply("Movies", Create.of(movieId(862), movieId(862), movieId(5))
         .withRowSchema(MovieSchemas.MOVIE));
@@ -100,6 +104,7 @@ public class ParseRatingsTest {
     Row unmappedNullTmdb = rating("r.csv:7", "1", "3", "4.0", "1260759144");
     Row unknown = rating("r.csv:8", "2", "2", "3.0", "1260759144");
     Row badRating = rating("r.csv:9", "2", "1", "four", "1260759144");
+    Row ambiguous = rating("r.csv:10", "2", "4", "3.0", "1260759144");
     CleanResult parsed = pipeline
         .apply("Ratings", Create.of(
             rating("r.csv:2", "1", "1", "2.5", "1260759144"),
@@ -108,7 +113,7 @@ public class ParseRatingsTest {
             rating("r.csv:4", "1", "1", "1.0", "1260759100"),
             // Out of range: kept for the quality gate to judge.
             rating("r.csv:5", "2", "1", "9.0", "1260759144"),
-            unmappedNoLink, unmappedNullTmdb, unknown, badRating)
+            unmappedNoLink, unmappedNullTmdb, unknown, badRating, ambiguous)
             .withRowSchema(MovieCsv.RATINGS))
         .apply("Parse ratings", ParseRatings.create());
     CleanResult ratings = parsed.output().apply(MapRatings.create().withLinks(links).withMovies(movies));
@@ -126,7 +131,9 @@ public class ParseRatingsTest {
     PAssert.that(ratings.deadLetters()).containsInAnyOrder(
         DeadLetter.of("ratings", "MapRatings", "unmapped_movie: 99", "r.csv:6", parsedJson(unmappedNoLink)),
         DeadLetter.of("ratings", "MapRatings", "unmapped_movie: 3", "r.csv:7", parsedJson(unmappedNullTmdb)),
-        DeadLetter.of("ratings", "MapRatings", "unknown_movie: 8844", "r.csv:8", parsedJson(unknown)));
+        DeadLetter.of("ratings", "MapRatings", "unknown_movie: 8844", "r.csv:8", parsedJson(unknown)),
+        DeadLetter.of("ratings", "MapRatings", "ambiguous_link: 4 links to TMDB ids 5, 862", "r.csv:10",
+            parsedJson(ambiguous)));
     pipeline.run();
   }
 
