@@ -37,9 +37,10 @@ public final class OutputDirs {
   public static void replace(String directory) throws IOException {
     MatchResult match =
         FileSystems.match(join(directory, "*"), EmptyMatchTreatment.ALLOW_IF_WILDCARD);
-    if (match.status() != MatchResult.Status.OK) {
+    if (match.status() == MatchResult.Status.NOT_FOUND) {
       return;
     }
+    // An ERROR (a denied listing) throws here: skipping it would leave the old files beside the new.
     List<ResourceId> files = new ArrayList<>();
     for (MatchResult.Metadata metadata : match.metadata()) {
       if (!metadata.resourceId().isDirectory()) {
@@ -87,6 +88,7 @@ public final class OutputDirs {
   /** True when at least one file matches {@code filepattern}. */
   public static boolean exists(String filepattern) throws IOException {
     MatchResult match = FileSystems.match(filepattern, EmptyMatchTreatment.ALLOW);
-    return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
+    // NOT_FOUND is no file; an ERROR (a denied listing) throws from metadata(), with its cause.
+    return match.status() != MatchResult.Status.NOT_FOUND && !match.metadata().isEmpty();
   }
 }

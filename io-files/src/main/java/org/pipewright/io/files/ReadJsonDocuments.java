@@ -56,7 +56,7 @@ import org.pipewright.transforms.core.Values;
  *
  * <pre>{@code
  * // every file under trends/, in all its dt= folders
- * PCollection<Row> answers = p.apply("Read trends", ReadJsonDocuments.from("s3://landing/trends/**"));
+ * PCollection<Row> answers = p.apply("Read trends", ReadJsonDocuments.from("s3://landing/trends/**.json"));
  * }</pre>
  */
 public final class ReadJsonDocuments extends PTransform<PBegin, PCollection<Row>> {
