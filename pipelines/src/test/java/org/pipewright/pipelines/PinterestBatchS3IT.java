@@ -105,6 +105,18 @@ public class PinterestBatchS3IT {
     }
   }
 
+  @Test
+  public void aListingTheServerRefusesIsAnErrorNotNoFiles() throws Exception {
+    readFromS3();
+    // A bucket that is not there: listing it fails, which is not the same as finding nothing.
+    String missing = "s3://no-such-bucket-" + UUID.randomUUID();
+    org.junit.Assert.assertThrows(java.io.IOException.class,
+        () -> org.pipewright.io.files.OutputDirs.exists(missing + "/raw/pin/**"));
+    org.junit.Assert.assertThrows(java.io.IOException.class,
+        () -> org.pipewright.io.files.OutputDirs.replace(missing + "/out/clean/pin"));
+    assertEquals(false, org.pipewright.io.files.OutputDirs.exists("s3://" + s3.bucket() + "/nothing-here/**"));
+  }
+
   private static Set<String> payloads(List<String> deadLetters) {
     return deadLetters.stream().map(Outputs::parse)
         .map(n -> n.get("reason").asText() + " | " + n.get("payload").asText()).collect(Collectors.toSet());
